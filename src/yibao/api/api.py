@@ -1,0 +1,15 @@
+"""The JSON API (django-ninja). OpenAPI at /api/openapi.json. Routers live beside this file,
+one per domain, and call the domains' actions and queries."""
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="医保经办服务接口",
+    version="1",
+    description="办事指南、导办搜索、办件受理与查询。错误以结构化JSON返回，message 为中文。",
+    urls_namespace="api",
+)
+
+
+@api.get("/health", tags=["系统"], summary="运行状态")
+def health(request):
+    return {"status": "ok"}

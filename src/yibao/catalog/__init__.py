@@ -1,0 +1,1 @@
+"""The catalogue: regions, offices, published guides (versioned), service items and their parts."""

@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from yibao.catalog.models import (
+    Guide,
+    ItemChannel,
+    ItemOffice,
+    Material,
+    Office,
+    Region,
+    ServiceItem,
+    Stage,
+    TimeLimit,
+)
+from yibao.core.admin import AuditedAdmin
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+    fields = ["ordinal", "name", "when", "seal_required", "commitment_fallback"]
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    fields = ["ordinal", "name", "text"]
+
+
+class TimeLimitInline(admin.TabularInline):
+    model = TimeLimit
+    extra = 0
+    fields = ["ordinal", "when", "working_days", "text"]
+
+
+class ChannelInline(admin.TabularInline):
+    model = ItemChannel
+    extra = 0
+    fields = ["ordinal", "code", "name", "online", "conditional", "applies_to", "text"]
+
+
+class ItemOfficeInline(admin.TabularInline):
+    model = ItemOffice
+    extra = 0
+    fields = ["ordinal", "office", "address", "hours", "consult_phones", "complaint_phones"]
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ["code", "name", "full_name", "area_code", "is_template", "sort_order"]
+    search_fields = ["code", "name", "full_name"]
+
+
+@admin.register(Guide)
+class GuideAdmin(AuditedAdmin):
+    list_display = ["region", "edition", "source", "effective_from", "imported_at", "family"]
+    list_filter = ["region"]
+    readonly_fields = ["content_hash", "imported_at", "raw_text", "report", "source", "family"]
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(AuditedAdmin):
+    list_display = ["display_title", "code", "group", "guide", "ordinal"]
+    list_filter = ["guide__region", "group", "guide"]
+    search_fields = ["name", "title", "code"]
+    inlines = [MaterialInline, TimeLimitInline, StageInline, ChannelInline, ItemOfficeInline]
+
+
+@admin.register(Office)
+class OfficeAdmin(AuditedAdmin):
+    list_display = ["name", "guide", "address", "hours"]
+    list_filter = ["guide__region"]
+    search_fields = ["name", "address"]

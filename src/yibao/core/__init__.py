@@ -1,0 +1,1 @@
+"""Shared kernel: the audit trail, masking of personal data, money. Imports no other app."""

@@ -1,0 +1,137 @@
+"""Project settings. Everything a deployment may change comes from the environment here, once.
+
+Every yibao-specific setting is declared in YIBAO_DEFAULTS with its default and meaning.
+"""
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("YIBAO_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env(name, default=None):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# name -> (default, meaning). Read with yibao.core.conf.setting(name).
+YIBAO_DEFAULTS = {
+    "YIBAO_SEED_DIR": (str(BASE_DIR / "catalog" / "seeds"), "folder of the guides shipped as default data"),
+    "YIBAO_UPLOAD_DIR": (str(VAR_DIR / "uploads"), "attachments, outside the web root"),
+    "YIBAO_UPLOAD_MAX_BYTES": (10 * 1024 * 1024, "largest attachment accepted"),
+    "YIBAO_SEARCH_LIMIT": (10, "how many items a guide search returns by default"),
+    "YIBAO_DUE_SOON_DAYS": (1, "working days left at or below which an open case is 'due soon'"),
+}
+for _name, (_default, _meaning) in YIBAO_DEFAULTS.items():
+    _raw = env(_name)
+    globals()[_name] = type(_default)(_raw) if _raw is not None else _default
+
+SECRET_KEY = env("YIBAO_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = env_bool("YIBAO_DEBUG", False)
+ALLOWED_HOSTS = [h for h in env("YIBAO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("YIBAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "yibao.core",
+    "yibao.catalog",
+    "yibao.workdays",
+    "yibao.portal",
+    "yibao.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "yibao.urls"
+WSGI_APPLICATION = "yibao.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DEFAULT_SQLITE = VAR_DIR / "yibao.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE}"), conn_max_age=int(env("YIBAO_DB_CONN_MAX_AGE", "0"))
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside one writer; IMMEDIATE makes a write transaction take the
+    # lock at BEGIN, so two concurrent writers queue instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": env("YIBAO_TEST_SQLITE", "")} if env("YIBAO_TEST_SQLITE") else {}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+TASKS = {"default": {"BACKEND": env("YIBAO_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"yibao": {"handlers": ["console"], "level": env("YIBAO_LOG_LEVEL", "WARNING")}},
+}

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from yibao.api.api import api
+
+admin.site.site_header = "医保经办 后台配置"
+admin.site.site_title = "医保经办后台"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("yibao.portal.urls")),
+]
