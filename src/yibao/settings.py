@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "yibao.core",
     "yibao.catalog",
     "yibao.workdays",
+    "yibao.people",
+    "yibao.cases",
     "yibao.portal",
     "yibao.api",
 ]
