@@ -20,6 +20,9 @@ case "${1:-start}" in
       as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w \
         -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
     fi
+    if ! "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -tAc "select 1 from pg_database where datname='yibao'" postgres | grep -q 1; then
+      "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres yibao
+    fi
     echo "postgres://postgres@127.0.0.1:$PORT/yibao"
     ;;
   stop)
