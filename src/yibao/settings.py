@@ -30,6 +30,8 @@ YIBAO_DEFAULTS = {
     "YIBAO_UPLOAD_MAX_BYTES": (10 * 1024 * 1024, "largest attachment accepted"),
     "YIBAO_SEARCH_LIMIT": (10, "how many items a guide search returns by default"),
     "YIBAO_DUE_SOON_DAYS": (1, "working days left at or below which an open case is 'due soon'"),
+    "YIBAO_LOGIN_MAX_FAILURES": (5, "failed logins for one identifier or IP that lock it"),
+    "YIBAO_LOGIN_LOCK_MINUTES": (15, "window counting those failures, and how long the lock lasts"),
 }
 for _name, (_default, _meaning) in YIBAO_DEFAULTS.items():
     _raw = env(_name)
@@ -111,6 +113,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# An applicant logs in with its ID number / USCC / provider code, staff with a username.
+AUTHENTICATION_BACKENDS = [
+    "yibao.people.backends.ApplicantBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]

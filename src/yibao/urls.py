@@ -9,5 +9,6 @@ admin.site.site_title = "医保经办后台"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("accounts/", include("yibao.people.urls")),
     path("", include("yibao.portal.urls")),
 ]

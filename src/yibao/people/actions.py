@@ -1,0 +1,161 @@
+"""Changes to accounts: registering an applicant, creating staff, recording a login attempt."""
+import uuid
+from math import ceil
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yibao.core.audit import record
+from yibao.core.models import Channel
+from yibao.people import throttle
+from yibao.people.identity import validate_id, validate_phone
+from yibao.people.models import (
+    ID_TYPES_BY_KIND,
+    Applicant,
+    ApplicantKind,
+    IdType,
+    LoginAttempt,
+    LoginOutcome,
+    Role,
+    StaffProfile,
+)
+
+
+class RegistrationRefused(ValueError):
+    """Registration input the account cannot be created from; `field` names the form field."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyRegistered(RegistrationRefused):
+    def __init__(self):
+        super().__init__("该证件号码已注册，请直接登录；如忘记密码，请携带证件到经办窗口办理", field="id_number")
+
+
+class StaffRefused(ValueError):
+    """Bad input for a staff account."""
+
+
+class LoginRefused(PermissionError):
+    pass
+
+
+class LoginLocked(LoginRefused):
+    """Too many failures for this identifier or IP: refused without checking the password."""
+
+
+class BadCredentials(LoginRefused):
+    pass
+
+
+def _check_password(password, field="password"):
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise RegistrationRefused("；".join(exc.messages), field=field) from None
+
+
+def register_applicant(
+    kind, id_type, id_number, name, phone, password, region=None, *, actor=None, channel=Channel.PORTAL
+):
+    """Create a public account. `actor` is the staff member registering it at a window (帮办),
+    or None when the applicant registers itself. Returns the Applicant."""
+    if kind not in ApplicantKind.values:
+        raise RegistrationRefused("请选择账户类型", field="kind")
+    if id_type not in ID_TYPES_BY_KIND[kind]:
+        allowed = "、".join(IdType(t).label for t in ID_TYPES_BY_KIND[kind])
+        raise RegistrationRefused(f"{ApplicantKind(kind).label}账户须使用{allowed}", field="id_type")
+    number = validate_id(id_type, id_number)
+    phone = validate_phone(phone)
+    name = (name or "").strip()
+    if not name:
+        raise RegistrationRefused("请填写姓名或单位名称", field="name")
+    if len(name) > 200:
+        raise RegistrationRefused("姓名或单位名称过长", field="name")
+    _check_password(password)
+    try:
+        with transaction.atomic():
+            # The username is opaque: the ID number must not show in audit labels or URLs.
+            user = get_user_model().objects.create_user(f"applicant-{uuid.uuid4().hex[:12]}", password=password)
+            applicant = Applicant.objects.create(
+                user=user, kind=kind, id_type=id_type, id_number=number, name=name, phone=phone, region=region
+            )
+            record(
+                actor=actor or user,
+                channel=channel,
+                action="注册账户",
+                obj=applicant,
+                summary=f"{applicant.get_kind_display()} {name}（{applicant.masked_id}）",
+                changes={"kind": kind, "id_type": id_type, "id_number": applicant.masked_id,
+                         "region": region.code if region else None},
+            )  # fmt: skip
+    except IntegrityError:
+        # The unique constraints on the ID number are the only ones a registration can break.
+        raise AlreadyRegistered() from None
+    return applicant
+
+
+def create_staff(username, password, region, office, roles, *, actor=None, channel=Channel.COMMAND):
+    """Create a staff account of `region` at `office` with `roles`. Returns the StaffProfile.
+    The admin role also opens the back office (/admin/)."""
+    username = (username or "").strip()
+    roles = list(dict.fromkeys(roles or []))
+    if not username:
+        raise StaffRefused("请填写用户名")
+    if region is None:
+        raise StaffRefused("请选择所属地区")
+    if not roles or any(r not in Role.values for r in roles):
+        raise StaffRefused("角色应为：" + "、".join(f"{value}（{label}）" for value, label in Role.choices))
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise StaffRefused("；".join(exc.messages)) from None
+    is_admin = Role.ADMIN in roles
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username, password=password, is_staff=is_admin, is_superuser=is_admin
+            )
+            profile = StaffProfile.objects.create(user=user, region=region, office=(office or "").strip(), roles=roles)
+            record(
+                actor=actor,
+                channel=channel,
+                action="新增工作人员",
+                obj=profile,
+                summary=f"{username} {region.name} {profile.office} {profile.role_names}",
+                changes={"username": username, "region": region.code, "office": profile.office, "roles": roles},
+            )
+    except IntegrityError:
+        raise StaffRefused(f"用户名“{username}”已存在") from None
+    return profile
+
+
+def _log_attempt(identifier, ip, outcome):
+    with transaction.atomic():
+        LoginAttempt.objects.create(identifier=throttle.identifier_key(identifier), ip=ip, outcome=outcome)
+
+
+def attempt_login(request, identifier, password):
+    """Check a login (identity number or staff username, and password), throttled and recorded.
+    Returns the user; the caller logs them in. Every login form goes through here."""
+    ip = throttle.client_ip(request)
+    until = throttle.locked_until(identifier, ip)
+    if until is not None:
+        _log_attempt(identifier, ip, LoginOutcome.LOCKED)
+        minutes = max(1, ceil((until - timezone.now()).total_seconds() / 60))
+        raise LoginLocked(f"登录失败次数过多，账户已暂时锁定，请{minutes}分钟后再试")
+    # The password hash is checked outside any transaction: it is slow and changes nothing.
+    user = authenticate(request, username=(identifier or "").strip(), password=password)
+    _log_attempt(identifier, ip, LoginOutcome.SUCCESS if user else LoginOutcome.FAILURE)
+    if user is None:
+        raise BadCredentials(
+            f"证件号码（或用户名）或密码不正确；连续输错{settings.YIBAO_LOGIN_MAX_FAILURES}次"
+            f"将锁定{settings.YIBAO_LOGIN_LOCK_MINUTES}分钟"
+        )
+    return user

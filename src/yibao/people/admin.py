@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib import admin
+
+from yibao.core.admin import AuditedAdmin
+from yibao.core.masking import mask_id_number
+from yibao.people.forms import AdminLoginForm
+from yibao.people.models import Applicant, LoginAttempt, Role, StaffProfile
+
+# The back office logs in under the same throttle as the public site.
+admin.site.login_form = AdminLoginForm
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "id_type", "masked_id", "masked_phone", "region", "created_at"]
+    list_filter = ["kind", "id_type", "region"]
+    # Exact match only: a partial ID number must not list everyone sharing a birth date.
+    search_fields = ["=id_number", "name"]
+    raw_id_fields = ["user"]
+
+    @admin.display(description="证件号码")
+    def masked_id(self, obj):
+        return obj.masked_id
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, obj):
+        return obj.masked_phone
+
+
+class StaffProfileForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = StaffProfile
+        fields = ["user", "region", "office", "roles", "active"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(AuditedAdmin):
+    form = StaffProfileForm
+    list_display = ["user", "region", "office", "role_names", "active"]
+    list_filter = ["region", "active"]
+    search_fields = ["user__username", "office"]
+    raw_id_fields = ["user"]
+
+    @admin.display(description="角色")
+    def role_names(self, obj):
+        return obj.role_names
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    list_display = ["at", "masked_identifier", "ip", "outcome"]
+    list_filter = ["outcome"]
+    search_fields = ["=identifier", "=ip"]
+
+    @admin.display(description="登录名")
+    def masked_identifier(self, obj):
+        return mask_id_number(obj.identifier)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

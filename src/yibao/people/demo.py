@@ -1,0 +1,60 @@
+"""Demo accounts for a first look: staff of each seeded region, an admin, a person, an employer
+and a provider. Created once; an account that exists already is left as it is."""
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from yibao.catalog.guides.store import get_or_create_region
+from yibao.catalog.models import Guide, Office
+from yibao.people import actions
+from yibao.people.models import Applicant, ApplicantKind, IdType, Role
+
+DEMO_PASSWORD = "yibao-demo-2026"
+DEMO_REGIONS = ["dazhou", "songpan", "panzhihua"]
+# The office used when the region's guide is not loaded yet: the city- or county-level one.
+FALLBACK_OFFICE = {"dazhou": "市本级", "songpan": "松潘县医疗保障局", "panzhihua": "市医保事务中心"}
+STAFF_ROLES = [Role.CLERK, Role.REVIEWER, Role.PAYER, Role.SUPERVISOR]
+# Valid numbers (check digits computed), made up for the demo.
+DEMO_APPLICANTS = [
+    (ApplicantKind.PERSON, IdType.RESIDENT_ID, "511702199003071238", "张演示", "13800001111"),
+    (ApplicantKind.EMPLOYER, IdType.USCC, "91511702MA62XKL1YD", "达州市演示商贸有限公司", "0818-2100000"),
+    (ApplicantKind.PROVIDER, IdType.PROVIDER_CODE, "H51170200001", "达州市演示医院", "0818-2100001"),
+]
+
+
+def _region(code):
+    manifest = json.loads((Path(settings.YIBAO_SEED_DIR) / "manifest.json").read_text(encoding="utf-8"))
+    fields = next((r for r in manifest["regions"] if r["code"] == code), {"code": code})
+    return get_or_create_region(**fields)
+
+
+def _office(region):
+    office = Office.objects.filter(guide__in=Guide.objects.filter(region=region).in_force()).order_by("ordinal")
+    first = office.values_list("name", flat=True).first()
+    return first or FALLBACK_OFFICE.get(region.code, "")
+
+
+@transaction.atomic
+def ensure_demo_accounts():
+    """Create the demo accounts that do not exist. Returns [(role description, login, password)]."""
+    User = get_user_model()
+    accounts = []
+    regions = [_region(code) for code in DEMO_REGIONS]
+    for region in regions:
+        office = _office(region)
+        for role in STAFF_ROLES:
+            username = f"{region.code}-{role.value}"
+            if not User.objects.filter(username=username).exists():
+                actions.create_staff(username, DEMO_PASSWORD, region, office, [role])
+            accounts.append((f"{region.name}{office} {role.label}", username, DEMO_PASSWORD))
+    if not User.objects.filter(username="admin").exists():
+        actions.create_staff("admin", DEMO_PASSWORD, regions[0], _office(regions[0]), [Role.ADMIN])
+    accounts.append((f"{Role.ADMIN.label}（各地区，后台 /admin/）", "admin", DEMO_PASSWORD))
+    for kind, id_type, number, name, phone in DEMO_APPLICANTS:
+        if not Applicant.objects.filter(id_number=number).exists():
+            actions.register_applicant(kind, id_type, number, name, phone, DEMO_PASSWORD, region=regions[0])
+        accounts.append((f"{kind.label}（{id_type.label}）{name}", number, DEMO_PASSWORD))
+    return accounts
