@@ -450,8 +450,10 @@ def _places(text):
     text = NUMBERING.sub("", text.strip()).rstrip("。；;")
     names, depth, current = [], 0, ""
     for char in text:
-        depth += char in "（(" and 1 or 0
-        depth -= char in "）)" and 1 or 0
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth -= 1
         if char == "、" and depth == 0:
             names.append(current)
             current = ""
