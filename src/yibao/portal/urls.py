@@ -5,4 +5,16 @@ from yibao.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("r/", views.choose_region, name="choose_region"),
+    path("r/<slug:region_code>/", views.region, name="region"),
+    path("r/<slug:region_code>/editions/", views.region_editions, name="region_editions"),
+    path("r/<slug:region_code>/offices/", views.region_offices, name="region_offices"),
+    path("r/<slug:region_code>/items/<str:item_code>/", views.region_item, name="region_item"),
+    path("g/<int:guide_id>/", views.guide, name="guide"),
+    path("g/<int:guide_id>/offices/", views.guide_offices, name="guide_offices"),
+    path("g/<int:guide_id>/items/<int:ordinal>/", views.guide_item, name="guide_item"),
+    path("offices/", views.offices_index, name="offices_index"),
+    path("compare/", views.compare_index, name="compare_index"),
+    path("compare/<str:item_code>/", views.compare, name="compare"),
+    path("search/", views.search, name="search"),
 ]
