@@ -6,3 +6,14 @@ from django.db import connection
 @pytest.fixture
 def on_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def seeded_catalog(db):
+    """The five shipped guides imported (parsing is cached in-process, so this is cheap after the
+    first test); returns the Guide queryset."""
+    from yibao.catalog.guides.importer import load_defaults
+    from yibao.catalog.models import Guide
+
+    load_defaults()
+    return Guide.objects.all()
