@@ -1,0 +1,319 @@
+"""导办: a plain question ("退休后去海南养老，看病怎么办") in, the service items that answer it out.
+
+How it works, in order:
+- the question is normalised (NFKC, lower case, no spaces) and cut with jieba (search mode);
+  guide terms (慢特病, 灵活就业, 异地就医 …) are in jieba's dictionary so they stay whole;
+- everyday words found in it are expanded to guide terms by search_synonyms.tsv
+  (生孩子 → 生育, 医保卡里的钱 → 个人账户 …);
+- each item of the in-force guides is scored with BM25 per field (title, service objects,
+  materials, notes), summed with hand-tuned field weights: the title counts most;
+- results are collapsed by item code, best first.
+
+Collapsing: a citizen who names no region wants to know *which service* answers the question;
+the same item listed once per region would push the second-best service out of sight. So each
+code appears once, represented by its best-scoring item, with `regions` listing every region
+whose edition matched. With a region, only that region's in-force items are searched.
+
+The index is built once per process from the database and rebuilt when the set of in-force
+guides changes (keyed on their ids, content hashes and effective dates) or a service item is
+saved or deleted in this process (admin edits).
+"""
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from yibao.catalog.codes import BY_CODE
+from yibao.catalog.models import Guide, ServiceItem
+
+SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.tsv")
+
+# Hand-tuned (see bench/search_bench.py and tests/catalog/search_questions.json).
+FIELD_WEIGHTS = {"title": 3.0, "objects": 1.0, "materials": 0.5, "notes": 0.5}
+K1 = 1.2
+B = 0.75
+
+# Words that carry no meaning for finding an item. Single characters are dropped anyway.
+STOPWORDS = frozenset(
+    """怎么 怎么办 怎样 怎么样 如何 什么 哪些 哪里 哪儿 去哪 可以 能否 能不能 是否 需要 要不要 请问 我们 你们
+    他们 自己 这个 那个 一下 现在 时候 已经 应该 还能 还要 想要 以后 之后 的话 没有 一个 进行 相关 有关
+    手续 办理 或者 以及 如果 等等 问题""".split()
+)
+_WORD = re.compile(r"[\u4e00-\u9fff0-9a-z]")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    terms: tuple  # guide terms kept whole by the tokenizer
+    synonyms: tuple  # (everyday phrase, (guide term, ...), weight), longest phrase first
+
+
+@cache
+def vocabulary():
+    terms, synonyms = [], []
+    for line in SYNONYMS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        phrase, _, rest = line.partition("\t")
+        expansion, _, weight = rest.partition("\t")
+        phrase = normalize(phrase)
+        expansion = tuple(normalize(t) for t in expansion.split())
+        if expansion:
+            synonyms.append((phrase, expansion, float(weight or 1.0)))
+            terms.extend(expansion)
+        else:
+            terms.append(phrase)
+    synonyms.sort(key=lambda s: -len(s[0]))
+    return Vocabulary(tuple(dict.fromkeys(terms)), tuple(synonyms))
+
+
+_tokenizer = None
+_lock = threading.Lock()
+
+
+def _jieba():
+    """jieba's tokenizer with our guide terms, loaded on first use (loading takes about a second)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                for term in vocabulary().terms:
+                    if len(term) > 1:
+                        tokenizer.add_word(term)
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+def normalize(text):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def _searchable(token):
+    return len(token) > 1 and _WORD.search(token) and token not in STOPWORDS
+
+
+def tokens(text):
+    """The indexed words of `text`: jieba's search-mode cut (零售药店 gives 零售, 药店 and
+    零售药店), without stopwords and single characters (的, 或, 及 … would only add noise)."""
+    return [t for t in _jieba().lcut_for_search(normalize(text)) if _searchable(t)]
+
+
+def concepts(text):
+    """The words of `text` (precise cut), each with the shorter words inside it. A word counts once
+    in a score, by whichever of its forms matches best, so a long term is not counted three times."""
+    found = []
+    for word in _jieba().lcut(normalize(text)):
+        forms = tuple(dict.fromkeys(t for t in _jieba().lcut_for_search(word) if _searchable(t)))
+        if forms:
+            found.append(forms)
+    return found
+
+
+def query_terms(question):
+    """The concepts of a question, as [{term: weight}]: its own words plus the guide terms its
+    everyday words mean (search_synonyms.tsv)."""
+    text = normalize(question)
+    groups = {forms: 1.0 for forms in concepts(text)}
+    rest = text
+    for phrase, expansion, weight in vocabulary().synonyms:
+        if phrase in rest:
+            # Consume the phrase so that a shorter phrase inside it (卡里的钱 in 医保卡里的钱)
+            # does not count the same words twice.
+            rest = rest.replace(phrase, "|")
+            if weight < 1:  # a word that only says who or where weighs less, typed or expanded
+                for forms in concepts(phrase):
+                    if forms in groups:
+                        groups[forms] = min(groups[forms], weight)
+            for term in expansion:
+                for forms in concepts(term):
+                    groups[forms] = max(groups.get(forms, 0.0), weight)
+    # A term belongs to the first concept that names it: 定点 typed by the person is not counted
+    # again inside the expansion 定点零售药店.
+    claimed, result = set(), []
+    for forms, weight in groups.items():
+        own = [t for t in forms if t not in claimed]
+        claimed.update(own)
+        if own:
+            result.append(dict.fromkeys(own, weight))
+    return result
+
+
+@dataclass(frozen=True)
+class _Doc:
+    item_id: int
+    guide_id: int
+    code: str
+    title: str
+    group: str
+    region_code: str
+    region_name: str
+    region_order: tuple
+
+
+def _notes_text(notes):
+    if isinstance(notes, dict):
+        notes = list(notes.values())
+    if isinstance(notes, (list, tuple)):
+        return "\n".join(_notes_text(n) for n in notes)
+    return str(notes or "")
+
+
+def _fields(item):
+    canonical = BY_CODE[item.code].name if item.code in BY_CODE else ""
+    titles = dict.fromkeys(t for t in (item.name, item.title, canonical) if t)
+    return {
+        "title": " ".join(titles),
+        "objects": item.service_objects,
+        "materials": item.materials_text,
+        "notes": _notes_text(item.notes),
+    }
+
+
+class _Index:
+    def __init__(self, key, items):
+        self.key = key
+        self.docs = []
+        field_tokens = []  # per doc: {field: [token, ...]}
+        for item in items:
+            region = item.guide.region
+            self.docs.append(
+                _Doc(
+                    item_id=item.pk,
+                    guide_id=item.guide_id,
+                    code=item.code,
+                    title=item.display_title,
+                    group=item.group,
+                    region_code=region.code,
+                    region_name=region.name,
+                    region_order=(region.sort_order, region.code),
+                )
+            )
+            field_tokens.append({f: tokens(text) for f, text in _fields(item).items()})
+
+        n = len(self.docs)
+        df = defaultdict(int)
+        for fields in field_tokens:
+            for t in set().union(*fields.values()):
+                df[t] += 1
+        avg_len = {f: (sum(len(d[f]) for d in field_tokens) / n if n else 0) or 1 for f in FIELD_WEIGHTS}
+
+        # term -> [(doc index, score of one occurrence of the term in the question)]
+        postings = defaultdict(list)
+        for i, fields in enumerate(field_tokens):
+            contribution = defaultdict(float)
+            for f, toks in fields.items():
+                counts = defaultdict(int)
+                for t in toks:
+                    counts[t] += 1
+                norm = 1 - B + B * len(toks) / avg_len[f]
+                for t, tf in counts.items():
+                    contribution[t] += FIELD_WEIGHTS[f] * tf * (K1 + 1) / (tf + K1 * norm)
+            for t, s in contribution.items():
+                idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
+                postings[t].append((i, s * idf))
+        self.postings = dict(postings)
+
+    def rank(self, terms, region=None, limit=10):
+        scores = defaultdict(float)
+        for group in terms:
+            best = {}
+            for term, weight in group.items():
+                for i, s in self.postings.get(term, ()):
+                    if weight * s > best.get(i, 0.0):
+                        best[i] = weight * s
+            for i, s in best.items():
+                scores[i] += s
+        ranked = sorted(
+            ((s, self.docs[i]) for i, s in scores.items() if s > 0 and (region is None or self.docs[i].region_code == region)),
+            key=lambda pair: (-pair[0], pair[1].region_order, pair[1].item_id),
+        )
+        results, by_code = [], {}
+        for score, doc in ranked:
+            if doc.code in by_code:
+                regions = by_code[doc.code]["regions"]
+                if doc.region_code not in regions:
+                    regions.append(doc.region_code)
+                continue
+            if len(results) >= limit:
+                continue  # keep collecting regions of the codes already listed
+            hit = {
+                "code": doc.code,
+                "title": doc.title,
+                "region": doc.region_code,
+                "region_name": doc.region_name,
+                "item_id": doc.item_id,
+                "guide_id": doc.guide_id,
+                "group": doc.group,
+                "score": round(score, 3),
+                "regions": [doc.region_code],
+            }
+            by_code[doc.code] = hit
+            results.append(hit)
+        return results
+
+
+_index = None
+
+
+def _in_force_key():
+    guides = Guide.objects.only("id", "region_id", "effective_from").in_force()
+    return tuple(guides.order_by("id").values_list("id", "content_hash", "effective_from"))
+
+
+def index():
+    """The search index for the guides in force now, built if they changed since the last build."""
+    global _index
+    key = _in_force_key()
+    current = _index
+    if current is not None and current.key == key:
+        return current
+    with _lock:
+        if _index is None or _index.key != key:
+            items = (
+                ServiceItem.objects.filter(guide_id__in=[g[0] for g in key])
+                .select_related("guide__region")
+                .defer("fields", "guide__raw_text", "guide__report")
+                .order_by("guide_id", "ordinal")
+            )
+            _index = _Index(key, list(items))
+        return _index
+
+
+def invalidate(**kwargs):
+    """Forget the index: the next search rebuilds it."""
+    global _index
+    _index = None
+
+
+post_save.connect(invalidate, sender=ServiceItem, dispatch_uid="catalog-search-item-saved")
+post_delete.connect(invalidate, sender=ServiceItem, dispatch_uid="catalog-search-item-deleted")
+
+
+def search(question, region=None, limit=None):
+    """The items that answer `question`, best first: a list of dicts with code, title, region,
+    region_name, item_id, guide_id, group, score and regions (every region whose item matched).
+    One entry per item code. `region` (a region code) restricts the search to that region's
+    in-force guide. Empty or meaningless input gives an empty list."""
+    if not isinstance(question, str) or not normalize(question):
+        return []
+    limit = settings.YIBAO_SEARCH_LIMIT if limit is None else limit
+    if limit < 1:
+        return []
+    terms = query_terms(question)
+    if not terms:
+        return []
+    return index().rank(terms, region=region, limit=limit)
