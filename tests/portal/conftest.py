@@ -69,7 +69,7 @@ def small_catalog(db):
     yi = get_or_create_region("yi", "乙县", area_code="0837", sort_order=20)
     tpl = get_or_create_region("tpl", "公共服务事项指南（模板）", is_template=True, sort_order=90)
     old, _ = save_guide(
-        parsed_guide("old.txt", [ParsedItem(ordinal=1, code="chronic-disease", missing_fields=["stages_text"])]),
+        parsed_guide("old.txt", [ParsedItem(ordinal=1, code="chronic-disease", missing_fields=["stages"])]),
         jia, edition="旧版", effective_from=date(2020, 1, 1),
     )
     jia_guide, _ = save_guide(

@@ -1,7 +1,8 @@
 """The same item side by side across guides: the rows shown, and which cells depart from the others.
 
 A cell "differs" when its value is not the one most guides give (on a tie, every cell differs).
-A material is "only here" when no other guide in the table asks for it. Empty cells (the guide
+A material is "only here" when no other guide in the table asks for it (the materials row marks
+that per material instead of per cell). Empty cells (the guide
 says nothing) and absent items (未列入) take no part in either judgement.
 """
 from collections import Counter
@@ -113,8 +114,10 @@ def build_rows(items):
     rows = []
     for row, label in ROWS:
         cells = [_cell(row, item) for item in items]
-        _mark_differences(cells)
         if row == "materials":
+            # Material lists almost never match word for word; what differs is marked per material.
             _mark_only_here(cells)
+        else:
+            _mark_differences(cells)
         rows.append((label, cells))
     return rows

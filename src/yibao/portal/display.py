@@ -7,6 +7,25 @@ import re
 INSTANT = "即时办结"
 UNSTATED = "本指南未载明"
 
+# The importer's keys for the fields a guide leaves empty (ServiceItem.missing_fields).
+FIELD_LABELS = {
+    "name": "事项名称",
+    "service_objects": "服务对象",
+    "acceptance_unit": "受理单位",
+    "channels": "办理渠道",
+    "materials": "申请材料",
+    "time_limits": "办理时限",
+    "stages": "办理流程",
+    "query": "办理进度查询",
+    "evaluation": "服务评价渠道",
+    "supervision": "监督电话",
+    "notes": "备注",
+}
+
+
+def field_label(key):
+    return FIELD_LABELS.get(key, key)
+
 
 def limit_label(working_days):
     """0 working days is how the catalogue stores 即时办结."""

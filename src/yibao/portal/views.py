@@ -1,7 +1,6 @@
 """The public guide site: read-only pages over the catalogue. Views parse the request, ask
 queries.py for data and render; nothing here changes state."""
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from yibao.catalog.codes import BY_CODE, GROUPS, ITEM_CODES
 from yibao.catalog.models import Guide, Region, ServiceItem
 from yibao.portal import queries
 from yibao.portal.compare import build_rows, note_text
+from yibao.portal.display import field_label
 from yibao.portal.links import item_urls
 
 
@@ -82,16 +82,9 @@ def guide_item(request, guide_id, ordinal):
     return _item_page(request, queries.item_detail(guide, ordinal=ordinal), current=queries.is_in_force(guide))
 
 
-def _field_label(key):
-    try:
-        return str(ServiceItem._meta.get_field(key).verbose_name)
-    except FieldDoesNotExist:
-        return key
-
-
 def _item_page(request, item, *, current):
     guide = item.guide
-    missing = [_field_label(k) for k in item.missing_fields or []]
+    missing = [field_label(k) for k in item.missing_fields or []]
     return render(
         request,
         "portal/item.html",
@@ -191,6 +184,8 @@ def compare(request, item_code):
 def search(request):
     question = request.GET.get("q", "").strip()
     region_code = request.GET.get("region", "").strip()
+    regions = list(Region.objects.all())
+    names = {r.code: r.name for r in regions}
     results = []
     if question:
         # Imported here: the search engine (jieba and its dictionary) loads only when someone searches.
@@ -207,11 +202,15 @@ def search(request):
         for hit in hits:
             item = items.get(hit["item_id"])
             if item is not None:
-                results.append({**hit, "item": item, "url": urls[item.pk]})
+                # The engine lists each item once; the other regions whose guide has it are links.
+                also = [(code, names.get(code, code)) for code in hit.get("regions", []) if code != hit["region"]]
+                results.append(
+                    {**hit, "item": item, "url": urls[item.pk], "also": also, "comparable": item.code in BY_CODE}
+                )
     context = {
         "q": question,
         "region_code": region_code,
-        "regions": Region.objects.all(),
+        "regions": regions,
         "results": results,
     }
     if request.headers.get("HX-Request"):
