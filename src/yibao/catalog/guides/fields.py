@@ -148,9 +148,9 @@ def sub_deadlines(texts):
 
 # --- materials -----------------------------------------------------------------------------------
 
-_NEEDS = r"(?:还|则|均)?(?:需要|需|应当|应|须|可要求)?(?:提供|填写|出具|提交)"
-_CONDITIONAL = re.compile(r"^(?P<cond>.+?)的\s*[，,]?\s*" + _NEEDS + r"(?P<what>.+)$")
-_SHORT_CONDITIONAL = re.compile(r"^(?P<cond>[^，,；;。：:]{1,30}?)" + _NEEDS + r"(?P<what>.+)$")
+_NEEDS = r"(?:由[^，,；;。]{1,6}?)?(?:还|则|均)?(?:需要|需|应当|应|须|可要求)?(?:提供|填写|出具|提交)"
+_CONDITIONAL = re.compile(r"^(?P<cond>.+?)(?:的|时)\s*[，,]?\s*" + _NEEDS + r"(?P<what>.+)$")
+_SHORT_CONDITIONAL = re.compile(r"^(?P<cond>[^，,；;。：:的]{1,12}?)" + _NEEDS + r"(?P<what>.+)$")
 _PREFIX = re.compile(r"^(?P<cond>[^：:，,（(《]{2,12})[：:](?=\s*[①《（(\S])")
 _FALLBACK = re.compile(r"[，,]?[^，,；;。]*?(?:无法|不能)提供[^，,；;。]*?的*[，,]?\s*(?:应|需|则)?(?:提供|填写)[^，,；;。]*承诺书")
 _SEAL = re.compile(r"加盖[^，。；;]*?(?:公章|公项|印章)|盖章")
@@ -172,7 +172,7 @@ def material_from_text(text, number=None):
     body = published
     when = ""
     prefix = _PREFIX.match(body)
-    if prefix and not _SEAL.search(prefix.group("cond")):
+    if prefix and has_condition(prefix.group("cond")) and not _SEAL.search(prefix.group("cond")):
         when = condition_label(prefix.group("cond"))
         body = body[prefix.end():]
     commitment = bool(_COMMITMENT.search(body))
@@ -223,6 +223,9 @@ def parse_materials(lines):
     return materials, notes
 
 
+_SECOND_RULE = re.compile(r"[，,](?=[^，,；;。]{1,20}?的\s*(?:需要|需|应)?提供)")
+
+
 def _overlaps(a, b, size=4):
     return any(a[i:i + size] in b for i in range(len(a) - size + 1))
 
@@ -232,23 +235,29 @@ def materials_from_notes(notes, existing=()):
     A rule `…不能提供X的，提供个人承诺书` marks X (here or in `existing`) as having that fallback."""
     found = []
     for note in notes:
-        clauses = [c for c in re.split(f"[{CIRCLED}；;。]", note) if c.strip()]
+        note = re.sub(r"^\s*\d+\s*[.．、]\s*", "", note.strip())
+        head, *circled = re.split(f"(?=[{CIRCLED}])", note)
+        if circled and re.search(_NEEDS + r"\s*$", head) and not head.rstrip().endswith(("：", ":")):
+            clauses = [note]  # 意外伤害就医的应提供①…；②…: one material with sub-items
+        else:
+            clauses = [c for part in [head, *circled] for c in re.split(r"[；;。]", part.lstrip(CIRCLED))]
+            # 门诊就医的提供诊断证明，住院就医的提供出院记录: two rules in one sentence
+            clauses = [p for c in clauses for p in re.split(_SECOND_RULE, c)]
         last = None
-        for clause in clauses:
-            clause = re.sub(r"^\s*\d+\s*[.．、]\s*", "", clause.strip())
-            match = _CONDITIONAL.match(clause)
-            if not match:
+        for clause in (c.strip() for c in clauses if c.strip()):
+            match = _CONDITIONAL.match(clause) or _SHORT_CONDITIONAL.match(clause)
+            if not match or not _tidy(match.group("what")) or "以下" in match.group("what"):
                 continue
-            cond, what = match.group("cond"), _tidy(match.group("what"))
-            if not what or "以下" in what:
-                continue
+            cond, what = match.group("cond"), match.group("what")
             if re.search(r"(?:无法|不能)提供", cond) and _COMMITMENT.search(what):
                 targets = [last] if last is not None else [m for m in existing if _overlaps(m.name, cond)]
                 for target in targets:
                     target.commitment_fallback = True
                 continue
             material = material_from_text(clause)
-            material.when = material.when or condition_label(cond)
+            if not material.when:
+                continue
+            material.seal_required = bool(_SEAL.search(what))
             found.append(material)
             last = material
     return found
@@ -268,7 +277,9 @@ def stage_from_text(text):
     spaced = _SPACED.match(text)
     if spaced and (text[spaced.end() - 1].isspace() or spaced.group(1) in STAGE_WORDS):
         return ParsedStage(spaced.group(1), text[spaced.end():].strip())
-    hits = [(text.find(word), word) for word in STAGE_WORDS if word in text]
+    verbs = re.sub(r"申请(?:人|材料|资料|书|表)", "", text)  # 申请人 names a party, not the step
+    hits = [(verbs.find(word), word) for word in STAGE_WORDS if word in verbs]
+    hits = hits or [(text.find(word), word) for word in STAGE_WORDS if word in text]
     return ParsedStage(min(hits)[1] if hits else "办理", text.strip())
 
 

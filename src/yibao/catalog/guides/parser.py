@@ -201,6 +201,11 @@ def _build_item(ordinal, title, block, guide_warnings):
     item.evaluation_text = F.join_lines(texts.get("evaluation", []))
     item.supervision_text = F.join_lines(texts.get("supervision", []))
 
+    if item.evaluation_text and "评价" not in item.evaluation_text:
+        # 攀枝花 生育津贴: the 备注 text sits under the 评价 heading; keep it as a note, say so
+        item.warnings.append("“服务评价渠道”下的内容没有提到评价，按备注处理")
+        texts.setdefault("notes", []).extend(texts.get("evaluation", []))
+        item.evaluation_text = ""
     materials, embedded_notes = F.parse_materials(texts.get("materials", []))
     item.materials_text = F.join_lines(
         [t for t in texts.get("materials", []) if not re.match(r"^\s*备注\s*[：:]", t)]
