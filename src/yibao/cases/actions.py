@@ -1,0 +1,695 @@
+"""Every change of a case, one function per verb.
+
+Each runs in one transaction, locks the case (select_for_update), checks the move against the
+transition table (states.TRANSITIONS) and the people policy, appends exactly one event per step,
+records the audit entry, and announces the change only after commit.
+"""
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from yibao.cases import notices
+from yibao.cases.checklist import COMMITMENT, Conditions, checklist, missing, normalise_supply
+from yibao.cases.deadlines import compute, incompleteness_notice, pick_limit
+from yibao.cases.exceptions import (
+    AlreadyRated,
+    CaseNotFound,
+    ConcurrentUpdate,
+    EmptyCorrection,
+    FollowUpClosed,
+    InvalidCaseData,
+    InvalidTransition,
+    MaterialsIncomplete,
+    NotInstant,
+    OwedMaterialsOutstanding,
+    PayerIsApprover,
+    ReasonRequired,
+    RepeatedCorrection,
+    UnknownMaterial,
+)
+from yibao.cases.handlers import handler_for
+from yibao.cases.models import (
+    ONLINE_CHANNELS,
+    Case,
+    CaseEvent,
+    Evaluation,
+    FollowUp,
+    FollowUpOutcome,
+    ItemRule,
+    Level,
+    NoticeKind,
+    Notification,
+)
+from yibao.cases.receipts import next_receipt_no
+from yibao.cases.signals import case_changed
+from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
+from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
+from yibao.core.audit import record
+from yibao.core.models import Channel
+from yibao.people import policy
+from yibao.people.models import Role, StaffProfile
+from yibao.workdays.calendar import due_date, working_days_between
+
+S = CaseState
+A = Action
+APPLICANT_ROLE, AGENT_ROLE, SYSTEM_ROLE = "申请人", "代理人", "系统"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _lock(case, expected_version=None):
+    """The case row, locked for this transaction. `expected_version` is the version the caller
+    read: if someone moved the case since, the caller gets ConcurrentUpdate, not a silent overwrite."""
+    pk = case.pk if isinstance(case, Case) else case
+    try:
+        locked = Case.objects.select_for_update(of=("self",)).select_related("applicant", "agent").get(pk=pk)
+    except Case.DoesNotExist:
+        raise CaseNotFound("未找到该办件") from None
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentUpdate(
+            "办件已被其他人更新，请刷新后重试", expected=expected_version, current=locked.version
+        )
+    return locked
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _staff_role(actor, policy_action):
+    profile = policy.staff_profile(actor)
+    if profile is None:
+        return ""
+    wanted = policy.ACTIONS.get(policy_action, ("", set()))[1]
+    held = sorted(wanted.intersection(profile.roles)) or sorted(profile.roles)
+    return Role(held[0]).label if held and held[0] in Role.values else ""
+
+
+def _authorise_staff(actor, policy_action, case):
+    policy.check(
+        actor,
+        policy_action,
+        region_id=case.region_id,
+        office=case.office,
+        applicant_user_id=case.applicant.user_id,
+        agent_user_id=case.agent.user_id if case.agent_id else None,
+    )
+    return _staff_role(actor, policy_action)
+
+
+def _authorise_applicant_side(actor, applicant, agent, region_id, office):
+    """The applicant, their agent, or a clerk acting for them at the window (帮办代办)."""
+    user = _user(actor)
+    if user is not None and user.pk == applicant.user_id:
+        return APPLICANT_ROLE
+    if user is not None and agent is not None and user.pk == agent.user_id:
+        return AGENT_ROLE
+    policy.check(actor, "accept", region_id=region_id, office=office)
+    return _staff_role(actor, "accept")
+
+
+def _office_of(actor, case):
+    profile = policy.staff_profile(actor) if actor is not None else None
+    return (profile.office if profile and profile.office else case.office)[:200]
+
+
+def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
+    user = _user(actor)
+    return CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        actor_label=user.get_username() if user else SYSTEM_ROLE,
+        actor_role=role or (SYSTEM_ROLE if user is None else ""),
+        office=_office_of(user, case),
+        channel=channel,
+        from_state=from_state,
+        to_state=case.state,
+        action=action,
+        comment=comment,
+        payload=payload or {},
+    )
+
+
+def _announce(case, event):
+    transaction.on_commit(
+        partial(
+            case_changed.send, sender=Case, case_id=case.pk, event_id=event.pk, action=event.action, state=case.state
+        )
+    )
+
+
+def _move(case, action, actor, channel, *, role, target=None, comment="", payload=None, fields=()):
+    """Apply one step: the state from the table, the version, the event, the audit entry."""
+    from_state = case.state
+    case.state = check_transition(from_state, action, target)
+    case.version += 1
+    if case.state not in OPEN_STATES:
+        case.closed_at = timezone.now()
+        fields = (*fields, "closed_at")
+    case.save(update_fields=["state", "version", "updated_at", *dict.fromkeys(fields)])
+    event = _append(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload)
+    record(
+        actor=_user(actor),
+        channel=channel,
+        action=A(action).label,
+        obj=case,
+        summary=f"{case.receipt_no} {case.title}：{S(from_state).label}→{S(case.state).label}",
+        changes={"state": [from_state, case.state], **({"payload": payload} if payload else {})},
+    )
+    _announce(case, event)
+    return event
+
+
+def _notify(users, case, kind, text):
+    Notification.objects.bulk_create(Notification(recipient=u, case=case, kind=kind, text=text[:500]) for u in users)
+
+
+def _notify_applicant(case, kind, text):
+    _notify([case.applicant.user], case, kind, text)
+
+
+def supervisors(region_id):
+    """The active supervisors of a region."""
+    profiles = StaffProfile.objects.filter(region_id=region_id, active=True).select_related("user")
+    return [p.user for p in profiles if Role.SUPERVISOR in p.roles and p.user.is_active]
+
+
+def _store_supply(case, supplied, round_no):
+    for key, how in supplied.items():
+        case.materials[key] = {"by": how, "round": round_no}
+    conditions = dict(case.conditions)
+    conditions["commitments"] = sorted(k for k, v in case.materials.items() if v["by"] == COMMITMENT)
+    case.conditions = conditions
+    supplied_keys = set(supplied)
+    case.owed = [o for o in case.owed if o["key"] not in supplied_keys]
+
+
+def _meet(case, deadline_from):
+    """Mark the sub-deadlines counted from `deadline_from` as met today."""
+    today = timezone.localdate().isoformat()
+    case.sub_deadlines = [
+        {**d, "met_on": today} if d.get("from") == deadline_from and not d.get("met_on") else d
+        for d in case.sub_deadlines
+    ]
+
+
+def _reason(reason, what):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired(f"{what}须说明理由")
+    return reason
+
+
+# ---------------------------------------------------------------- applicant side
+
+
+def submit_case(
+    *, item, applicant, actor, channel, office="", agent=None, conditions=None, data=None, materials=None, comment=""
+):
+    """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item."""
+    check_in_force(item)
+    region = item.guide.region
+    if agent is not None and agent.pk == applicant.pk:
+        raise InvalidCaseData("代理人不能是申请人本人")
+    role = _authorise_applicant_side(actor, applicant, agent, region.pk, office)
+    handler = handler_for(item.code)
+    parsed = Conditions.parse(conditions, agent=agent is not None)
+    snapshot = freeze(item)
+    supplied = normalise_supply(snapshot, materials)
+    data = handler.validate_data(data, parsed)
+    pick_limit(snapshot["time_limits"], parsed, online=channel in ONLINE_CHANNELS)  # undetermined: say so now
+    with transaction.atomic():
+        today = timezone.localdate()
+        case = Case(
+            receipt_no=next_receipt_no(region, today),
+            item=item,
+            item_code=item.code,
+            snapshot=snapshot,
+            region=region,
+            office=(office or "")[:200],
+            channel=channel,
+            applicant=applicant,
+            agent=agent,
+            submitted_by=_user(actor),
+            conditions=parsed.as_json(),
+            data=data,
+            state=S.SUBMITTED,
+        )
+        _store_supply(case, supplied, 1)
+        rule = ItemRule.objects.filter(item_code=item.code).first()
+        if rule and rule.incompleteness_notice_days:
+            case.sub_deadlines = [incompleteness_notice(today, rule.incompleteness_notice_days)]
+        handler.check(case, A.SUBMIT, actor)
+        case.save()
+        event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
+                        payload={"materials": supplied, "conditions": case.conditions})  # fmt: skip
+        record(actor=_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
+               summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})  # fmt: skip
+        _announce(case, event)
+    return case
+
+
+def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions=None, comment="",
+                  expected_version=None):  # fmt: skip
+    """补正: the applicant supplies what the correction notice named; the case returns to where it was."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        target = case.resume_state or S.SUBMITTED
+        check_transition(case.state, A.RESUBMIT, target)
+        role = _authorise_applicant_side(actor, case.applicant, case.agent, case.region_id, case.office)
+        handler = handler_for(case.item_code)
+        fields = ["materials", "conditions", "owed", "round", "resume_state"]
+        if conditions is not None:
+            parsed = Conditions.parse({**conditions, "commitments": case.conditions.get("commitments", [])},
+                                      agent=case.agent_id is not None)  # fmt: skip
+            case.conditions = parsed.as_json()
+        if data is not None:
+            case.data = handler.validate_data(data, Conditions.parse(case.conditions))
+            fields.append("data")
+        case.round += 1
+        supplied = normalise_supply(case.snapshot, materials)
+        _store_supply(case, supplied, case.round)
+        last = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at", "-id").first()
+        current = {e.key for e in checklist(case) if e.missing and e.deferrable_days is None}
+        unsupplied = [i["name"] for i in last.content["items"] if i["key"] in current] if last else []
+        if unsupplied:
+            raise MaterialsIncomplete(f"尚未补齐一次性告知书所列材料：{'、'.join(unsupplied)}", materials=unsupplied)
+        payload = {"materials": supplied, "round": case.round}
+        if case.paused_on and target in RUNNING_STATES and case.limit_days is not None:
+            # 补正 time does not count against the office: the limit grows by the days it took.
+            paused = max(working_days_between(case.paused_on, timezone.localdate()), 0)
+            if paused:
+                case.paused_days += paused
+                due = due_date(case.accepted_on, case.limit_days + case.paused_days)
+                payload["due_date"] = [case.due_date.isoformat(), due.date.isoformat()]
+                case.due_date, case.due_provisional = due.date, due.provisional
+        case.paused_on = None
+        case.resume_state = ""
+        handler.check(case, A.RESUBMIT, actor)
+        _move(case, A.RESUBMIT, actor, channel, role=role, target=target, comment=comment, payload=payload,
+              fields=[*fields, "paused_on", "paused_days", "due_date", "due_provisional"])  # fmt: skip
+    return case
+
+
+def supply_materials(case, actor, *, channel, materials, comment="", expected_version=None):
+    """补交: materials owed under 容缺受理 (or any other) handed in after acceptance."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.SUPPLY)
+        role = _authorise_applicant_side(actor, case.applicant, case.agent, case.region_id, case.office)
+        supplied = normalise_supply(case.snapshot, materials)
+        if not supplied:
+            raise UnknownMaterial("请注明补交的材料")
+        _store_supply(case, supplied, case.round)
+        _move(case, A.SUPPLY, actor, channel, role=role, comment=comment,
+              payload={"materials": supplied, "still_owed": [o["name"] for o in case.owed]},
+              fields=["materials", "conditions", "owed"])  # fmt: skip
+    return case
+
+
+def withdraw_case(case, actor, *, channel, reason="", expected_version=None):
+    """撤回: the applicant (or their agent) withdraws the case while it is open and not yet paid."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.WITHDRAW)
+        role = _authorise_applicant_side(actor, case.applicant, case.agent, case.region_id, case.office)
+        _move(case, A.WITHDRAW, actor, channel, role=role, comment=(reason or "").strip())
+    return case
+
+
+# ---------------------------------------------------------------- office side
+
+
+def accept_case(case, actor, *, channel, comment="", complete=False, expected_version=None):
+    """受理: the materials are complete (or what is missing may be owed, 容缺受理); the clock
+    starts. complete=True runs a 即时办结 item through review and 办结 in the same sitting."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.ACCEPT)
+        role = _authorise_staff(actor, "accept", case)
+        handler = handler_for(case.item_code)
+        handler.check(case, A.ACCEPT, actor)
+        lacking = missing(checklist(case))
+        blocking = [e.name for e in lacking if e.deferrable_days is None]
+        if blocking:
+            raise MaterialsIncomplete(
+                f"申请材料不齐全，不能受理：{'、'.join(blocking)}。请一次性告知申请人补正", materials=blocking
+            )
+        today = timezone.localdate()
+        case.owed = [
+            {"key": e.key, "name": e.name, "due": due_date(today, e.deferrable_days).date.isoformat()} for e in lacking
+        ]
+        limits = compute(case.snapshot.get("time_limits"), Conditions.parse(case.conditions), online=case.online,
+                         accepted_on=today)  # fmt: skip
+        if complete and (limits.limit_days != 0 or is_payment(case.snapshot)):
+            raise NotInstant("该事项不是即时办结事项，不能当场办结", limit_days=limits.limit_days)
+        case.accepted_on = today
+        case.limit_days, case.limit_rule = limits.limit_days, limits.limit_rule
+        case.due_date, case.due_provisional = limits.due_date, limits.provisional
+        _meet(case, "收到材料之日")
+        case.sub_deadlines = [*case.sub_deadlines, *limits.sub_deadlines]
+        _move(case, A.ACCEPT, actor, channel, role=role, comment=comment,
+              payload={"due_date": case.due_date.isoformat() if case.due_date else None,
+                       "limit_days": case.limit_days, "owed": case.owed},
+              fields=["owed", "accepted_on", "limit_days", "limit_rule", "due_date", "due_provisional",
+                      "sub_deadlines"])  # fmt: skip
+        notices.receipt(case, actor)
+        _notify_applicant(case, "accepted", f"您的办件{case.receipt_no}（{case.title}）已受理")
+        if complete:
+            if has_review(case.snapshot):
+                # 即办: the window decides on the spot; each step is still its own event.
+                _move(case, A.START_REVIEW, actor, channel, role=role, comment="即时办结")
+                _approve(case, actor, channel, role=role, comment="即时办结", amount=None)
+            _complete(case, actor, channel, role=role, comment="即时办结")
+    return case
+
+
+def run_instant(case, actor, *, channel, comment=""):
+    """即时办结: accept, review and complete in one sitting."""
+    return accept_case(case, actor, channel=channel, comment=comment, complete=True)
+
+
+def request_correction(case, actor, *, channel, defects=(), comment="", supply_by=None, expected_version=None):
+    """一次性告知: one notice naming every missing material (added here, all of them) and every
+    defective one (`defects`: [{"key", "problem", "how"}]), how to supply each and by when.
+
+    A later notice may name only what the earlier one could not have: a material it named, one
+    supplied since, or one that has come to apply since. Anything else is refused."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        from_state = case.state
+        check_transition(from_state, A.REQUEST_CORRECTION)
+        role = _authorise_staff(actor, "request_correction", case)
+        today = timezone.localdate()
+        default_due = (supply_by or due_date(today, settings.YIBAO_CORRECTION_DAYS).date).isoformat()
+        entries = checklist(case)
+        by_key = {e.key: e for e in entries}
+        items = {}
+        for defect in defects:
+            key = str(defect.get("key", ""))
+            if key not in by_key:
+                raise UnknownMaterial(f"序号为 {key} 的材料不在本办件的材料清单中", key=key)
+            problem = (defect.get("problem") or "").strip()
+            if not problem:
+                raise ReasonRequired(f"请说明材料“{by_key[key].name}”存在的问题")
+            items[key] = {"key": key, "name": by_key[key].name, "problem": problem,
+                          "how": (defect.get("how") or "").strip() or _how(by_key[key]), "due": default_due}  # fmt: skip
+        for e in missing(entries):
+            items.setdefault(e.key, {"key": e.key, "name": e.name, "problem": "未提交", "how": _how(e),
+                                     "due": default_due})  # fmt: skip
+        if not items:
+            raise EmptyCorrection("材料齐全且未指出问题，无需告知补正")
+        _check_not_repeated(case, items)
+        for key, item in items.items():
+            if item["problem"] != "未提交":
+                case.materials.pop(key, None)  # defective: to be supplied again
+        case.resume_state = from_state
+        if from_state in RUNNING_STATES:
+            case.paused_on = today
+        _meet(case, "收到材料之日")
+        ordered = sorted(items.values(), key=lambda i: int(i["key"]) if i["key"].isdigit() else 0)
+        _move(case, A.REQUEST_CORRECTION, actor, channel, role=role, comment=comment,
+              payload={"items": ordered}, fields=["materials", "resume_state", "paused_on", "sub_deadlines"])  # fmt: skip
+        notices.correction(case, ordered, round_no=case.round, applicable=sorted(by_key), actor=actor)
+        _notify_applicant(case, "correction", f"您的办件{case.receipt_no}需补正{len(ordered)}项材料，请查看一次性告知书")
+    return case
+
+
+def _how(entry):
+    how = "请提交原件（或加盖公章的复印件）至受理窗口，或通过网上办事大厅上传"
+    if entry.commitment_allowed:
+        how += "；无法提供的，可提交个人承诺书代替"
+    if entry.deferrable_days is not None:
+        how += f"；可容缺受理，受理后{entry.deferrable_days}个工作日内补交"
+    return how
+
+
+def _check_not_repeated(case, items):
+    earlier = list(case.notices.filter(kind=NoticeKind.CORRECTION).order_by("issued_at", "id"))
+    if not earlier:
+        return
+    named = {i["key"] for n in earlier for i in n.content.get("items", [])}
+    last = earlier[-1].content
+    could_have = set(last.get("applicable", []))
+    late = [
+        item["name"]
+        for key, item in items.items()
+        if key not in named
+        and key in could_have
+        and (case.materials.get(key) or {}).get("round", 0) <= last.get("round", 0)
+    ]
+    if late:
+        raise RepeatedCorrection(
+            f"一次性告知：{'、'.join(late)}在上次告知时即可指出，不得再次要求补正；如确需补正，应由经办机构负责",
+            materials=late,
+        )
+
+
+def refuse_case(case, actor, *, channel, reason, comment="", expected_version=None):
+    """不予受理, always with its reason in the notice."""
+    reason = _reason(reason, "不予受理")
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.REFUSE)
+        role = _authorise_staff(actor, "refuse", case)
+        _meet(case, "收到材料之日")
+        _move(case, A.REFUSE, actor, channel, role=role, comment=comment or reason, payload={"reason": reason},
+              fields=["sub_deadlines"])  # fmt: skip
+        notices.refusal(case, reason, actor)
+        _notify_applicant(case, "refused", f"您的办件{case.receipt_no}不予受理：{reason}")
+    return case
+
+
+def start_review(case, actor, *, channel, comment="", expected_version=None):
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.START_REVIEW)
+        if not has_review(case.snapshot):
+            raise InvalidTransition("该事项无审核环节，受理后直接办结", state=case.state, action=A.START_REVIEW)
+        role = _authorise_staff(actor, "review", case)
+        handler_for(case.item_code).check(case, A.START_REVIEW, actor)
+        _move(case, A.START_REVIEW, actor, channel, role=role, comment=comment)
+    return case
+
+
+def approve_case(case, actor, *, channel, comment="", amount=None, expected_version=None):
+    """审核通过. For payment items the amount is fixed here (the handler's, else `amount`)."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.APPROVE)
+        role = _authorise_staff(actor, "approve", case)
+        _approve(case, actor, channel, role=role, comment=comment, amount=amount)
+    return case
+
+
+def _approve(case, actor, channel, *, role, comment, amount):
+    check_transition(case.state, A.APPROVE)
+    if case.owed:
+        names = "、".join(f"{o['name']}（{o['due']}前）" for o in case.owed)
+        raise OwedMaterialsOutstanding(f"容缺受理的材料尚未补齐：{names}，补齐后方可作出决定",
+                                       materials=[o["name"] for o in case.owed])  # fmt: skip
+    handler = handler_for(case.item_code)
+    handler.check(case, A.APPROVE, actor)
+    payload = {}
+    fields = []
+    if is_payment(case.snapshot):
+        case.amount = handler.approved_amount(case, amount)
+        payload["amount"] = str(case.amount)
+        fields.append("amount")
+    _move(case, A.APPROVE, actor, channel, role=role, comment=comment, payload=payload, fields=fields)
+
+
+def deny_case(case, actor, *, channel, reason, comment="", expected_version=None):
+    """审核不通过, always with its reason in the notice."""
+    reason = _reason(reason, "审核不通过")
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.DENY)
+        role = _authorise_staff(actor, "deny", case)
+        handler_for(case.item_code).check(case, A.DENY, actor)
+        _move(case, A.DENY, actor, channel, role=role, comment=comment or reason, payload={"reason": reason})
+        notices.denial(case, reason, actor)
+        _notify_applicant(case, "denied", f"您的办件{case.receipt_no}审核未通过：{reason}")
+    return case
+
+
+def pay_case(case, actor, *, channel, reference="", comment="", expected_version=None):
+    """拨付 the approved amount. The payer may not be a reviewer who approved the case."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.PAY)
+        if not is_payment(case.snapshot):
+            raise InvalidTransition("该事项无拨付环节", state=case.state, action=A.PAY)
+        role = _authorise_staff(actor, "pay", case)
+        approvers = set(case.events.filter(action=A.APPROVE).values_list("actor_id", flat=True))
+        if _user(actor) is not None and actor.pk in approvers:
+            raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
+        handler_for(case.item_code).check(case, A.PAY, actor)
+        _move(case, A.PAY, actor, channel, role=role, comment=comment,
+              payload={"amount": str(case.amount), "reference": (reference or "").strip()})  # fmt: skip
+    return case
+
+
+def complete_case(case, actor, *, channel, comment="", expected_version=None):
+    """办结: the handler applies the effect on the registers; the completion notice goes out."""
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.COMPLETE)
+        role = _authorise_staff(actor, "complete", case)
+        _complete(case, actor, channel, role=role, comment=comment)
+    return case
+
+
+def _complete(case, actor, channel, *, role, comment):
+    check_transition(case.state, A.COMPLETE)
+    if case.state == S.ACCEPTED and has_review(case.snapshot):
+        raise InvalidTransition("该事项须经审核后方可办结", state=case.state, action=A.COMPLETE)
+    if case.state == S.APPROVED and is_payment(case.snapshot):
+        raise InvalidTransition("需拨付的事项须先拨付再办结", state=case.state, action=A.COMPLETE)
+    if case.owed:
+        raise OwedMaterialsOutstanding(f"容缺受理的材料尚未补齐：{'、'.join(o['name'] for o in case.owed)}")
+    handler = handler_for(case.item_code)
+    handler.check(case, A.COMPLETE, actor)
+    effect = handler.on_complete(case, actor) or {}
+    _move(case, A.COMPLETE, actor, channel, role=role, comment=comment,
+          payload={"handler": type(handler).__name__, "effect": effect})  # fmt: skip
+    notices.completion(case, effect, actor)
+    _notify_applicant(case, "completed", f"您的办件{case.receipt_no}（{case.title}）已办结，欢迎评价")
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def mark_overdue(today=None):
+    """Flag the running cases past their due date (one event each) and tell the region's
+    supervisors. Returns how many were marked. Safe to run repeatedly."""
+    today = today or timezone.localdate()
+    marked = 0
+    pks = list(
+        Case.objects.filter(state__in=RUNNING_STATES, overdue=False, due_date__lt=today, paused_on=None)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for case in Case.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+            if case.overdue or case.state not in RUNNING_STATES:
+                continue
+            case.overdue, case.overdue_on = True, today
+            case.version += 1
+            case.save(update_fields=["overdue", "overdue_on", "version", "updated_at"])
+            event = _append(case, A.MARK_OVERDUE, case.state, None, Channel.SYSTEM, role=SYSTEM_ROLE,
+                            payload={"due_date": case.due_date.isoformat(), "marked_on": today.isoformat()})  # fmt: skip
+            record(actor=None, channel=Channel.SYSTEM, action=A.MARK_OVERDUE.label, obj=case,
+                   summary=f"{case.receipt_no} 已超过办结期限 {case.due_date}")  # fmt: skip
+            _notify(supervisors(case.region_id), case, "overdue",
+                    f"办件{case.receipt_no}（{case.title}）已超过办结期限{case.due_date:%Y-%m-%d}，请督办")  # fmt: skip
+            _announce(case, event)
+            marked += 1
+    return marked
+
+
+def recompute_due_dates(years):
+    """After the calendar of `years` changed: recompute the due dates of running cases that are
+    provisional or whose count crosses one of those years. Returns how many changed."""
+    years = {int(y) for y in years}
+    today = timezone.localdate()
+    changed = 0
+    candidates = Case.objects.filter(state__in=RUNNING_STATES).exclude(accepted_on=None).exclude(limit_days=None)
+    with transaction.atomic():
+        for case in candidates.select_for_update().order_by("pk"):
+            span = set(range(case.accepted_on.year, (case.due_date or case.accepted_on).year + 1))
+            if not case.due_provisional and not span & years:
+                continue
+            due = due_date(case.accepted_on, case.limit_days + case.paused_days)
+            if (due.date, due.provisional) == (case.due_date, case.due_provisional):
+                continue
+            before = case.due_date
+            case.due_date, case.due_provisional = due.date, due.provisional
+            case.overdue = case.overdue and today > due.date
+            case.version += 1
+            case.save(update_fields=["due_date", "due_provisional", "overdue", "version", "updated_at"])
+            event = _append(case, A.ADJUST_DUE, case.state, None, Channel.SYSTEM, role=SYSTEM_ROLE,
+                            comment="法定节假日安排调整，重新计算办结期限",
+                            payload={"due_date": [before.isoformat() if before else None, due.date.isoformat()],
+                                     "years": sorted(years)})  # fmt: skip
+            record(actor=None, channel=Channel.SYSTEM, action=A.ADJUST_DUE.label, obj=case,
+                   summary=f"{case.receipt_no} 办结期限 {before} → {due.date}")  # fmt: skip
+            _announce(case, event)
+            changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def rate_case(case, actor, *, level, channel, text=""):
+    """好差评: the applicant (or agent) rates a finished case once; 差评 opens a follow-up."""
+    if level not in Level.values:
+        raise InvalidCaseData("评价等级应为：" + "、".join(Level.labels), field="level")
+    with transaction.atomic():
+        case = _lock(case)
+        if case.state not in RATABLE_STATES:
+            raise InvalidTransition("办件办结或不予受理后方可评价", state=case.state, action=A.RATE)
+        user = _user(actor)
+        if user is None or user.pk not in (case.applicant.user_id, case.agent.user_id if case.agent_id else None):
+            raise policy.NotAllowed("只有申请人或其代理人可以评价该办件")
+        if Evaluation.objects.filter(case=case).exists():
+            raise AlreadyRated("该办件已评价，评价提交后不可更改")
+        staff_event = (
+            case.events.exclude(actor=None).exclude(actor_role__in=[APPLICANT_ROLE, AGENT_ROLE]).order_by("-at", "-id").first()
+        )
+        try:
+            with transaction.atomic():
+                evaluation = Evaluation.objects.create(
+                    case=case, level=level, text=(text or "").strip(), channel=channel, rater=user,
+                    item_code=case.item_code, office=case.office, staff=staff_event.actor if staff_event else None,
+                )  # fmt: skip
+        except IntegrityError:
+            raise AlreadyRated("该办件已评价，评价提交后不可更改") from None
+        role = APPLICANT_ROLE if user.pk == case.applicant.user_id else AGENT_ROLE
+        event = _append(case, A.RATE, case.state, actor, channel, role=role, payload={"level": level})
+        record(actor=user, channel=channel, action=A.RATE.label, obj=evaluation,
+               summary=f"{case.receipt_no} {Level(level).label}")  # fmt: skip
+        _announce(case, event)
+        if evaluation.negative:
+            _open_follow_up(case, evaluation)
+    return evaluation
+
+
+def _open_follow_up(case, evaluation):
+    today = timezone.localdate()
+    due = due_date(today, settings.YIBAO_FOLLOW_UP_DAYS)
+    follow_up = FollowUp.objects.create(
+        evaluation=evaluation, case=case, region=case.region, opened_on=today, due_date=due.date,
+        due_provisional=due.provisional,
+    )  # fmt: skip
+    record(actor=None, channel=Channel.SYSTEM, action="差评回访整改", obj=follow_up,
+           summary=f"{case.receipt_no} {evaluation.get_level_display()}，{due.date}前核实整改并回访")  # fmt: skip
+    _notify(supervisors(case.region_id), case, "follow_up",
+            f"办件{case.receipt_no}收到差评（{evaluation.get_level_display()}），请于{due.date:%Y-%m-%d}前核实、整改并回访")  # fmt: skip
+    return follow_up
+
+
+def close_follow_up(follow_up, actor, *, outcome, note, channel, called_back_on=None):
+    """Close a 差评 follow-up: verified, rectified and called back; or unfounded after appeal review."""
+    if outcome not in FollowUpOutcome.values:
+        raise InvalidCaseData("处理结果应为：" + "、".join(FollowUpOutcome.labels), field="outcome")
+    note = _reason(note, "差评处理")
+    if outcome == FollowUpOutcome.RECTIFIED and called_back_on is None:
+        raise ReasonRequired("整改后须回访申请人，请填写回访日期")
+    with transaction.atomic():
+        pk = follow_up.pk if isinstance(follow_up, FollowUp) else follow_up
+        follow_up = FollowUp.objects.select_for_update().get(pk=pk)
+        policy.check(actor, "follow_up", region_id=follow_up.region_id)
+        if follow_up.closed_at is not None:
+            raise FollowUpClosed("该差评已处理完毕")
+        follow_up.outcome, follow_up.note, follow_up.called_back_on = outcome, note, called_back_on
+        follow_up.closed_at, follow_up.closed_by = timezone.now(), _user(actor)
+        follow_up.save(update_fields=["outcome", "note", "called_back_on", "closed_at", "closed_by"])
+        record(actor=_user(actor), channel=channel, action="差评处理完毕", obj=follow_up,
+               summary=f"{follow_up.case.receipt_no} {FollowUpOutcome(outcome).label}",
+               changes={"outcome": outcome, "called_back_on": str(called_back_on or "")})  # fmt: skip
+    return follow_up

@@ -1,0 +1,137 @@
+"""The material checklist of a case: which of the frozen item's materials apply to this applicant,
+which are in, which may be replaced by a 个人承诺书, which may be owed (容缺受理).
+"""
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Q
+
+from yibao.cases.exceptions import CommitmentNotAllowed, InvalidCaseData, UnknownMaterial
+from yibao.cases.handlers import handler_for
+from yibao.cases.models import DeferralRule
+from yibao.cases.snapshot import material
+
+DOCUMENT = "document"
+COMMITMENT = "commitment"
+AGENT_WORDS = ("委托", "代理", "代办")
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The facts of a case that decide which materials and which time limit apply."""
+
+    applicant_kind: str = ""  # 在职职工 / 灵活就业人员 / 城乡居民 / 参保单位 ...
+    sub_type: str = ""  # the guide's sub-type: 新参保, 注销登记, 关系转出, 意外伤害 ...
+    agent: bool = False  # 委托代理 / 帮办代办
+    special_groups: tuple = ()  # 港澳台人员, 外国人, 出国定居 ...
+    commitments: tuple = ()  # keys of the materials replaced by a 个人承诺书
+
+    @classmethod
+    def parse(cls, raw, *, agent=False):
+        raw = dict(raw or {})
+        unknown = set(raw) - {f for f in cls.__dataclass_fields__}
+        if unknown:
+            raise InvalidCaseData(f"未知的申请情形：{'、'.join(sorted(unknown))}", fields=sorted(unknown))
+        groups = raw.get("special_groups") or ()
+        if isinstance(groups, str) or not all(isinstance(g, str) for g in groups):
+            raise InvalidCaseData("特殊人群应为名称列表", fields=["special_groups"])
+        return cls(
+            applicant_kind=str(raw.get("applicant_kind") or "").strip(),
+            sub_type=str(raw.get("sub_type") or "").strip(),
+            agent=bool(agent or raw.get("agent")),
+            special_groups=tuple(g.strip() for g in groups if g.strip()),
+            commitments=tuple(sorted(str(k) for k in raw.get("commitments") or ())),
+        )
+
+    def as_json(self):
+        data = asdict(self)
+        data["special_groups"] = list(self.special_groups)
+        data["commitments"] = list(self.commitments)
+        return data
+
+    @property
+    def tags(self):
+        return [t for t in (self.applicant_kind, self.sub_type, *self.special_groups) if t]
+
+
+def applies(when, conditions):
+    """Does a material (or rule) published with condition `when` apply to a case with `conditions`?"""
+    when = (when or "").strip()
+    if not when:
+        return True
+    if any(w in when for w in AGENT_WORDS):
+        return conditions.agent
+    return any(tag in when or when in tag for tag in conditions.tags)
+
+
+@dataclass
+class Entry:
+    key: str
+    name: str
+    when: str = ""
+    commitment_allowed: bool = False
+    deferrable_days: int | None = None  # 容缺: may be owed for this many working days
+    supplied: str = ""  # DOCUMENT, COMMITMENT or ""
+    owed_due: str = ""  # ISO date when owed under 容缺受理
+    sub_items: list = field(default_factory=list)
+
+    @property
+    def missing(self):
+        return not self.supplied and not self.owed_due
+
+    def as_json(self):
+        return asdict(self)
+
+
+def _deferral_days(case, name):
+    rules = DeferralRule.objects.filter(item_code=case.item_code).filter(Q(region=None) | Q(region=case.region_id))
+    days = [r.working_days for r in rules if r.material and r.material in name]
+    return min(days) if days else None
+
+
+def checklist(case):
+    """The materials that apply to `case` now, each with how (and whether) it was supplied."""
+    conditions = Conditions.parse(case.conditions)
+    owed = {o["key"]: o["due"] for o in case.owed}
+    entries = [
+        Entry(
+            key=m["key"],
+            name=m["name"],
+            when=m.get("when", ""),
+            commitment_allowed=bool(m.get("commitment_fallback")),
+            supplied=(case.materials.get(m["key"]) or {}).get("by", ""),
+            owed_due=owed.get(m["key"], "") if not case.materials.get(m["key"]) else "",
+            sub_items=m.get("sub_items", []),
+        )
+        for m in case.snapshot.get("materials", [])
+        if applies(m.get("when", ""), conditions)
+    ]
+    entries = handler_for(case.item_code).materials(entries, case)
+    for entry in entries:
+        if entry.missing:
+            entry.deferrable_days = _deferral_days(case, entry.name)
+    return entries
+
+
+def missing(entries):
+    return [e for e in entries if e.missing]
+
+
+def normalise_supply(snapshot, supplied):
+    """{key: DOCUMENT|COMMITMENT} from what the caller hands in (a dict, or a list of keys meaning
+    documents); refuses unknown materials and 承诺书 where the guide does not allow one."""
+    if supplied is None:
+        return {}
+    if not isinstance(supplied, dict):
+        supplied = {str(k): DOCUMENT for k in supplied}
+    result = {}
+    for key, how in supplied.items():
+        key = str(key)
+        found = material(snapshot, key)
+        if found is None:
+            raise UnknownMaterial(f"事项没有序号为 {key} 的申请材料", key=key)
+        if how not in (DOCUMENT, COMMITMENT):
+            raise InvalidCaseData(f"材料“{found['name']}”的提交方式不正确", key=key)
+        if how == COMMITMENT and not found.get("commitment_fallback"):
+            raise CommitmentNotAllowed(f"材料“{found['name']}”不能以个人承诺书代替", key=key)
+        result[key] = how
+    return result

@@ -1,0 +1,121 @@
+"""What can go wrong when a case moves. Each error has a stable `code` for the API, a Chinese
+message for the person in front of the screen, and `details` (plain data) for a structured answer.
+"""
+
+
+class CaseError(Exception):
+    code = "case_error"
+
+    def __init__(self, message, **details):
+        self.message = message
+        self.details = details
+        super().__init__(message)
+
+    def as_dict(self):
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class InvalidTransition(CaseError):
+    """The action is not allowed in the case's current state (or for this item)."""
+
+    code = "invalid_transition"
+
+
+class ConcurrentUpdate(CaseError):
+    """Someone else changed the case since the caller read it."""
+
+    code = "concurrent_update"
+
+
+class CaseNotFound(CaseError):
+    """No case answers to this receipt number and ID number (the same answer either way)."""
+
+    code = "not_found"
+
+
+class ReasonRequired(CaseError):
+    code = "reason_required"
+
+
+class ItemNotAvailable(CaseError):
+    """The item is not offered by a guide in force (or the guide is a template)."""
+
+    code = "item_not_available"
+
+
+class InvalidCaseData(CaseError):
+    """The case data or conditions do not fit the handler's schema."""
+
+    code = "invalid_data"
+
+
+class UnknownMaterial(CaseError):
+    code = "unknown_material"
+
+
+class CommitmentNotAllowed(CaseError):
+    """A 个人承诺书 was offered for a material that the guide does not let it replace."""
+
+    code = "commitment_not_allowed"
+
+
+class MaterialsIncomplete(CaseError):
+    """Acceptance with materials missing that may not be owed (容缺): a correction notice is due."""
+
+    code = "materials_incomplete"
+
+
+class EmptyCorrection(CaseError):
+    code = "empty_correction"
+
+
+class RepeatedCorrection(CaseError):
+    """A later correction notice names a material the earlier one could have named (一次性告知)."""
+
+    code = "repeated_correction"
+
+
+class OwedMaterialsOutstanding(CaseError):
+    """Materials owed under 容缺受理 have not been supplied: the decision waits for them."""
+
+    code = "owed_materials_outstanding"
+
+
+class LimitUndetermined(CaseError):
+    """The guide splits the time limit and the case does not say which rule applies."""
+
+    code = "limit_undetermined"
+
+
+class NotInstant(CaseError):
+    code = "not_instant"
+
+
+class PaymentAmountRequired(CaseError):
+    code = "amount_required"
+
+
+class PayerIsApprover(CaseError):
+    """Maker-checker: whoever approved the case may not disburse it."""
+
+    code = "payer_is_approver"
+
+
+class DomainCheckFailed(CaseError):
+    """A handler's domain rule refused the action."""
+
+    code = "domain_check_failed"
+
+
+class AlreadyRated(CaseError):
+    code = "already_rated"
+
+
+class FollowUpClosed(CaseError):
+    code = "follow_up_closed"
+
+
+class ImmutableRecord(CaseError):
+    """Events, notices and evaluations are history: they are never changed or deleted."""
+
+    code = "immutable"

@@ -1,0 +1,325 @@
+"""办件: the case, its append-only history, the notices issued, the rating and its follow-up.
+
+The engine knows no domain: a case carries a frozen snapshot of the catalogue item it was opened
+under, and its domain data as JSON checked by the item's handler.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from yibao.cases.exceptions import ImmutableRecord
+from yibao.cases.states import Action, CaseState, OPEN_STATES
+from yibao.core.models import Channel
+
+ONLINE_CHANNELS = frozenset({Channel.PORTAL, Channel.API})
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecord(f"{self.model._meta.verbose_name}不可修改")
+
+    def delete(self):
+        raise ImmutableRecord(f"{self.model._meta.verbose_name}不可删除")
+
+
+class AppendOnly(models.Model):
+    """A row written once: saving it again or deleting it raises."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(f"{self._meta.verbose_name}不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(f"{self._meta.verbose_name}不可删除")
+
+
+class Case(models.Model):
+    """One application (办件) for one service item, from 申请 to 办结."""
+
+    receipt_no = models.CharField("受理编号", max_length=48, unique=True)
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.PROTECT, related_name="cases", verbose_name="事项（版本）"
+    )
+    item_code = models.CharField("事项代码", max_length=60, db_index=True)
+    snapshot = models.JSONField("事项快照", default=dict, help_text="提交时生效的事项版本：材料、时限、环节、渠道")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="cases", verbose_name="地区")
+    office = models.CharField("经办机构", max_length=200, blank=True)
+    channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
+    applicant = models.ForeignKey(
+        "people.Applicant", on_delete=models.PROTECT, related_name="cases", verbose_name="申请人"
+    )
+    agent = models.ForeignKey(
+        "people.Applicant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agent_cases",
+        verbose_name="代理人（帮办代办）",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="提交人",
+    )
+    conditions = models.JSONField("申请情形", default=dict, blank=True)
+    data = models.JSONField("申请信息", default=dict, blank=True)
+    materials = models.JSONField("已交材料", default=dict, blank=True, help_text="材料序号 -> 提交方式与轮次")
+    owed = models.JSONField("容缺材料", default=list, blank=True, help_text="容缺受理时欠交的材料及其补交期限")
+    state = models.CharField("状态", max_length=24, choices=CaseState.choices, default=CaseState.SUBMITTED)
+    resume_state = models.CharField("补正后回到", max_length=24, choices=CaseState.choices, blank=True)
+    round = models.PositiveIntegerField("提交轮次", default=1)
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    limit_days = models.PositiveIntegerField("办理时限（工作日）", null=True, blank=True)
+    limit_rule = models.CharField("适用时限规则", max_length=300, blank=True)
+    due_date = models.DateField("办结期限", null=True, blank=True)
+    due_provisional = models.BooleanField("期限为暂定（日历未发布）", default=False)
+    sub_deadlines = models.JSONField("分段期限", default=list, blank=True)
+    paused_on = models.DateField("补正暂停计时日", null=True, blank=True)
+    paused_days = models.PositiveIntegerField("补正不计时（工作日）", default=0)
+    overdue = models.BooleanField("已逾期", default=False)
+    overdue_on = models.DateField("逾期标记日", null=True, blank=True)
+    amount = models.DecimalField("核定金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["region", "state"]),
+            models.Index(fields=["state", "due_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.receipt_no} {self.title}"
+
+    @property
+    def title(self):
+        return self.snapshot.get("title") or self.item_code
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def online(self):
+        return self.channel in ONLINE_CHANNELS
+
+
+class CaseEvent(AppendOnly):
+    """One step of a case's history. Every transition appends exactly one; none is ever changed."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="办件")
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="操作人",
+    )
+    actor_label = models.CharField("操作人名称", max_length=150, blank=True)
+    actor_role = models.CharField("身份", max_length=40, blank=True)
+    office = models.CharField("经办机构", max_length=200, blank=True)
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    from_state = models.CharField("原状态", max_length=24, choices=CaseState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=24, choices=CaseState.choices)
+    action = models.CharField("操作", max_length=24, choices=Action.choices)
+    comment = models.TextField("说明", blank=True)
+    payload = models.JSONField("内容", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "办件记录"
+        verbose_name_plural = "办件记录"
+        ordering = ["case", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case.receipt_no} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class NoticeKind(models.TextChoices):
+    RECEIPT = "receipt", "受理回执"
+    CORRECTION = "correction", "一次性告知书"
+    REFUSAL = "refusal", "不予受理通知书"
+    DENIAL = "denial", "审核不通过通知书"
+    COMPLETION = "completion", "办结通知"
+
+
+class Notice(AppendOnly):
+    """A written notice as issued (the content is complete; rendering to PDF comes later)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices", verbose_name="办件")
+    kind = models.CharField("类别", max_length=16, choices=NoticeKind.choices)
+    content = models.JSONField("内容", default=dict)
+    issued_at = models.DateTimeField("签发时间", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="签发人",
+    )
+
+    class Meta:
+        verbose_name = "告知文书"
+        verbose_name_plural = "告知文书"
+        ordering = ["case", "issued_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.case.receipt_no}"
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt sequence number used per prefix and day."""
+
+    prefix = models.CharField(max_length=20)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="receipt_sequence_unique_day")]
+
+
+class DeferralRule(models.Model):
+    """容缺受理: a material of an item that may be owed at acceptance, and how long it may be owed."""
+
+    item_code = models.CharField("事项代码", max_length=60, db_index=True)
+    region = models.ForeignKey(
+        "catalog.Region", on_delete=models.CASCADE, null=True, blank=True, verbose_name="地区",
+        help_text="留空则适用于所有地区",
+    )
+    material = models.CharField("材料名称（包含即匹配）", max_length=200)
+    working_days = models.PositiveIntegerField("补交期限（工作日）", default=5)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "容缺受理材料"
+        verbose_name_plural = "容缺受理材料"
+        ordering = ["item_code", "material"]
+
+    def __str__(self):
+        return f"{self.item_code}：{self.material}（{self.working_days}个工作日内补交）"
+
+
+class ItemRule(models.Model):
+    """Handling rules per item code that the guides state in notes rather than in the limit field."""
+
+    item_code = models.CharField("事项代码", max_length=60, unique=True)
+    incompleteness_notice_days = models.PositiveIntegerField(
+        "材料不全告知期限（工作日）", null=True, blank=True, help_text="自收到材料之日起，须在此期限内一次性告知补正"
+    )
+    note = models.CharField("依据", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "事项办理规则"
+        verbose_name_plural = "事项办理规则"
+        ordering = ["item_code"]
+
+    def __str__(self):
+        return self.item_code
+
+
+class Notification(models.Model):
+    """A message for one user (a supervisor, an applicant). Delivery is someone else's job."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_notifications", verbose_name="接收人"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    kind = models.CharField("类别", max_length=30)
+    text = models.CharField("内容", max_length=500)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "消息"
+        verbose_name_plural = "消息"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Level(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", "非常满意"
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+    VERY_DISSATISFIED = "very_dissatisfied", "非常不满意"
+
+
+NEGATIVE_LEVELS = frozenset({Level.DISSATISFIED, Level.VERY_DISSATISFIED})
+
+
+class Evaluation(AppendOnly):
+    """好差评: one per case (一事一评), never altered afterwards."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="evaluation", verbose_name="办件")
+    level = models.CharField("评价", max_length=24, choices=Level.choices)
+    text = models.TextField("评价内容", blank=True)
+    channel = models.CharField("评价渠道", max_length=16, choices=Channel.choices)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="评价人",
+    )
+    # What the figures group by, kept as they stood when the case ended.
+    item_code = models.CharField("事项代码", max_length=60, db_index=True)
+    office = models.CharField("经办机构", max_length=200, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="经办人员",
+    )
+    created_at = models.DateTimeField("评价时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "好差评"
+        verbose_name_plural = "好差评"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.case.receipt_no} {self.get_level_display()}"
+
+    @property
+    def negative(self):
+        return self.level in NEGATIVE_LEVELS
+
+
+class FollowUpOutcome(models.TextChoices):
+    RECTIFIED = "rectified", "已核实整改并回访"
+    UNFOUNDED = "unfounded", "经申诉复核不属实"
+
+
+class FollowUp(models.Model):
+    """差评的核实、整改、回访, for the supervisors of the region, within its own limit."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.PROTECT, related_name="follow_up", verbose_name="评价"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="办件")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="地区")
+    opened_on = models.DateField("发起日期")
+    due_date = models.DateField("整改回访期限", null=True, blank=True)
+    due_provisional = models.BooleanField("期限为暂定", default=False)
+    outcome = models.CharField("处理结果", max_length=16, choices=FollowUpOutcome.choices, blank=True)
+    note = models.TextField("核实与整改情况", blank=True)
+    called_back_on = models.DateField("回访日期", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="处理人",
+    )
+
+    class Meta:
+        verbose_name = "差评回访整改"
+        verbose_name_plural = "差评回访整改"
+        ordering = ["closed_at", "due_date", "id"]
+
+    def __str__(self):
+        return f"{self.case.receipt_no} 回访整改"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None

@@ -1,0 +1,109 @@
+"""Reading cases: the public progress query and an applicant's own cases. Changes nothing."""
+from django.db.models import Q
+from django.utils import timezone
+
+from yibao.cases.checklist import checklist
+from yibao.cases.deadlines import DUE_LABELS, due_status
+from yibao.cases.exceptions import CaseNotFound
+from yibao.cases.models import Case
+from yibao.cases.receipts import normalise
+from yibao.cases.snapshot import has_review, is_payment
+from yibao.cases.states import Action, CaseState
+from yibao.core.masking import mask_id_number, mask_name
+
+NOT_FOUND = "未查询到办件，请核对受理编号和证件号码"
+
+# Which event marks a published stage as reached.
+STAGE_ACTIONS = (
+    ("申请", (Action.SUBMIT,)),
+    ("受理", (Action.ACCEPT, Action.REFUSE)),
+    ("审核", (Action.APPROVE, Action.DENY)),
+    ("拨付", (Action.PAY,)),
+    ("办结", (Action.COMPLETE,)),
+)
+
+
+def _holder(case):
+    """Who has the case now, in the words an applicant understands."""
+    office = case.office or "经办机构"
+    return {
+        CaseState.SUBMITTED: f"{office}（待受理）",
+        CaseState.CORRECTION_REQUESTED: "申请人（待补正材料）",
+        CaseState.ACCEPTED: f"{office}（已受理，待审核）" if has_review(case.snapshot) else f"{office}（待办结）",
+        CaseState.UNDER_REVIEW: f"{office}（审核中）",
+        CaseState.APPROVED: f"{office}（待拨付）" if is_payment(case.snapshot) else f"{office}（待办结）",
+        CaseState.PAID: f"{office}（已拨付，待办结）",
+    }.get(case.state, "已结束")
+
+
+def _stages(case, events):
+    wanted = ["申请", "受理"]
+    if has_review(case.snapshot):
+        wanted.append("审核")
+    if is_payment(case.snapshot):
+        wanted.append("拨付")
+    wanted.append("办结")
+    reached = {}
+    for event in events:
+        for stage, actions in STAGE_ACTIONS:
+            if event.action in actions:
+                reached[stage] = event
+    return [
+        {
+            "stage": stage,
+            "date": timezone.localdate(reached[stage].at).isoformat() if stage in reached else None,
+            "result": reached[stage].get_action_display() if stage in reached else "",
+        }
+        for stage in wanted
+    ]
+
+
+def progress(receipt_no, id_number, today=None):
+    """What anyone holding the receipt number and the applicant's (or agent's) ID number may see.
+    A wrong pair and a missing case give the same CaseNotFound."""
+    number = (id_number or "").strip().upper()
+    case = (
+        Case.objects.select_related("applicant", "agent")
+        .filter(receipt_no=normalise(receipt_no))
+        .filter(Q(applicant__id_number__iexact=number) | Q(agent__id_number__iexact=number))
+        .first()
+        if number
+        else None
+    )
+    if case is None:
+        raise CaseNotFound(NOT_FOUND)
+    events = list(case.events.order_by("at", "id"))
+    status = due_status(case, today)
+    return {
+        "receipt_no": case.receipt_no,
+        "item": case.title,
+        "applicant": mask_name(case.applicant.name),
+        "applicant_id": mask_id_number(case.applicant.id_number),
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "holder": _holder(case),
+        "stages": _stages(case, events),
+        "history": [
+            {"at": e.at.isoformat(), "action": e.get_action_display(), "office": e.office, "comment": e.comment}
+            for e in events
+            if e.action != Action.RATE
+        ],
+        "submitted_on": timezone.localdate(case.submitted_at).isoformat(),
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
+        "time_limit_days": case.limit_days,
+        "due_date": case.due_date.isoformat() if case.due_date else None,
+        "due_provisional": case.due_provisional,
+        "due_status": status,
+        "due_status_label": DUE_LABELS.get(status, ""),
+        "owed_materials": case.owed,
+        "materials_missing": [e.name for e in checklist(case) if e.missing] if case.is_open else [],
+    }
+
+
+def cases_of(applicant):
+    """The cases an applicant filed or acted in as agent, newest first."""
+    return (
+        Case.objects.filter(Q(applicant=applicant) | Q(agent=applicant))
+        .select_related("region")
+        .order_by("-submitted_at", "-id")
+    )
