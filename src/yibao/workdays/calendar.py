@@ -17,8 +17,8 @@ from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-import chinese_calendar
 from chinese_calendar.constants import holidays as _package_holidays
+from chinese_calendar.constants import workdays as _package_workdays
 from django.db import connection
 
 from yibao.workdays.actions import note_missing_year
@@ -27,6 +27,10 @@ from yibao.workdays.models import CalendarDay, CalendarYear, DayKind, YearStatus
 logger = logging.getLogger(__name__)
 
 PACKAGE_YEARS = frozenset(d.year for d in _package_holidays)
+# As ordinals: the index is built over ints. Same rule as chinese_calendar.is_workday, without
+# its per-call scan of every holiday to check the year range.
+_PACKAGE_WORKDAYS = frozenset(d.toordinal() for d in _package_workdays)
+_PACKAGE_DAYS_OFF = frozenset(d.toordinal() for d in _package_holidays)
 
 
 class CalendarError(ValueError):
@@ -66,17 +70,16 @@ class Calendar:
         data_years = PACKAGE_YEARS | {d.year for d in self.overrides}
         self._lo = date(min(data_years), 1, 1).toordinal()
         self._hi = date(max(data_years), 12, 31).toordinal()
-        self._days = array("l", (o for o in range(self._lo, self._hi + 1) if self._rule(date.fromordinal(o))))
+        working = {d.toordinal(): w for d, w in self.overrides.items()}
+        self._days = array("l", (o for o in range(self._lo, self._hi + 1) if working.get(o, self._package_rule(o))))
         # Working days before the span, and the offset that continues the count after it.
         self._before = _weekdays_upto(self._lo - 1)
         self._after = self._before + len(self._days) - _weekdays_upto(self._hi)
 
-    def _rule(self, d):
-        if d in self.overrides:
-            return self.overrides[d]
-        if d.year in PACKAGE_YEARS:
-            return chinese_calendar.is_workday(d)
-        return d.weekday() < 5
+    @staticmethod
+    def _package_rule(ordinal):
+        # Outside the package years both sets are silent: Monday to Friday.
+        return ordinal in _PACKAGE_WORKDAYS or ((ordinal - 1) % 7 < 5 and ordinal not in _PACKAGE_DAYS_OFF)
 
     def _rank(self, ordinal):
         """How many working days have an ordinal <= `ordinal`."""
