@@ -54,11 +54,24 @@ class BadCredentials(LoginRefused):
     pass
 
 
-def _check_password(password, field="password"):
+# Django's own wording is not translated for every validator in this version: say it here.
+_PASSWORD_PROBLEMS = {
+    "password_too_short": "密码至少需要{min_length}位",
+    "password_too_similar": "密码与账户信息过于相似",
+    "password_too_common": "密码过于常见，请换一个",
+    "password_entirely_numeric": "密码不能全是数字",
+}
+
+
+def password_problem(password):
+    """Why the configured validators refuse `password`, in Chinese; '' if they accept it."""
     try:
         validate_password(password)
     except ValidationError as exc:
-        raise RegistrationRefused("；".join(exc.messages), field=field) from None
+        return "；".join(
+            _PASSWORD_PROBLEMS.get(e.code, "密码不符合要求").format(**(e.params or {})) for e in exc.error_list
+        )
+    return ""
 
 
 def register_applicant(
@@ -78,7 +91,8 @@ def register_applicant(
         raise RegistrationRefused("请填写姓名或单位名称", field="name")
     if len(name) > 200:
         raise RegistrationRefused("姓名或单位名称过长", field="name")
-    _check_password(password)
+    if problem := password_problem(password):
+        raise RegistrationRefused(problem, field="password")
     try:
         with transaction.atomic():
             # The username is opaque: the ID number must not show in audit labels or URLs.
@@ -112,10 +126,8 @@ def create_staff(username, password, region, office, roles, *, actor=None, chann
         raise StaffRefused("请选择所属地区")
     if not roles or any(r not in Role.values for r in roles):
         raise StaffRefused("角色应为：" + "、".join(f"{value}（{label}）" for value, label in Role.choices))
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise StaffRefused("；".join(exc.messages)) from None
+    if problem := password_problem(password):
+        raise StaffRefused(problem)
     is_admin = Role.ADMIN in roles
     try:
         with transaction.atomic():
