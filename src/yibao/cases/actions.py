@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yibao.cases import notices
 from yibao.cases.checklist import COMMITMENT, Conditions, checklist, missing, normalise_supply
-from yibao.cases.deadlines import compute, incompleteness_notice, pick_limit
+from yibao.cases.deadlines import compute, incompleteness_notice, notice_rules, pick_limit
 from yibao.cases.exceptions import (
     AlreadyRated,
     CaseNotFound,
@@ -196,6 +196,15 @@ def _meet(case, deadline_from):
     ]
 
 
+def _notice_deadlines(snapshot, code, received_on):
+    """The deadline for a 材料不全 notice: the guide's own rule, else the administrator's ItemRule."""
+    published = notice_rules(snapshot.get("time_limits"))
+    if published:
+        return [incompleteness_notice(received_on, r["working_days"], r["when"]) for r in published]
+    rule = ItemRule.objects.filter(item_code=code).exclude(incompleteness_notice_days=None).first()
+    return [incompleteness_notice(received_on, rule.incompleteness_notice_days)] if rule else []
+
+
 def _reason(reason, what):
     reason = (reason or "").strip()
     if not reason:
@@ -239,9 +248,7 @@ def submit_case(
             state=S.SUBMITTED,
         )
         _store_supply(case, supplied, 1)
-        rule = ItemRule.objects.filter(item_code=item.code).first()
-        if rule and rule.incompleteness_notice_days:
-            case.sub_deadlines = [incompleteness_notice(today, rule.incompleteness_notice_days)]
+        case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
         handler.check(case, A.SUBMIT, actor)
         case.save()
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,

@@ -17,61 +17,61 @@ from yibao.workdays.calendar import due_date, working_days_between
 KIND_WORDS = ("在职职工", "灵活就业人员")
 ONLINE_WORDS = ("线上", "网上", "网办")
 OFFLINE_WORDS = ("线下", "窗口", "现场")
+NOTICE_WORDS = ("告知",)  # 材料不全一次性告知: counted from receipt, not a limit of 办结
 
 ON_TIME, DUE_SOON, OVERDUE = "on_time", "due_soon", "overdue"
 DUE_LABELS = {ON_TIME: "正常", DUE_SOON: "即将到期", OVERDUE: "已逾期"}
 
 
-def _is_channel_rule(when):
-    return any(w in when for w in ONLINE_WORDS + OFFLINE_WORDS)
+def _when(rule):
+    return (rule.get("when") or "").strip()
 
 
-def _is_kind_rule(when):
-    return any(w in when for w in KIND_WORDS)
-
-
-def _channel_matches(when, online):
-    return any(w in when for w in (ONLINE_WORDS if online else OFFLINE_WORDS))
+def _sort(when):
+    """What a limit rule is split by: general, notice, channel, kind (在职/灵活就业) or phase (转出 ...)."""
+    if not when:
+        return "general"
+    if any(w in when for w in NOTICE_WORDS):
+        return "notice"
+    if any(w in when for w in ONLINE_WORDS + OFFLINE_WORDS):
+        return "channel"
+    if any(w in when for w in KIND_WORDS):
+        return "kind"
+    return "phase"
 
 
 def pick_limit(limits, conditions, *, online):
     """The limit rule that applies and the named phases beside it (sub-deadlines).
 
-    Order: a rule split by applicant kind or by channel that matches the case; a rule named by
-    the case's sub-type (关系转出 ...); the rule with no condition. A guide that splits its limit
-    without a general rule needs the case to say which side it is on: LimitUndetermined.
-    Returns (rule or None, [phase rules]); (None, []) when the guide gives no limit at all.
+    Order: a rule split by channel (线下/线上) that matches the case; a rule split by applicant
+    kind or named by the case's sub-type (关系转出 ...) that matches; the rule with no condition.
+    A guide that splits its limit without a general rule needs the case to say which side it is
+    on: LimitUndetermined. Returns (rule or None, [phase rules]); (None, []) when the guide gives
+    no limit at all.
     """
-    limits = list(limits or [])
-    if not limits:
+    rules = [r for r in limits or [] if _sort(_when(r)) != "notice"]
+    if not rules:
         return None, []
-    chosen = None
-    for rule in limits:
-        when = (rule.get("when") or "").strip()
-        if not when:
-            continue
-        if _is_channel_rule(when):
-            if _channel_matches(when, online):
-                chosen = rule
-                break
-        elif applies(when, conditions) and conditions.tags:
-            chosen = rule
-            break
+    words = ONLINE_WORDS if online else OFFLINE_WORDS
+    chosen = (
+        next((r for r in rules if _sort(_when(r)) == "channel" and any(w in _when(r) for w in words)), None)
+        or next(
+            (r for r in rules if _sort(_when(r)) in ("kind", "phase") and conditions.tags
+             and applies(_when(r), conditions)),
+            None,
+        )  # fmt: skip
+        or next((r for r in rules if _sort(_when(r)) == "general"), None)
+    )
     if chosen is None:
-        chosen = next((r for r in limits if not (r.get("when") or "").strip()), None)
-    if chosen is None:
-        options = "、".join(r["when"] for r in limits)
+        options = "、".join(_when(r) for r in rules)
         raise LimitUndetermined(f"该事项的办理时限按情形区分（{options}），请注明申请人类别或情形", options=options)
-    phases = [
-        r
-        for r in limits
-        if r is not chosen
-        and (r.get("when") or "").strip()
-        and not _is_channel_rule(r["when"])
-        and not _is_kind_rule(r["when"])
-        and not chosen.get("when")
-    ]
+    phases = [r for r in rules if r is not chosen and _sort(_when(r)) == "phase"] if not _when(chosen) else []
     return chosen, phases
+
+
+def notice_rules(limits):
+    """The guide's own 材料不全告知 limits (counted from receipt)."""
+    return [r for r in limits or [] if _sort(_when(r)) == "notice"]
 
 
 @dataclass
@@ -105,11 +105,11 @@ def compute(limits, conditions, *, online, accepted_on):
     return Deadlines(rule["working_days"], label[:300], due.date, due.provisional, subs)
 
 
-def incompleteness_notice(received_on, days):
+def incompleteness_notice(received_on, days, name="材料不全一次性告知"):
     """定点申请: the one-time notice of missing materials is due `days` working days after receipt."""
     d = due_date(received_on, days)
     return {
-        "name": "材料不全一次性告知",
+        "name": name,
         "working_days": days,
         "due": d.date.isoformat(),
         "provisional": d.provisional,

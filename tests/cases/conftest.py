@@ -1,0 +1,51 @@
+import pytest
+
+from tests.cases import factories as f
+from yibao.cases import actions
+from yibao.core.models import Channel
+
+
+@pytest.fixture
+def city(db):
+    return f.region()
+
+
+@pytest.fixture
+def clerk(city):
+    return f.staff(city, "clerk")
+
+
+@pytest.fixture
+def reviewer(city):
+    return f.staff(city, "reviewer")
+
+
+@pytest.fixture
+def payer(city):
+    return f.staff(city, "payer")
+
+
+@pytest.fixture
+def supervisor(city):
+    return f.staff(city, "supervisor")
+
+
+@pytest.fixture
+def person(db):
+    return f.applicant()
+
+
+@pytest.fixture
+def submit(person):
+    """submit(item, **kw): a case filed by `person` at the window (or as kw say)."""
+
+    def _submit(item, *, applicant=None, actor=None, channel=Channel.WINDOW, materials="all", **kw):
+        applicant = applicant or person
+        if materials == "all":
+            materials = [m.ordinal for m in item.materials.all() if not m.when]
+        return actions.submit_case(
+            item=item, applicant=applicant, actor=actor or applicant.user, channel=channel, office="市本级",
+            materials=materials, **kw,
+        )  # fmt: skip
+
+    return _submit
