@@ -26,7 +26,7 @@ ROWS = [
 @dataclass
 class Entry:
     text: str
-    detail: str = ""
+    detail: str = ""  # shown after the text, with its own punctuation
     only_here: bool = False
 
 
@@ -61,14 +61,14 @@ def _cell(row, item):
     if row == "channels":
         channels = list(item.channels.all())
         if channels:
-            entries = [Entry(c.name, "线上" if c.online else "") for c in channels]
+            entries = [Entry(c.name, "（线上）" if c.online else "") for c in channels]
             return Cell(True, entries=entries, key=frozenset(c.code for c in channels))
         text = item.channels_text.strip()
         return Cell(True, text=text, key=comparable(text) or None)
     if row == "materials":
         materials = list(item.materials.all())
         if materials:
-            entries = [Entry(m.name, f"适用：{m.when}" if m.when else "") for m in materials]
+            entries = [Entry(m.name, f"（适用：{m.when}）" if m.when else "") for m in materials]
             return Cell(True, entries=entries, key=frozenset(comparable(m.name) for m in materials))
         text = item.materials_text.strip()
         return Cell(True, text=text, key=comparable(text) or None)
@@ -78,7 +78,7 @@ def _cell(row, item):
     if row == "stages":
         stages = list(item.stages.all())
         if stages:
-            entries = [Entry(s.name, s.text) for s in stages]
+            entries = [Entry(s.name, f"：{s.text}" if s.text else "") for s in stages]
             return Cell(True, entries=entries, key=tuple(comparable(s.name) for s in stages))
         text = item.stages_text.strip()
         return Cell(True, text=text, key=comparable(text) or None)
