@@ -57,6 +57,10 @@ def join_lines(lines):
     return out
 
 
+def starts_entry(line):
+    return bool(_ENTRY.match(line.strip()))
+
+
 def split_entries(lines):
     """[(number or None, text)]: a numbered list (1. / 1． / 1、 / `- 1.` / `5办结`), continuation
     lines glued to their entry. A number that does not follow the previous one is text, not a new entry."""

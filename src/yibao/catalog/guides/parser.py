@@ -173,15 +173,21 @@ def _build_item(ordinal, title, block, guide_warnings):
     online_lines = []
     texts, present = {}, set()
     for key, label, line_no, content in _split_fields(block):
-        kept = []
+        kept, open_online = [], False
         for text in content:
             online = _ONLINE_LINE.match(text.strip())
-            if online:
-                if online.group("value").strip():
-                    online_lines.append(text.strip())
+            if online or (open_online and text.strip() and not F.starts_entry(text)):
+                # `网办渠道：…` lines (and their hard-wrapped tails) list online channels
+                if online and online.group("value").strip() or not online:
+                    if online:
+                        online_lines.append(text.strip())
+                    else:
+                        online_lines[-1] += text.strip()
+                    open_online = not text.strip().endswith("。")
                     if key == "notes":
                         kept.append(text)
                 continue
+            open_online = open_online and not text.strip()
             kept.append(text)
         if key in present and key != "notes":
             item.warnings.append(f"第{line_no}行：字段“{label}”重复出现，内容已合并")
@@ -252,11 +258,18 @@ def _title_style(lines, anchor):
     return ""
 
 
-def _check_truncated(items, blocks, source):
-    """A file cut off inside its last item lacks headings that every other item has."""
+def _check_truncated(items, blocks, source, title_style):
+    """A file cut off inside its last item lacks headings that every other item has, or ends
+    with the title of an item whose fields never come."""
     keys = [{key for key, *_ in _split_fields(block)} for block in blocks]
     last_block = blocks[-1]
     last_line = last_block[-1][0] if last_block else 0
+    pattern = {"cn": _TITLE_CN, "arabic": _TITLE_ARABIC}.get(title_style)
+    last_heading = max(i for i, (_, t) in enumerate(last_block) if field_heading(t))
+    for number, text in last_block[last_heading + 1:]:
+        text = text.strip(" \t\u3000\xa0")
+        if pattern and pattern.match(text) and len(text) <= 50 and text[-1] not in "。；;，,：:":
+            raise GuideFormatError(source, number, f"文件截断：事项“{text}”只有标题，没有它的内容")
     if len(keys) > 1:
         common = set.intersection(*keys[:-1])
         lost = common - keys[-1]
@@ -302,7 +315,8 @@ def parse_text(text, source):
     items = []
     for k, (title, block) in enumerate(zip(titles, blocks)):
         items.append(_build_item(k + 1, title, block, warnings))
-    _check_truncated(items, blocks, source)
+    family = _family(lines, anchors)
+    _check_truncated(items, blocks, source, family.split("-")[1])
 
     seen = {}
     for k, item in enumerate(items):
@@ -341,7 +355,7 @@ def parse_text(text, source):
         source=source,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
-        family=_family(lines, anchors),
+        family=family,
         title=title,
         edition=edition,
         items=items,

@@ -2,6 +2,7 @@
 what was found in them."""
 import datetime
 import re
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -9,24 +10,44 @@ from yibao.catalog.guides.importer import GuideImportError, import_files, load_d
 from yibao.catalog.guides.parsed import GuideFormatError
 from yibao.catalog.models import Guide, ItemOffice
 
+_LANDLINE = re.compile(r"^(0\d{2,3})-(\d+)$")
 _PHONE = re.compile(r"^(?:0\d{2,3}-\d{7,8}(?:转\d+号?键?)?|1\d{10}|12345|12393)$")
+
+
+def _bare(phone):
+    return re.sub(r"[（(][^）)]*[）)]", "", phone).strip()
 
 
 def suspicious_values(guide):
     """Values a reviewer should look at: malformed phones, unknown or duplicate items, mismatched titles."""
     found = []
-    for entry in ItemOffice.objects.filter(item__guide=guide).select_related("item", "office").order_by(
-        "item__ordinal", "ordinal"
-    ):
+    entries = list(
+        ItemOffice.objects.filter(item__guide=guide).select_related("item", "office").order_by("item__ordinal", "ordinal")
+    )
+    # within one area code, local numbers have one length: an odd length is a typo
+    lengths = Counter(
+        (m.group(1), len(m.group(2)))
+        for e in entries for p in e.consult_phones + e.complaint_phones if (m := _LANDLINE.match(_bare(p)))
+    )
+    usual = {}
+    for (area, length), _ in lengths.most_common():
+        usual.setdefault(area, length)
+    for entry in entries:
         for phone in entry.consult_phones + entry.complaint_phones:
-            number = re.sub(r"[（(][^）)]*[）)]", "", phone).strip()
-            if number and not _PHONE.match(number):
+            number = _bare(phone)
+            landline = _LANDLINE.match(number)
+            odd = landline and usual.get(landline.group(1)) != len(landline.group(2))
+            if number and (not _PHONE.match(number) or odd):
                 found.append(f"事项{entry.item.ordinal} {entry.office.name}：电话号码格式可疑“{phone}”")
+    places = {}  # the same message at many places is said once, with its places
     for warning in guide.report.get("warnings", []):
         message = warning.get("message", "")
-        if any(k in message for k in ("连在一起", "未识别", "重复", "不一致", "为空", "推测", "无法识别")):
+        if any(k in message for k in ("连在一起", "未识别", "重复", "不一致", "为空", "推测", "无法识别", "没有提到评价")):
             where = f"事项{warning['item']}" if "item" in warning else f"第{warning.get('line', 0)}行"
-            found.append(f"{where}：{message}")
+            places.setdefault(message, []).append(where)
+    for message, wheres in places.items():
+        shown = "、".join(wheres[:5]) + (f"等{len(wheres)}处" if len(wheres) > 5 else "")
+        found.append(f"{shown}：{message}")
     return found
 
 
