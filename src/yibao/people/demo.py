@@ -49,7 +49,7 @@ def ensure_demo_accounts():
             username = f"{region.code}-{role.value}"
             if not User.objects.filter(username=username).exists():
                 actions.create_staff(username, DEMO_PASSWORD, region, office, [role])
-            accounts.append((f"{region.name}{office} {role.label}", username, DEMO_PASSWORD))
+            accounts.append((f"{region.name} {office} {role.label}", username, DEMO_PASSWORD))
     if not User.objects.filter(username="admin").exists():
         actions.create_staff("admin", DEMO_PASSWORD, regions[0], _office(regions[0]), [Role.ADMIN])
     accounts.append((f"{Role.ADMIN.label}（各地区，后台 /admin/）", "admin", DEMO_PASSWORD))

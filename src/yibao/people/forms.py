@@ -26,6 +26,7 @@ class ThrottledLoginMixin:
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "证件号码 / 统一社会信用代码 / 机构编码 / 工作人员用户名"
         self.fields["password"].label = "密码"
@@ -56,6 +57,10 @@ class RegisterForm(forms.Form):
     )
     password = forms.CharField(label="密码", widget=forms.PasswordInput, help_text="至少8位")
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()
