@@ -239,3 +239,12 @@ def test_export_query_count_does_not_grow_with_items(seeded_catalog, django_asse
 
     with django_assert_max_num_queries(12):
         export_catalog()
+
+
+def test_search_command(seeded_catalog):
+    rows = json.loads(run("catalog", "search", "退休后去外地生活，异地安置怎么备案", "--region", "dazhou", "--format", "json"))
+    assert rows and rows[0]["code"] == "remote-retiree" and rows[0]["region"] == "dazhou"
+    table = run("catalog", "search", "异地安置退休人员备案")
+    assert "[remote-retiree]" in table.splitlines()[0]
+    with pytest.raises(CommandError):
+        run("catalog", "search", "   ")
