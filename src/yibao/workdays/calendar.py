@@ -11,7 +11,6 @@ bisections whatever its length. The module functions check a version key of the 
 small query) and rebuild the Calendar when it moved, so every process sees an admin edit on its
 next call. To compute many deadlines in one go, take current() once and use its methods.
 """
-import logging
 from array import array
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
@@ -23,8 +22,6 @@ from django.db import connection
 
 from yibao.workdays.actions import note_missing_year
 from yibao.workdays.models import CalendarDay, CalendarYear, DayKind, YearStatus
-
-logger = logging.getLogger(__name__)
 
 PACKAGE_YEARS = frozenset(d.year for d in _package_holidays)
 # As ordinals: the index is built over ints. Same rule as chinese_calendar.is_workday, without
@@ -63,14 +60,14 @@ class Calendar:
 
     def __init__(self, overrides=None, loaded_years=(), warned_years=()):
         """overrides: {date: True for a working day, False for a day off}."""
-        self.overrides = dict(overrides or {})
+        overrides = dict(overrides or {})
         self.loaded_years = frozenset(loaded_years)
         self.covered_years = PACKAGE_YEARS | self.loaded_years
         self.warned_years = frozenset(warned_years)
-        data_years = PACKAGE_YEARS | {d.year for d in self.overrides}
+        data_years = PACKAGE_YEARS | {d.year for d in overrides}
         self._lo = date(min(data_years), 1, 1).toordinal()
         self._hi = date(max(data_years), 12, 31).toordinal()
-        working = {d.toordinal(): w for d, w in self.overrides.items()}
+        working = {d.toordinal(): w for d, w in overrides.items()}
         self._days = array("l", (o for o in range(self._lo, self._hi + 1) if working.get(o, self._package_rule(o))))
         # Working days before the span, and the offset that continues the count after it.
         self._before = _weekdays_upto(self._lo - 1)

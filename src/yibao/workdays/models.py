@@ -1,5 +1,19 @@
 """The administrator's schedule: days that differ from the package calendar, and years loaded."""
+from django.core.exceptions import ValidationError
 from django.db import models
+
+# The years a schedule may name: a typo such as 2207 would otherwise declare a far year covered
+# (and stretch the calendar's index over centuries).
+MIN_YEAR, MAX_YEAR = 2000, 2099
+
+
+def validate_year(year):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(f"年份超出范围（{MIN_YEAR}–{MAX_YEAR}）：{year}")
+
+
+def validate_calendar_date(value):
+    validate_year(value.year)
 
 
 class DayKind(models.TextChoices):
@@ -10,7 +24,7 @@ class DayKind(models.TextChoices):
 class CalendarDay(models.Model):
     """One day whose status the administrator sets; it beats the chinese-calendar package."""
 
-    date = models.DateField("日期", unique=True)
+    date = models.DateField("日期", unique=True, validators=[validate_calendar_date])
     kind = models.CharField("类别", max_length=8, choices=DayKind.choices)
     name = models.CharField("名称", max_length=64, blank=True, help_text="如：元旦、春节调休")
     note = models.CharField("备注", max_length=200, blank=True)
@@ -40,7 +54,7 @@ class CalendarYear(models.Model):
     the unique year makes that warning race-free.
     """
 
-    year = models.PositiveSmallIntegerField("年份", unique=True)
+    year = models.PositiveSmallIntegerField("年份", unique=True, validators=[validate_year])
     status = models.CharField("状态", max_length=8, choices=YearStatus.choices)
     source = models.CharField("来源", max_length=200, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)

@@ -7,7 +7,7 @@ file, naming the file and the line.
 from dataclasses import dataclass
 from datetime import date
 
-from yibao.workdays.models import DayKind
+from yibao.workdays.models import MAX_YEAR, MIN_YEAR, DayKind
 
 KIND_WORDS = {
     "holiday": DayKind.HOLIDAY,
@@ -17,8 +17,6 @@ KIND_WORDS = {
     "班": DayKind.WORKDAY,
     "上班": DayKind.WORKDAY,
 }
-# A typo such as 2207 would otherwise declare a far year covered.
-MIN_YEAR, MAX_YEAR = 2000, 2099
 
 
 class ScheduleFormatError(ValueError):
