@@ -40,6 +40,8 @@ SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.tsv")
 FIELD_WEIGHTS = {"title": 3.0, "objects": 1.0, "materials": 0.5, "notes": 0.5}
 K1 = 1.2
 B = 0.75
+COORD = 0.5
+SUBWORD_WEIGHT = 0.6
 
 # Words that carry no meaning for finding an item. Single characters are dropped anyway.
 STOPWORDS = frozenset(
@@ -112,43 +114,67 @@ def tokens(text):
     return [t for t in _jieba().lcut_for_search(normalize(text)) if _searchable(t)]
 
 
-def concepts(text):
-    """The words of `text` (precise cut), each with the shorter words inside it. A word counts once
-    in a score, by whichever of its forms matches best, so a long term is not counted three times."""
-    found = []
+def _concept(word, weight):
+    """{form: weight} for one word: the word itself, and the shorter words inside it at less
+    weight (计划生育 should find 计划生育 first, and 生育 only as a fallback)."""
+    return {
+        t: weight if t == word else weight * SUBWORD_WEIGHT
+        for t in _jieba().lcut_for_search(word)
+        if _searchable(t)
+    }
+
+
+def concepts(text, weight=1.0):
+    """The words of `text` (precise cut) as concepts, {word: {form: weight}}. A concept counts once
+    in a score, by whichever of its forms matches best."""
+    found = {}
     for word in _jieba().lcut(normalize(text)):
-        forms = tuple(dict.fromkeys(t for t in _jieba().lcut_for_search(word) if _searchable(t)))
+        forms = _concept(word, weight)
         if forms:
-            found.append(forms)
+            found[word] = forms
     return found
+
+
+def _merge(groups, forms):
+    """Add `forms` to the group it overlaps (零售药店 and 定点零售药店 are one concept), or as new."""
+    for group in groups:
+        if group.keys() & forms.keys():
+            for t, w in forms.items():
+                group[t] = max(group.get(t, 0.0), w)
+            return
+    groups.append(dict(forms))
 
 
 def query_terms(question):
     """The concepts of a question, as [{term: weight}]: its own words plus the guide terms its
     everyday words mean (search_synonyms.tsv)."""
     text = normalize(question)
-    groups = {forms: 1.0 for forms in concepts(text)}
+    typed = concepts(text)
+    expanded = []
     rest = text
     for phrase, expansion, weight in vocabulary().synonyms:
-        if phrase in rest:
-            # Consume the phrase so that a shorter phrase inside it (卡里的钱 in 医保卡里的钱)
-            # does not count the same words twice.
-            rest = rest.replace(phrase, "|")
-            if weight < 1:  # a word that only says who or where weighs less, typed or expanded
-                for forms in concepts(phrase):
-                    if forms in groups:
-                        groups[forms] = min(groups[forms], weight)
-            for term in expansion:
-                for forms in concepts(term):
-                    groups[forms] = max(groups.get(forms, 0.0), weight)
+        if phrase not in rest:
+            continue
+        # Consume the phrase so that a shorter phrase inside it (卡里的钱 in 医保卡里的钱)
+        # does not count the same words twice.
+        rest = rest.replace(phrase, "|")
+        if weight < 1:  # a word that only says who or where weighs less, typed or expanded
+            for word in concepts(phrase):
+                if word in typed:
+                    typed[word] = {t: min(w, weight) for t, w in typed[word].items()}
+        line = []
+        for term in expansion:
+            for forms in concepts(term, weight).values():
+                _merge(line, forms)
+        expanded.extend(line)
     # A term belongs to the first concept that names it: 定点 typed by the person is not counted
     # again inside the expansion 定点零售药店.
     claimed, result = set(), []
-    for forms, weight in groups.items():
-        own = [t for t in forms if t not in claimed]
+    for group in [*typed.values(), *expanded]:
+        own = {t: w for t, w in group.items() if t not in claimed}
         claimed.update(own)
         if own:
-            result.append(dict.fromkeys(own, weight))
+            result.append(own)
     return result
 
 
@@ -228,7 +254,8 @@ class _Index:
         self.postings = dict(postings)
 
     def rank(self, terms, region=None, limit=10):
-        scores = defaultdict(float)
+        scores, covered = defaultdict(float), defaultdict(float)
+        total = sum(max(group.values()) for group in terms)
         for group in terms:
             best = {}
             for term, weight in group.items():
@@ -237,6 +264,11 @@ class _Index:
                         best[i] = weight * s
             for i, s in best.items():
                 scores[i] += s
+                covered[i] += max(group.values())
+        # An item that answers more of the question's concepts beats one that answers a single
+        # concept strongly (Lucene's "coord" factor).
+        for i in scores:
+            scores[i] *= (covered[i] / total) ** COORD
         ranked = sorted(
             ((s, self.docs[i]) for i, s in scores.items() if s > 0 and (region is None or self.docs[i].region_code == region)),
             key=lambda pair: (-pair[0], pair[1].region_order, pair[1].item_id),
