@@ -365,6 +365,7 @@ def parse_text(text, source):
 
 
 _CACHE = {}
+_CACHE_SIZE = 32
 
 
 def parse_guide(data, source):
@@ -372,5 +373,7 @@ def parse_guide(data, source):
     shipped guides many times); callers must not mutate the result."""
     key = (hashlib.sha256(data).hexdigest(), source)
     if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:  # a long-running process imports many files: keep the latest
+            _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = parse_text(decode(data, source), source)
     return _CACHE[key]
