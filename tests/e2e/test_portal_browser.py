@@ -77,6 +77,15 @@ def test_search_from_the_header_box(site, page, shot):
     assert "异地安置退休人员备案" in results.first.inner_text()
     shot(page, "06-search")
 
+    # On the search page, htmx refreshes the results as the citizen types (no page load).
+    page.evaluate("window.__samePage = true")
+    page.locator("#search-page-q").fill("生孩子报销")
+    page.wait_for_function("document.querySelector('#search-results').innerText.includes('生育医疗费支付')")
+    assert page.evaluate("window.__samePage === true")
+    page.go_back()
+    page.wait_for_url(re.compile(r"q=%E9%80%80"))  # the first question again
+    results = page.locator("ol.results > li")
+
     results.first.locator("a.result-title").click()
     assert page.get_by_role("heading", name="异地安置退休人员备案", level=1).is_visible()
     assert page.locator("#offices a[href^='tel:']").count() > 0
