@@ -2,6 +2,7 @@
 Real transactions in two threads, on PostgreSQL (SQLite's in-memory test database is not shared
 between threads)."""
 import threading
+from datetime import date
 
 import pytest
 from django.db import connection, connections
@@ -68,7 +69,7 @@ def test_concurrent_accepts_one_wins_the_other_conflicts(round_no):
     assert case.notices.count() == 1
 
 
-def test_accept_against_refuse_with_versions(transactional_db):
+def test_accept_against_refuse_with_versions():
     case, clerk, other = setup_case()
     results = race(
         lambda: actions.accept_case(case.pk, clerk, channel=Channel.WINDOW, expected_version=1),
@@ -82,8 +83,6 @@ def test_accept_against_refuse_with_versions(transactional_db):
 
 def test_concurrent_receipt_numbers_are_unique():
     city = f.region()
-    from datetime import date
-
     day = date(2026, 11, 26)
     results = race(*[(lambda: next_receipt_no(city, day)) for _ in range(6)])
     assert all(isinstance(r, str) for r in results), results

@@ -235,3 +235,59 @@ def test_a_clerk_may_file_for_the_applicant_at_the_window(city, clerk, person):
     assert case.submitted_by == clerk
     assert case.events.get().actor_role == "窗口受理"
     assert ServiceItem.objects.get(pk=unit.pk).cases.count() == 1
+
+
+# ---------------------------------------------------------------- every path, table-driven
+
+REVIEW = ["accept", "start_review", "approve"]
+# name -> (steps after submission, final state). Payment items get "pay" before "complete".
+PATHS = {
+    "done": ([*REVIEW, "complete"], "completed"),
+    "refused": (["refuse"], "refused"),
+    "withdrawn": (["withdraw"], "withdrawn"),
+    "corrected-then-done": (["correct", "resubmit", *REVIEW, "complete"], "completed"),
+    "corrected-then-withdrawn": (["correct", "withdraw"], "withdrawn"),
+    "corrected-then-refused": (["correct", "refuse"], "refused"),
+    "denied": (["accept", "start_review", "deny"], "denied"),
+    "withdrawn-after-acceptance": (["accept", "withdraw"], "withdrawn"),
+    "corrected-in-review": (["accept", "start_review", "correct", "resubmit", "approve", "complete"], "completed"),
+    "withdrawn-after-approval": ([*REVIEW, "withdraw"], "withdrawn"),
+}
+ITEMS = {
+    "instant": dict(code="resident-enrollment", limits=[("", 0)], stages=f.STANDARD),
+    "three-day": dict(code="unit-enrollment", limits=[("", 3)], stages=f.STANDARD),
+    "payment": dict(code="outpatient-reimbursement", limits=[("", 30)], stages=f.PAYMENT),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ITEMS))
+@pytest.mark.parametrize("path", sorted(PATHS))
+def test_every_path(kind, path, city, submit, clerk, reviewer, payer, person):
+    spec = ITEMS[kind]
+    item = f.item(city, spec["code"], limits=spec["limits"], stages=spec["stages"],
+                  materials=[("有效身份证件", "", False), ("申请表", "", False)])  # fmt: skip
+    steps, final = PATHS[path]
+    if kind == "payment" and steps[-1] == "complete":
+        steps = [*steps[:-1], "pay", "complete"]
+    # a correction before acceptance names the missing 申请表; one during review names a defect in it
+    case = submit(item, materials=["1"] if steps[0] == "correct" else ["1", "2"])
+    do = {
+        "accept": lambda c: actions.accept_case(c, clerk, channel=W),
+        "start_review": lambda c: actions.start_review(c, reviewer, channel=W),
+        "approve": lambda c: actions.approve_case(c, reviewer, channel=W, amount="100"),
+        "deny": lambda c: actions.deny_case(c, reviewer, channel=W, reason="不符合条件"),
+        "pay": lambda c: actions.pay_case(c, payer, channel=W),
+        "complete": lambda c: actions.complete_case(c, clerk, channel=W),
+        "refuse": lambda c: actions.refuse_case(c, clerk, channel=W, reason="不属于受理范围"),
+        "withdraw": lambda c: actions.withdraw_case(c, person.user, channel=Channel.PORTAL),
+        "correct": lambda c: actions.request_correction(
+            c, clerk, channel=W, defects=[] if c.state == "submitted" else [{"key": "2", "problem": "填写不全"}]),
+        "resubmit": lambda c: actions.resubmit_case(c, person.user, channel=Channel.PORTAL, materials=["2"]),
+    }  # fmt: skip
+    for step in steps:
+        case = do[step](case)
+    expected = ["submit", *("request_correction" if s == "correct" else s for s in steps)]
+    assert case.state == final
+    assert actions_of(case) == expected
+    assert case.version == len(expected)
+    assert case.closed_at is not None
