@@ -8,6 +8,7 @@ api = NinjaAPI(
     description="办事指南、导办搜索、办件受理与查询。错误以结构化JSON返回，message 为中文。",
     urls_namespace="api",
 )
+api.add_router("/catalog", "yibao.api.catalog.router")
 
 
 @api.get("/health", tags=["系统"], summary="运行状态")
