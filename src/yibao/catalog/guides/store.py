@@ -63,13 +63,12 @@ def save_guide(parsed, region, *, edition="", effective_from=None, actor=None, c
         guide.effective_from = effective_from
     guide.save()
 
-    offices = {}
     by_name = {}
     for item in parsed.items:
         for off in item.offices:
             by_name.setdefault(off.name, []).append(off)
-    for ordinal, (name, entries) in enumerate(by_name.items(), start=1):
-        offices[name] = Office.objects.create(
+    offices = Office.objects.bulk_create(
+        Office(
             guide=guide,
             ordinal=ordinal,
             name=name,
@@ -78,9 +77,13 @@ def save_guide(parsed, region, *, edition="", effective_from=None, actor=None, c
             consult_phones=_most_common([e.consult_phones for e in entries]) or [],
             complaint_phones=_most_common([e.complaint_phones for e in entries]) or [],
         )
+        for ordinal, (name, entries) in enumerate(by_name.items(), start=1)
+    )
+    offices = {o.name: o for o in offices}
 
-    for p in parsed.items:
-        item = ServiceItem.objects.create(
+    # One INSERT per table, not per item: a guide has ~40 items and ~1,000 rows under them.
+    items = ServiceItem.objects.bulk_create(
+        ServiceItem(
             guide=guide,
             ordinal=p.ordinal,
             code=p.code,
@@ -101,34 +104,43 @@ def save_guide(parsed, region, *, edition="", effective_from=None, actor=None, c
             warnings=p.warnings,
             fields=p.fields,
         )
-        Material.objects.bulk_create(
-            Material(
-                item=item, ordinal=n, name=m.name[:500], when=m.when, sub_items=m.sub_items,
-                seal_required=m.seal_required, commitment_fallback=m.commitment_fallback, text=m.text,
-            )
-            for n, m in enumerate(p.materials, start=1)
+        for p in parsed.items
+    )
+    pairs = list(zip(items, parsed.items))
+    Material.objects.bulk_create(
+        Material(
+            item=item, ordinal=n, name=m.name[:500], when=m.when, sub_items=m.sub_items,
+            seal_required=m.seal_required, commitment_fallback=m.commitment_fallback, text=m.text,
         )
-        Stage.objects.bulk_create(
-            Stage(item=item, ordinal=n, name=s.name[:100], text=s.text) for n, s in enumerate(p.stages, start=1)
+        for item, p in pairs
+        for n, m in enumerate(p.materials, start=1)
+    )
+    Stage.objects.bulk_create(
+        Stage(item=item, ordinal=n, name=s.name[:100], text=s.text)
+        for item, p in pairs
+        for n, s in enumerate(p.stages, start=1)
+    )
+    TimeLimit.objects.bulk_create(
+        TimeLimit(item=item, ordinal=n, when=t.when, working_days=t.working_days, text=t.text[:300])
+        for item, p in pairs
+        for n, t in enumerate(p.time_limits, start=1)
+    )
+    ItemChannel.objects.bulk_create(
+        ItemChannel(
+            item=item, ordinal=n, code=c.code, name=c.name[:100], online=c.online,
+            conditional=c.conditional, applies_to=c.applies_to, text=c.text[:500],
         )
-        TimeLimit.objects.bulk_create(
-            TimeLimit(item=item, ordinal=n, when=t.when, working_days=t.working_days, text=t.text[:300])
-            for n, t in enumerate(p.time_limits, start=1)
+        for item, p in pairs
+        for n, c in enumerate(p.channels, start=1)
+    )
+    ItemOffice.objects.bulk_create(
+        ItemOffice(
+            item=item, office=offices[o.name], ordinal=n, address=o.address, hours=o.hours,
+            consult_phones=o.consult_phones, complaint_phones=o.complaint_phones, online=o.online,
         )
-        ItemChannel.objects.bulk_create(
-            ItemChannel(
-                item=item, ordinal=n, code=c.code, name=c.name[:100], online=c.online,
-                conditional=c.conditional, applies_to=c.applies_to, text=c.text[:500],
-            )
-            for n, c in enumerate(p.channels, start=1)
-        )
-        ItemOffice.objects.bulk_create(
-            ItemOffice(
-                item=item, office=offices[o.name], ordinal=n, address=o.address, hours=o.hours,
-                consult_phones=o.consult_phones, complaint_phones=o.complaint_phones, online=o.online,
-            )
-            for n, o in enumerate(p.offices, start=1)
-        )
+        for item, p in pairs
+        for n, o in enumerate(p.offices, start=1)
+    )
     record(
         actor=actor,
         channel=channel,
