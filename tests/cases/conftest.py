@@ -46,6 +46,6 @@ def submit(person):
         return actions.submit_case(
             item=item, applicant=applicant, actor=actor or applicant.user, channel=channel, office="市本级",
             materials=materials, **kw,
-        )  # fmt: skip
+        )
 
     return _submit

@@ -22,7 +22,7 @@ def region(code="testcity", name="测试市", admin_code="519900"):
 
 
 def item(region, code, *, materials=(("有效身份证件", "", False),), limits=(("", 3),), stages=STANDARD,
-         title=None, effective_from=None, edition=""):  # fmt: skip
+         title=None, effective_from=None, edition=""):
     """A one-item guide edition of `region`; returns the ServiceItem. materials: (name, when, commitment_fallback)."""
     n = next(_seq)
     text = f"{region.code} {code} {n}"

@@ -48,7 +48,7 @@ def setup_case():
     person = f.applicant()
     item = f.item(city, "unit-enrollment")
     case = actions.submit_case(item=item, applicant=person, actor=person.user, channel=Channel.WINDOW,
-                               office="市本级", materials=[1])  # fmt: skip
+                               office="市本级", materials=[1])
     return case, f.staff(city, "clerk"), f.staff(city, "clerk")
 
 

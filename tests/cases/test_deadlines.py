@@ -40,7 +40,7 @@ def test_limit_split_by_channel():
 @pytest.mark.django_db
 def test_general_rule_with_named_phases_gives_sub_deadlines():
     limits = [{"when": "", "working_days": 15}, {"when": "关系转出", "working_days": 10},
-              {"when": "关系转入", "working_days": 5}]  # fmt: skip
+              {"when": "关系转入", "working_days": 5}]
     result = compute(limits, kind(""), online=False, accepted_on=date(2026, 3, 2))
     assert (result.limit_days, result.due_date) == (15, date(2026, 3, 23))
     assert [(s["name"], s["due"]) for s in result.sub_deadlines] == [("关系转出", "2026-03-16"), ("关系转入", "2026-03-09")]
@@ -82,7 +82,7 @@ def test_designation_has_an_incompleteness_notice_deadline_from_receipt(city, su
     today = timezone.localdate()
     assert case.sub_deadlines == [{"name": "材料不全一次性告知", "working_days": 5, "from": "收到材料之日",
                                    "due": due_date(today, 5).date.isoformat(),
-                                   "provisional": due_date(today, 5).provisional}]  # fmt: skip
+                                   "provisional": due_date(today, 5).provisional}]
     case = actions.accept_case(case, clerk, channel=W)
     assert case.limit_days == 60 and case.sub_deadlines[0]["met_on"] == today.isoformat()
     # a guide that does not state it: the administrator's rule (shipped for 定点申请)
@@ -112,7 +112,7 @@ def test_mark_overdue_flags_once_and_tells_the_supervisors(city, submit, clerk, 
     assert case.overdue and case.overdue_on == later
     event = case.events.last()
     assert (event.action, event.from_state, event.to_state, event.actor) == ("mark_overdue", "accepted", "accepted",
-                                                                            None)  # fmt: skip
+                                                                            None)
     notes = Notification.objects.filter(kind="overdue")
     assert [n.recipient for n in notes] == [supervisor]
     assert not Notification.objects.filter(recipient=other_supervisor).exists()
@@ -128,7 +128,7 @@ def test_mark_overdue_command(city, submit, clerk, capsys):
 
 
 def test_provisional_due_date_is_recomputed_when_the_calendar_changes(city, submit, clerk,
-                                                                     django_capture_on_commit_callbacks):  # fmt: skip
+                                                                     django_capture_on_commit_callbacks):
     case = actions.accept_case(submit(f.item(city, "hospital-designation", limits=[("", 60)])), clerk, channel=W)
     if not case.due_provisional:
         pytest.skip("the 60-day span lies in years the calendar already covers")

@@ -22,7 +22,7 @@ def done(city, submit, clerk):
 def test_rate_once_only(done, person, clerk):
     evaluation = actions.rate_case(done, person.user, level="very_satisfied", channel=Channel.TERMINAL, text="很快")
     assert (evaluation.level, evaluation.channel, evaluation.staff, evaluation.item_code) == (
-        "very_satisfied", "terminal", clerk, "resident-enrollment")  # fmt: skip
+        "very_satisfied", "terminal", clerk, "resident-enrollment")
     assert done.events.last().action == "rate"
     with pytest.raises(AlreadyRated, match="不可更改"):
         actions.rate_case(done, person.user, level="dissatisfied", channel=Channel.PORTAL)
@@ -56,11 +56,11 @@ def test_bad_rating_opens_a_follow_up_with_fifteen_working_days(done, person, su
 
     with pytest.raises(NotAllowed):
         actions.close_follow_up(follow_up, clerk, outcome="rectified", note="已整改", channel=W,
-                                called_back_on=today)  # fmt: skip
+                                called_back_on=today)
     with pytest.raises(ReasonRequired, match="回访日期"):
         actions.close_follow_up(follow_up, supervisor, outcome="rectified", note="已整改", channel=W)
     follow_up = actions.close_follow_up(follow_up, supervisor, outcome="rectified", note="窗口增加人手，已电话回访",
-                                        channel=W, called_back_on=today)  # fmt: skip
+                                        channel=W, called_back_on=today)
     assert not follow_up.is_open and follow_up.closed_by == supervisor
     with pytest.raises(FollowUpClosed):
         actions.close_follow_up(follow_up, supervisor, outcome="unfounded", note="复核", channel=W)
@@ -69,5 +69,5 @@ def test_bad_rating_opens_a_follow_up_with_fifteen_working_days(done, person, su
 def test_unfounded_bad_rating_is_closed_after_appeal_review(done, person, supervisor):
     actions.rate_case(done, person.user, level="dissatisfied", channel=W)
     follow_up = actions.close_follow_up(FollowUp.objects.get(), supervisor, outcome="unfounded",
-                                        note="经申诉复核，办理符合规定且在时限内", channel=W)  # fmt: skip
+                                        note="经申诉复核，办理符合规定且在时限内", channel=W)
     assert follow_up.get_outcome_display() == "经申诉复核不属实"

@@ -59,7 +59,7 @@ def registered():
 
 
 def test_a_registered_handler_validates_data_checks_computes_and_takes_effect(registered, city, submit, clerk,
-                                                                              reviewer, payer, capsys):  # fmt: skip
+                                                                              reviewer, payer, capsys):
     item = f.item(city, "outpatient-reimbursement", stages=f.PAYMENT)
     with pytest.raises(InvalidCaseData, match="invoice_total"):
         submit(item, data={"hospital": "市人民医院"})
@@ -75,12 +75,12 @@ def test_a_registered_handler_validates_data_checks_computes_and_takes_effect(re
     call_command("items", "status", "--format", "json")
     rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["outpatient-reimbursement"] == {"code": "outpatient-reimbursement", "handler": "ReimbursementHandler",
-                                                "effect": True}  # fmt: skip
+                                                "effect": True}
 
 
 def test_domain_check_refuses_the_action(registered, city, submit, clerk, reviewer):
     case = submit(f.item(city, "outpatient-reimbursement", stages=f.PAYMENT),
-                  data={"hospital": "黑名单医院", "invoice_total": "10"})  # fmt: skip
+                  data={"hospital": "黑名单医院", "invoice_total": "10"})
     actions.accept_case(case, clerk, channel=W)
     actions.start_review(case, reviewer, channel=W)
     with pytest.raises(DomainCheckFailed, match="不在定点名单"):

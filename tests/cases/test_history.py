@@ -42,9 +42,9 @@ def frozen(case):
 
 
 @pytest.mark.parametrize("attempt", ["accept", "start_review", "approve", "pay", "complete", "withdraw", "refuse",
-                                     "request_correction", "resubmit"])  # fmt: skip
+                                     "request_correction", "resubmit"])
 def test_invalid_transitions_leave_case_and_events_exactly_as_before(city, submit, clerk, reviewer, payer, person,
-                                                                     attempt):  # fmt: skip
+                                                                     attempt):
     case = submit(f.item(city, "unit-enrollment"))
     case = actions.accept_case(case, clerk, channel=W)
     actions.start_review(case, reviewer, channel=W)
@@ -123,7 +123,7 @@ def test_frozen_snapshot_is_unaffected_by_a_new_edition(city, submit, clerk):
     old = f.item(city, "unit-enrollment", limits=[("", 3)], materials=[("旧版登记表", "", False)])
     case = submit(old)
     new = f.item(city, "unit-enrollment", limits=[("", 1)], materials=[("新版登记表", "", False), ("营业执照", "", False)],
-                 effective_from=timezone.localdate())  # fmt: skip
+                 effective_from=timezone.localdate())
     assert new.guide_id != old.guide_id
     case = actions.accept_case(case, clerk, channel=W)
     assert case.limit_days == 3

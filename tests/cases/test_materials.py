@@ -13,9 +13,9 @@ from yibao.cases.exceptions import (
     RepeatedCorrection,
     UnknownMaterial,
 )
-from yibao.cases.models import DeferralRule, NoticeKind
+from yibao.cases.models import Case, DeferralRule, NoticeKind
 from yibao.core.models import Channel
-from yibao.workdays.calendar import due_date
+from yibao.workdays.calendar import current, due_date
 
 W = Channel.WINDOW
 
@@ -40,7 +40,7 @@ def reimbursement(city):
         ("门急诊费用清单", "", False),
         ("处方底方", "", False),
         ("急诊诊断证明", "急诊", True),
-    ])  # fmt: skip
+    ])
 
 
 def names(entries):
@@ -54,14 +54,14 @@ def test_checklist_follows_applicant_kind_agent_and_special_group(employee, subm
     assert names(checklist(flexible)) == [EMPLOYEE[1][0]]
     agent = f.applicant(name="王五")
     hk = submit(employee, materials=[], agent=agent,
-                conditions={"applicant_kind": "在职职工", "special_groups": ["港澳台人员"]})  # fmt: skip
+                conditions={"applicant_kind": "在职职工", "special_groups": ["港澳台人员"]})
     assert names(checklist(hk)) == [EMPLOYEE[0][0], EMPLOYEE[2][0], EMPLOYEE[3][0]]
     assert hk.conditions["agent"] is True and hk.agent == agent
 
 
 def test_commitment_only_where_the_guide_allows_it(reimbursement, submit):
     case = submit(reimbursement, materials={"1": "document", "2": "document", "3": "document", "4": "document",
-                                            "5": "commitment"}, conditions={"sub_type": "急诊"})  # fmt: skip
+                                            "5": "commitment"}, conditions={"sub_type": "急诊"})
     assert case.conditions["commitments"] == ["5"]
     assert not missing(checklist(case))
     with pytest.raises(CommitmentNotAllowed, match="不能以个人承诺书代替"):
@@ -79,16 +79,16 @@ def test_accept_refuses_while_materials_are_missing(reimbursement, submit, clerk
 
 
 def test_correction_notice_names_every_missing_and_defective_material_at_once(reimbursement, submit, clerk,
-                                                                              person):  # fmt: skip
+                                                                              person):
     case = submit(reimbursement, materials=["1", "2"])
     case = actions.request_correction(case, clerk, channel=W,
-                                      defects=[{"key": "2", "problem": "票据未盖鲜章"}])  # fmt: skip
+                                      defects=[{"key": "2", "problem": "票据未盖鲜章"}])
     assert case.state == "correction_requested"
     notice = case.notices.get(kind=NoticeKind.CORRECTION)
     items = notice.content["items"]
     assert [(i["name"], i["problem"]) for i in items] == [
         ("医院收费票据", "票据未盖鲜章"), ("门急诊费用清单", "未提交"), ("处方底方", "未提交"),
-    ]  # fmt: skip
+    ]
     expected_due = due_date(timezone.localdate(), 5).date.isoformat()
     assert all(i["how"] and i["due"] == expected_due for i in items)
     assert notice.content["supply_by"] == expected_due
@@ -166,3 +166,20 @@ def test_deferral_rule_of_another_item_does_not_apply(reimbursement, submit, cle
     DeferralRule.objects.create(item_code="inpatient-reimbursement", material="处方底方")
     with pytest.raises(MaterialsIncomplete):
         actions.accept_case(submit(reimbursement, materials=["1", "2", "3"]), clerk, channel=W)
+
+
+def test_days_waiting_for_a_correction_after_acceptance_extend_the_due_date(reimbursement, submit, clerk, person):
+    case = actions.accept_case(submit(reimbursement, materials=["1", "2", "3", "4"]), clerk, channel=W)
+    case = actions.request_correction(case, clerk, channel=W, defects=[{"key": "3", "problem": "清单缺页"}])
+    # the notice went out three working days ago (set on the row: the clock of the test is today)
+    calendar, asked = current(), timezone.localdate()
+    for _ in range(3):
+        asked -= timezone.timedelta(days=1)
+        while not calendar.is_working_day(asked):
+            asked -= timezone.timedelta(days=1)
+    Case.objects.filter(pk=case.pk).update(paused_on=asked)
+    case = actions.resubmit_case(case, person.user, channel=W, materials=["3"])
+    paused = calendar.working_days_between(asked, timezone.localdate())  # 3, or 2 when run on a day off
+    assert case.state == "accepted" and case.paused_days == paused >= 2
+    assert case.due_date == due_date(case.accepted_on, 30 + paused).date
+    assert case.events.last().payload["due_date"][1] == case.due_date.isoformat()

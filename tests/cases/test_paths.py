@@ -33,13 +33,13 @@ def states_of(case):
 @pytest.fixture
 def instant(city):
     return f.item(city, "resident-enrollment", limits=[("", 0)],
-                  materials=[("有效身份证件", "", False), ("《城乡居民基本医疗保险参保登记表》", "", False)])  # fmt: skip
+                  materials=[("有效身份证件", "", False), ("《城乡居民基本医疗保险参保登记表》", "", False)])
 
 
 @pytest.fixture
 def payment(city):
     return f.item(city, "outpatient-reimbursement", limits=[("", 30)], stages=f.PAYMENT,
-                  materials=[("医院收费票据", "", False), ("参保人银行账户信息", "", False)])  # fmt: skip
+                  materials=[("医院收费票据", "", False), ("参保人银行账户信息", "", False)])
 
 
 # ---------------------------------------------------------------- 即时办结
@@ -51,7 +51,7 @@ def test_instant_item_runs_accept_review_complete_in_one_sitting(instant, submit
     assert case.state == "completed"
     assert actions_of(case) == ["submit", "accept", "start_review", "approve", "complete"]
     assert states_of(case) == [("", "submitted"), ("submitted", "accepted"), ("accepted", "under_review"),
-                               ("under_review", "approved"), ("approved", "completed")]  # fmt: skip
+                               ("under_review", "approved"), ("approved", "completed")]
     today = timezone.localdate()
     assert (case.accepted_on, case.due_date, case.limit_days) == (today, today, 0)
     kinds = set(case.notices.values_list("kind", flat=True))
@@ -118,7 +118,7 @@ def test_unit_enrollment_in_dazhou_takes_three_working_days(seeded_catalog, cler
     unit = item_in_force(dazhou, "unit-enrollment")
     general = [m.ordinal for m in unit.materials.all() if not m.when]
     case = actions.submit_case(item=unit, applicant=employer, actor=employer.user, channel=W, office="市本级",
-                               materials=general, conditions={"sub_type": "新参保"})  # fmt: skip
+                               materials=general, conditions={"sub_type": "新参保"})
     assert case.receipt_no.startswith("511700-")
     case = actions.accept_case(case, clerk_dz, channel=W)
     today = timezone.localdate()
@@ -200,7 +200,7 @@ def test_payer_must_not_be_the_reviewer_who_approved(payment, submit, clerk, cit
 
 
 def test_payment_item_cannot_run_instant_and_non_payment_item_cannot_be_paid(city, payment, submit, clerk,
-                                                                             reviewer, payer):  # fmt: skip
+                                                                             reviewer, payer):
     case = submit(f.item(city, "outpatient-reimbursement", limits=[("", 0)], stages=f.PAYMENT))
     with pytest.raises(NotInstant):
         actions.run_instant(case, clerk, channel=W)
@@ -231,7 +231,7 @@ def test_withdraw_while_open_only(payment, submit, clerk, reviewer, payer, perso
 def test_a_clerk_may_file_for_the_applicant_at_the_window(city, clerk, person):
     unit = f.item(city, "unit-enrollment")
     case = actions.submit_case(item=unit, applicant=person, actor=clerk, channel=W, office="市本级",
-                               materials=[1])  # fmt: skip
+                               materials=[1])
     assert case.submitted_by == clerk
     assert case.events.get().actor_role == "窗口受理"
     assert ServiceItem.objects.get(pk=unit.pk).cases.count() == 1
@@ -265,7 +265,7 @@ ITEMS = {
 def test_every_path(kind, path, city, submit, clerk, reviewer, payer, person):
     spec = ITEMS[kind]
     item = f.item(city, spec["code"], limits=spec["limits"], stages=spec["stages"],
-                  materials=[("有效身份证件", "", False), ("申请表", "", False)])  # fmt: skip
+                  materials=[("有效身份证件", "", False), ("申请表", "", False)])
     steps, final = PATHS[path]
     if kind == "payment" and steps[-1] == "complete":
         steps = [*steps[:-1], "pay", "complete"]
@@ -283,7 +283,7 @@ def test_every_path(kind, path, city, submit, clerk, reviewer, payer, person):
         "correct": lambda c: actions.request_correction(
             c, clerk, channel=W, defects=[] if c.state == "submitted" else [{"key": "2", "problem": "填写不全"}]),
         "resubmit": lambda c: actions.resubmit_case(c, person.user, channel=Channel.PORTAL, materials=["2"]),
-    }  # fmt: skip
+    }
     for step in steps:
         case = do[step](case)
     expected = ["submit", *("request_correction" if s == "correct" else s for s in steps)]

@@ -55,6 +55,7 @@ from yibao.workdays.calendar import due_date, working_days_between
 S = CaseState
 A = Action
 APPLICANT_ROLE, AGENT_ROLE, SYSTEM_ROLE = "申请人", "代理人", "系统"
+APPLICATION_CHANNELS = {Channel.WINDOW, Channel.PORTAL, Channel.API, Channel.HOTLINE, Channel.TERMINAL}
 
 
 # ---------------------------------------------------------------- helpers
@@ -220,6 +221,8 @@ def submit_case(
 ):
     """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item."""
     check_in_force(item)
+    if channel not in APPLICATION_CHANNELS:
+        raise InvalidCaseData(f"申请渠道不正确：{channel}", field="channel")
     region = item.guide.region
     if agent is not None and agent.pk == applicant.pk:
         raise InvalidCaseData("代理人不能是申请人本人")
@@ -252,15 +255,15 @@ def submit_case(
         handler.check(case, A.SUBMIT, actor)
         case.save()
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
-                        payload={"materials": supplied, "conditions": case.conditions})  # fmt: skip
+                        payload={"materials": supplied, "conditions": case.conditions})
         record(actor=_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
-               summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})  # fmt: skip
+               summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
         _announce(case, event)
     return case
 
 
 def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions=None, comment="",
-                  expected_version=None):  # fmt: skip
+                  expected_version=None):
     """补正: the applicant supplies what the correction notice named; the case returns to where it was."""
     with transaction.atomic():
         case = _lock(case, expected_version)
@@ -271,7 +274,7 @@ def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions
         fields = ["materials", "conditions", "owed", "round", "resume_state"]
         if conditions is not None:
             parsed = Conditions.parse({**conditions, "commitments": case.conditions.get("commitments", [])},
-                                      agent=case.agent_id is not None)  # fmt: skip
+                                      agent=case.agent_id is not None)
             case.conditions = parsed.as_json()
         if data is not None:
             case.data = handler.validate_data(data, Conditions.parse(case.conditions))
@@ -297,7 +300,7 @@ def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions
         case.resume_state = ""
         handler.check(case, A.RESUBMIT, actor)
         _move(case, A.RESUBMIT, actor, channel, role=role, target=target, comment=comment, payload=payload,
-              fields=[*fields, "paused_on", "paused_days", "due_date", "due_provisional"])  # fmt: skip
+              fields=[*fields, "paused_on", "paused_days", "due_date", "due_provisional"])
     return case
 
 
@@ -313,7 +316,7 @@ def supply_materials(case, actor, *, channel, materials, comment="", expected_ve
         _store_supply(case, supplied, case.round)
         _move(case, A.SUPPLY, actor, channel, role=role, comment=comment,
               payload={"materials": supplied, "still_owed": [o["name"] for o in case.owed]},
-              fields=["materials", "conditions", "owed"])  # fmt: skip
+              fields=["materials", "conditions", "owed"])
     return case
 
 
@@ -350,7 +353,7 @@ def accept_case(case, actor, *, channel, comment="", complete=False, expected_ve
             {"key": e.key, "name": e.name, "due": due_date(today, e.deferrable_days).date.isoformat()} for e in lacking
         ]
         limits = compute(case.snapshot.get("time_limits"), Conditions.parse(case.conditions), online=case.online,
-                         accepted_on=today)  # fmt: skip
+                         accepted_on=today)
         if complete and (limits.limit_days != 0 or is_payment(case.snapshot)):
             raise NotInstant("该事项不是即时办结事项，不能当场办结", limit_days=limits.limit_days)
         case.accepted_on = today
@@ -362,7 +365,7 @@ def accept_case(case, actor, *, channel, comment="", complete=False, expected_ve
               payload={"due_date": case.due_date.isoformat() if case.due_date else None,
                        "limit_days": case.limit_days, "owed": case.owed},
               fields=["owed", "accepted_on", "limit_days", "limit_rule", "due_date", "due_provisional",
-                      "sub_deadlines"])  # fmt: skip
+                      "sub_deadlines"])
         notices.receipt(case, actor)
         _notify_applicant(case, "accepted", f"您的办件{case.receipt_no}（{case.title}）已受理")
         if complete:
@@ -403,10 +406,10 @@ def request_correction(case, actor, *, channel, defects=(), comment="", supply_b
             if not problem:
                 raise ReasonRequired(f"请说明材料“{by_key[key].name}”存在的问题")
             items[key] = {"key": key, "name": by_key[key].name, "problem": problem,
-                          "how": (defect.get("how") or "").strip() or _how(by_key[key]), "due": default_due}  # fmt: skip
+                          "how": (defect.get("how") or "").strip() or _how(by_key[key]), "due": default_due}
         for e in missing(entries):
             items.setdefault(e.key, {"key": e.key, "name": e.name, "problem": "未提交", "how": _how(e),
-                                     "due": default_due})  # fmt: skip
+                                     "due": default_due})
         if not items:
             raise EmptyCorrection("材料齐全且未指出问题，无需告知补正")
         _check_not_repeated(case, items)
@@ -419,7 +422,7 @@ def request_correction(case, actor, *, channel, defects=(), comment="", supply_b
         _meet(case, "收到材料之日")
         ordered = sorted(items.values(), key=lambda i: int(i["key"]) if i["key"].isdigit() else 0)
         _move(case, A.REQUEST_CORRECTION, actor, channel, role=role, comment=comment,
-              payload={"items": ordered}, fields=["materials", "resume_state", "paused_on", "sub_deadlines"])  # fmt: skip
+              payload={"items": ordered}, fields=["materials", "resume_state", "paused_on", "sub_deadlines"])
         notices.correction(case, ordered, round_no=case.round, applicable=sorted(by_key), actor=actor)
         _notify_applicant(case, "correction", f"您的办件{case.receipt_no}需补正{len(ordered)}项材料，请查看一次性告知书")
     return case
@@ -464,7 +467,7 @@ def refuse_case(case, actor, *, channel, reason, comment="", expected_version=No
         role = _authorise_staff(actor, "refuse", case)
         _meet(case, "收到材料之日")
         _move(case, A.REFUSE, actor, channel, role=role, comment=comment or reason, payload={"reason": reason},
-              fields=["sub_deadlines"])  # fmt: skip
+              fields=["sub_deadlines"])
         notices.refusal(case, reason, actor)
         _notify_applicant(case, "refused", f"您的办件{case.receipt_no}不予受理：{reason}")
     return case
@@ -497,7 +500,7 @@ def _approve(case, actor, channel, *, role, comment, amount):
     if case.owed:
         names = "、".join(f"{o['name']}（{o['due']}前）" for o in case.owed)
         raise OwedMaterialsOutstanding(f"容缺受理的材料尚未补齐：{names}，补齐后方可作出决定",
-                                       materials=[o["name"] for o in case.owed])  # fmt: skip
+                                       materials=[o["name"] for o in case.owed])
     handler = handler_for(case.item_code)
     handler.check(case, A.APPROVE, actor)
     payload = {}
@@ -536,7 +539,7 @@ def pay_case(case, actor, *, channel, reference="", comment="", expected_version
             raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
         handler_for(case.item_code).check(case, A.PAY, actor)
         _move(case, A.PAY, actor, channel, role=role, comment=comment,
-              payload={"amount": str(case.amount), "reference": (reference or "").strip()})  # fmt: skip
+              payload={"amount": str(case.amount), "reference": (reference or "").strip()})
     return case
 
 
@@ -562,7 +565,7 @@ def _complete(case, actor, channel, *, role, comment):
     handler.check(case, A.COMPLETE, actor)
     effect = handler.on_complete(case, actor) or {}
     _move(case, A.COMPLETE, actor, channel, role=role, comment=comment,
-          payload={"handler": type(handler).__name__, "effect": effect})  # fmt: skip
+          payload={"handler": type(handler).__name__, "effect": effect})
     notices.completion(case, effect, actor)
     _notify_applicant(case, "completed", f"您的办件{case.receipt_no}（{case.title}）已办结，欢迎评价")
 
@@ -588,11 +591,11 @@ def mark_overdue(today=None):
             case.version += 1
             case.save(update_fields=["overdue", "overdue_on", "version", "updated_at"])
             event = _append(case, A.MARK_OVERDUE, case.state, None, Channel.SYSTEM, role=SYSTEM_ROLE,
-                            payload={"due_date": case.due_date.isoformat(), "marked_on": today.isoformat()})  # fmt: skip
+                            payload={"due_date": case.due_date.isoformat(), "marked_on": today.isoformat()})
             record(actor=None, channel=Channel.SYSTEM, action=A.MARK_OVERDUE.label, obj=case,
-                   summary=f"{case.receipt_no} 已超过办结期限 {case.due_date}")  # fmt: skip
+                   summary=f"{case.receipt_no} 已超过办结期限 {case.due_date}")
             _notify(supervisors(case.region_id), case, "overdue",
-                    f"办件{case.receipt_no}（{case.title}）已超过办结期限{case.due_date:%Y-%m-%d}，请督办")  # fmt: skip
+                    f"办件{case.receipt_no}（{case.title}）已超过办结期限{case.due_date:%Y-%m-%d}，请督办")
             _announce(case, event)
             marked += 1
     return marked
@@ -621,9 +624,9 @@ def recompute_due_dates(years):
             event = _append(case, A.ADJUST_DUE, case.state, None, Channel.SYSTEM, role=SYSTEM_ROLE,
                             comment="法定节假日安排调整，重新计算办结期限",
                             payload={"due_date": [before.isoformat() if before else None, due.date.isoformat()],
-                                     "years": sorted(years)})  # fmt: skip
+                                     "years": sorted(years)})
             record(actor=None, channel=Channel.SYSTEM, action=A.ADJUST_DUE.label, obj=case,
-                   summary=f"{case.receipt_no} 办结期限 {before} → {due.date}")  # fmt: skip
+                   summary=f"{case.receipt_no} 办结期限 {before} → {due.date}")
             _announce(case, event)
             changed += 1
     return changed
@@ -653,13 +656,13 @@ def rate_case(case, actor, *, level, channel, text=""):
                 evaluation = Evaluation.objects.create(
                     case=case, level=level, text=(text or "").strip(), channel=channel, rater=user,
                     item_code=case.item_code, office=case.office, staff=staff_event.actor if staff_event else None,
-                )  # fmt: skip
+                )
         except IntegrityError:
             raise AlreadyRated("该办件已评价，评价提交后不可更改") from None
         role = APPLICANT_ROLE if user.pk == case.applicant.user_id else AGENT_ROLE
         event = _append(case, A.RATE, case.state, actor, channel, role=role, payload={"level": level})
         record(actor=user, channel=channel, action=A.RATE.label, obj=evaluation,
-               summary=f"{case.receipt_no} {Level(level).label}")  # fmt: skip
+               summary=f"{case.receipt_no} {Level(level).label}")
         _announce(case, event)
         if evaluation.negative:
             _open_follow_up(case, evaluation)
@@ -672,11 +675,11 @@ def _open_follow_up(case, evaluation):
     follow_up = FollowUp.objects.create(
         evaluation=evaluation, case=case, region=case.region, opened_on=today, due_date=due.date,
         due_provisional=due.provisional,
-    )  # fmt: skip
+    )
     record(actor=None, channel=Channel.SYSTEM, action="差评回访整改", obj=follow_up,
-           summary=f"{case.receipt_no} {evaluation.get_level_display()}，{due.date}前核实整改并回访")  # fmt: skip
+           summary=f"{case.receipt_no} {evaluation.get_level_display()}，{due.date}前核实整改并回访")
     _notify(supervisors(case.region_id), case, "follow_up",
-            f"办件{case.receipt_no}收到差评（{evaluation.get_level_display()}），请于{due.date:%Y-%m-%d}前核实、整改并回访")  # fmt: skip
+            f"办件{case.receipt_no}收到差评（{evaluation.get_level_display()}），请于{due.date:%Y-%m-%d}前核实、整改并回访")
     return follow_up
 
 
@@ -698,5 +701,5 @@ def close_follow_up(follow_up, actor, *, outcome, note, channel, called_back_on=
         follow_up.save(update_fields=["outcome", "note", "called_back_on", "closed_at", "closed_by"])
         record(actor=_user(actor), channel=channel, action="差评处理完毕", obj=follow_up,
                summary=f"{follow_up.case.receipt_no} {FollowUpOutcome(outcome).label}",
-               changes={"outcome": outcome, "called_back_on": str(called_back_on or "")})  # fmt: skip
+               changes={"outcome": outcome, "called_back_on": str(called_back_on or "")})
     return follow_up

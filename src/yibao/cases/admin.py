@@ -58,7 +58,7 @@ class NoticeInline(admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
     list_display = ["receipt_no", "item_code", "region", "office", "channel", "state", "accepted_on", "due_date",
-                    "overdue"]  # fmt: skip
+                    "overdue"]
     list_filter = ["state", "overdue", "channel", "region", "item_code"]
     search_fields = ["receipt_no", "item_code"]
     date_hierarchy = "submitted_at"

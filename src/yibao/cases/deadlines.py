@@ -59,7 +59,7 @@ def pick_limit(limits, conditions, *, online):
             (r for r in rules if _sort(_when(r)) in ("kind", "phase") and conditions.tags
              and applies(_when(r), conditions)),
             None,
-        )  # fmt: skip
+        )
         or next((r for r in rules if _sort(_when(r)) == "general"), None)
     )
     if chosen is None:

@@ -29,7 +29,7 @@ def _follow(case):
 def issue(case, kind, content, actor):
     user = actor if getattr(actor, "is_authenticated", False) else None
     return Notice.objects.create(case=case, kind=kind, content={"title": NoticeKind(kind).label, **content},
-                                 issued_by=user)  # fmt: skip
+                                 issued_by=user)
 
 
 def receipt(case, actor):
@@ -56,7 +56,7 @@ def receipt(case, actor):
             {"name": o["name"], "due": o["due"], "how": "请于期限内补交；补齐前不作出审核决定"} for o in case.owed
         ],
         "how_to_follow": _follow(case),
-    }, actor)  # fmt: skip
+    }, actor)
 
 
 def correction(case, items, *, round_no, applicable, actor):
@@ -69,7 +69,7 @@ def correction(case, items, *, round_no, applicable, actor):
         "supply_by": max(i["due"] for i in items),
         "statement": "以上为本事项需补正的全部材料，请一次性补齐后提交；逾期未补正的，视为放弃申请",
         "how_to_follow": _follow(case),
-    }, actor)  # fmt: skip
+    }, actor)
 
 
 def refusal(case, reason, actor):
@@ -77,7 +77,7 @@ def refusal(case, reason, actor):
         **_head(case),
         "reason": reason,
         "remedy": "如对本决定有异议，可依法申请行政复议或者提起行政诉讼；情况变化后也可重新申请",
-    }, actor)  # fmt: skip
+    }, actor)
 
 
 def denial(case, reason, actor):
@@ -85,7 +85,7 @@ def denial(case, reason, actor):
         **_head(case),
         "reason": reason,
         "remedy": "如对审核结果有异议，可依法申请行政复议或者提起行政诉讼",
-    }, actor)  # fmt: skip
+    }, actor)
 
 
 def completion(case, effect, actor):
@@ -96,4 +96,4 @@ def completion(case, effect, actor):
         "effect": effect,
         "evaluation": "欢迎对本次服务作出评价（非常满意、满意、基本满意、不满意、非常不满意）",
         "how_to_follow": _follow(case),
-    }, actor)  # fmt: skip
+    }, actor)
