@@ -1,0 +1,100 @@
+"""导办 search: latency and accuracy over tests/catalog/search_questions.json.
+
+Run: .venv/bin/python bench/search_bench.py [rounds]   (default 20 rounds of every question)
+Loads the five shipped guides into a throwaway SQLite database in a temporary folder, then asks
+every question `rounds` times (without and with a region) and prints p50/p95 latency, the one-off
+costs (jieba, first index build) and top-1/top-3 accuracy. The target is p95 well under 50 ms.
+"""
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TMP = tempfile.mkdtemp(prefix="yibao-search-bench-")
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ["YIBAO_VAR_DIR"] = TMP
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yibao.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+
+def ms(seconds):
+    return f"{seconds * 1000:8.2f} ms"
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    call_command("migrate", verbosity=0)
+    from yibao.catalog.guides.importer import load_defaults
+    from yibao.catalog.models import Guide, ServiceItem
+
+    started = time.perf_counter()
+    load_defaults()
+    load_time = time.perf_counter() - started
+
+    from yibao.catalog import search as engine
+
+    questions = json.loads((ROOT / "tests/catalog/search_questions.json").read_text(encoding="utf-8"))["questions"]
+    in_force = Guide.objects.in_force()
+    print(f"catalogue: {ServiceItem.objects.count()} items in {Guide.objects.count()} guides, "
+          f"{ServiceItem.objects.filter(guide__in=in_force).count()} in force (indexed); load {ms(load_time)}")
+
+    started = time.perf_counter()
+    engine.tokens("预热")
+    jieba_time = time.perf_counter() - started
+    started = time.perf_counter()
+    engine.index()
+    build_time = time.perf_counter() - started
+    print(f"one-off: jieba + dictionary {ms(jieba_time)}, index build {ms(build_time)}")
+
+    top1 = top3 = 0
+    for q in questions:
+        codes = [hit["code"] for hit in engine.search(q["question"], limit=3)]
+        top1 += bool(codes) and codes[0] in q["expected"]
+        top3 += any(code in q["expected"] for code in codes)
+    n = len(questions)
+    print(f"accuracy over {n} questions: top-1 {top1 / n:.3f} ({top1}/{n}), top-3 {top3 / n:.3f} ({top3}/{n})")
+
+    regions = ["dazhou", "songpan", "panzhihua", "template"]
+    for label, region_of in (("all regions", lambda i: None), ("one region ", lambda i: regions[i % 4])):
+        times = []
+        for _ in range(rounds):
+            for i, q in enumerate(questions):
+                started = time.perf_counter()
+                engine.search(q["question"], region=region_of(i))
+                times.append(time.perf_counter() - started)
+        p95 = percentile(times, 95)
+        print(f"{label}: {len(times)} searches  p50 {ms(statistics.median(times))}  p95 {ms(p95)}  "
+              f"max {ms(max(times))}  p95/50ms = {p95 / 0.050:.2f}")
+
+    # Where the time goes: the in-force check (two small queries) against the ranking itself.
+    times_key, times_rank = [], []
+    terms = [engine.query_terms(q["question"]) for q in questions]
+    index = engine.index()
+    for _ in range(rounds):
+        started = time.perf_counter()
+        engine._in_force_key()
+        times_key.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for t in terms:
+            index.rank(t)
+        times_rank.append((time.perf_counter() - started) / len(terms))
+    print(f"per search: in-force check p50 {ms(statistics.median(times_key))}, "
+          f"ranking p50 {ms(statistics.median(times_rank))}")
+
+
+if __name__ == "__main__":
+    main()
