@@ -107,7 +107,7 @@ def test_instant_withdrawn_or_refused_before_acceptance(instant, submit, clerk, 
 # ---------------------------------------------------------------- 3 working days (单位参保登记, 达州)
 
 
-def test_unit_enrollment_in_dazhou_takes_three_working_days(seeded_catalog, clerk, reviewer):
+def test_unit_enrollment_in_dazhou_takes_three_working_days(seeded_catalog):
     from yibao.cases.snapshot import item_in_force
     from yibao.catalog.models import Region
 
