@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "yibao.people",
     "yibao.cases",
     "yibao.portal",
+    "yibao.workbench",
     "yibao.api",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("yibao.people.urls")),
+    path("workbench/", include("yibao.workbench.urls")),
     path("", include("yibao.portal.urls")),
 ]
