@@ -9,7 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Prefetch
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ItemChannel, ItemOffice, Region, ServiceItem
@@ -26,11 +26,11 @@ class Error(Schema):
 
 
 def _not_found(message):
-    return 404, {"code": "not_found", "message": message}
+    return Status(404, {"code": "not_found", "message": message})
 
 
 def _invalid(message):
-    return 422, {"code": "invalid", "message": message}
+    return Status(422, {"code": "invalid", "message": message})
 
 
 def _int_param(value, low, high):
