@@ -1,12 +1,14 @@
 """导办: a plain question ("退休后去海南养老，看病怎么办") in, the service items that answer it out.
 
 How it works, in order:
-- the question is normalised (NFKC, lower case, no spaces) and cut with jieba (search mode);
-  guide terms (慢特病, 灵活就业, 异地就医 …) are in jieba's dictionary so they stay whole;
-- everyday words found in it are expanded to guide terms by search_synonyms.tsv
-  (生孩子 → 生育, 医保卡里的钱 → 个人账户 …);
+- the question is normalised (NFKC, lower case, no spaces) and cut into words with jieba; guide
+  terms (慢特病, 灵活就业, 异地就医 …) are in jieba's dictionary so they stay whole. Each word is a
+  *concept* matched by itself or, at less weight, by the shorter words inside it;
+- everyday phrases found in it add the guide terms they mean, from search_synonyms.tsv
+  (生孩子 → 生育, 医保卡里的钱 → 个人账户 …); words that only say who or where weigh less;
 - each item of the in-force guides is scored with BM25 per field (title, service objects,
-  materials, notes), summed with hand-tuned field weights: the title counts most;
+  materials, notes), summed with hand-tuned field weights (the title counts most), each concept
+  counting once, and scaled by the share of the question's concepts the item answers;
 - results are collapsed by item code, best first.
 
 Collapsing: a citizen who names no region wants to know *which service* answers the question;
@@ -36,12 +38,13 @@ from yibao.catalog.models import Guide, ServiceItem
 
 SYNONYMS_FILE = Path(__file__).with_name("search_synonyms.tsv")
 
-# Hand-tuned (see bench/search_bench.py and tests/catalog/search_questions.json).
+# Hand-tuned on tests/catalog/search_questions.json (bench/search_bench.py prints the figures);
+# accuracy is flat around these values, so they are round numbers rather than a fitted optimum.
 FIELD_WEIGHTS = {"title": 3.0, "objects": 1.0, "materials": 0.5, "notes": 0.5}
-K1 = 1.2
-B = 0.75
-COORD = 0.5
-SUBWORD_WEIGHT = 0.6
+K1 = 1.2  # BM25 term-frequency saturation
+B = 0.75  # BM25 length normalisation
+COORD = 0.5  # exponent of the share of concepts answered: 0 ignores it, 1 is Lucene's coord
+SUBWORD_WEIGHT = 0.6  # 生育 inside 计划生育 matters, but less than 计划生育 itself
 
 # Words that carry no meaning for finding an item. Single characters are dropped anyway.
 STOPWORDS = frozenset(
