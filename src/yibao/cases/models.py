@@ -3,6 +3,8 @@
 The engine knows no domain: a case carries a frozen snapshot of the catalogue item it was opened
 under, and its domain data as JSON checked by the item's handler.
 """
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -95,7 +97,8 @@ class Case(models.Model):
         verbose_name_plural = "办件"
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["region", "state"]),
+            # The staff queue: a region's cases in given states, by due date.
+            models.Index(fields=["region", "state", "due_date"]),
             models.Index(fields=["state", "due_date"]),
         ]
 
@@ -162,6 +165,8 @@ class Notice(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="签发人",
     )
+    # 电子证照: anyone holding the document can check it at /verify/<code>/; long enough not to be guessed.
+    verify_code = models.CharField("核验码", max_length=32, unique=True, null=True, editable=False)
 
     class Meta:
         verbose_name = "告知文书"
@@ -170,6 +175,44 @@ class Notice(AppendOnly):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.case.receipt_no}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.verify_code:
+            self.verify_code = new_verify_code()
+        super().save(*args, **kwargs)
+
+
+def new_verify_code():
+    return secrets.token_urlsafe(18)  # 24 characters, 144 bits
+
+
+class Attachment(AppendOnly):
+    """A file supplied for one material of a case. Stored outside the web root under a random
+    name; a later upload for the same material supersedes an earlier one, which stays on record."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments", verbose_name="办件")
+    material = models.PositiveIntegerField("材料序号", help_text="事项快照中材料的序号")
+    material_name = models.CharField("材料名称", max_length=500)
+    original_name = models.CharField("原文件名", max_length=255, blank=True)
+    stored_name = models.CharField("存储文件名", max_length=100, unique=True)
+    content_type = models.CharField("文件类型", max_length=50)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    round = models.PositiveIntegerField("提交轮次", default=1)
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "申请材料附件"
+        verbose_name_plural = "申请材料附件"
+        ordering = ["case", "material", "uploaded_at", "id"]
+
+    def __str__(self):
+        return f"{self.case.receipt_no} {self.material_name}"
 
 
 class ReceiptSequence(models.Model):
