@@ -13,6 +13,7 @@ need fonts-wqy-microhei            # CJK glyphs for PDF notices and browser scre
 if [ "$want_test" = 1 ]; then
   need postgresql
   need chromium
+  need poppler-utils              # pdftotext/pdftoppm: the PDF notice tests read the text back
 fi
 if [ "${#apt_missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
