@@ -60,13 +60,15 @@ def main():
     build_time = time.perf_counter() - started
     print(f"one-off: jieba + dictionary {ms(jieba_time)}, index build {ms(build_time)}")
 
-    top1 = top3 = 0
-    for q in questions:
-        codes = [hit["code"] for hit in engine.search(q["question"], limit=3)]
-        top1 += bool(codes) and codes[0] in q["expected"]
-        top3 += any(code in q["expected"] for code in codes)
-    n = len(questions)
-    print(f"accuracy over {n} questions: top-1 {top1 / n:.3f} ({top1}/{n}), top-3 {top3 / n:.3f} ({top3}/{n})")
+    for label, subset in (("all", questions), ("held-out", [q for q in questions if q.get("held_out")])):
+        top1 = top3 = 0
+        for q in subset:
+            codes = [hit["code"] for hit in engine.search(q["question"], limit=3)]
+            top1 += bool(codes) and codes[0] in q["expected"]
+            top3 += any(code in q["expected"] for code in codes)
+        n = len(subset)
+        print(f"accuracy, {label} ({n} questions): top-1 {top1 / n:.3f} ({top1}/{n}), "
+              f"top-3 {top3 / n:.3f} ({top3}/{n})")
 
     regions = ["dazhou", "songpan", "panzhihua", "template"]
     for label, region_of in (("all regions", lambda i: None), ("one region ", lambda i: regions[i % 4])):

@@ -358,11 +358,13 @@ def compare(request, code: str):
         entries.append(entry)
         if item:
             published.append((item, entry))
+    first = published[0][0] if published else None
+    group = first.group if first else BY_CODE[code].group
     return {
         "code": code,
-        "name": BY_CODE[code].name if code in BY_CODE else published[0][0].display_title,
-        "group": published[0][0].group if published else BY_CODE[code].group,
-        "group_name": GROUP_NAMES.get(published[0][0].group if published else BY_CODE[code].group, "其他事项"),
+        "name": BY_CODE[code].name if code in BY_CODE else first.display_title,
+        "group": group,
+        "group_name": GROUP_NAMES.get(group, "其他事项"),
         "regions": entries,
         "differences": _differences(published),
     }
@@ -385,7 +387,9 @@ def _differences(published):
     ]
 
 
-@router.get("/search", response={200: SearchOut, 404: Error, 422: Error}, summary="导办：用一句话查找服务事项")
+@router.get(
+    "/search", response={200: SearchOut, 404: Error, 422: Error}, summary="导办：用一句话查找服务事项"
+)
 def search_items(request, q: str = "", region: str = "", limit: str = ""):
     """q：群众的问题（如“生孩子的费用怎么报”）；region：只查这个地区（地区代码）；limit：返回条数（1–50）。
     每个事项代码只出现一次，regions 列出有该事项的地区。"""
@@ -404,7 +408,9 @@ def search_items(request, q: str = "", region: str = "", limit: str = ""):
     return {"q": q, "region": region, "results": search(q, region=region, limit=count)}
 
 
-@router.get("/export", response={200: dict, 404: Error}, summary="导出办事指南（与 yibao catalog export 相同）")
+@router.get(
+    "/export", response={200: dict, 404: Error}, summary="导出办事指南（与 yibao catalog export 相同）"
+)
 def export(request, region: str = ""):
     from yibao.catalog.export import export_catalog  # the catalogue engineer's export, shared with the command
 

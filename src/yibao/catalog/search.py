@@ -272,10 +272,10 @@ class _Index:
         # concept strongly (Lucene's "coord" factor).
         for i in scores:
             scores[i] *= (covered[i] / total) ** COORD
-        ranked = sorted(
-            ((s, self.docs[i]) for i, s in scores.items() if s > 0 and (region is None or self.docs[i].region_code == region)),
-            key=lambda pair: (-pair[0], pair[1].region_order, pair[1].item_id),
-        )
+        hits = ((s, self.docs[i]) for i, s in scores.items() if s > 0)
+        if region is not None:
+            hits = ((s, doc) for s, doc in hits if doc.region_code == region)
+        ranked = sorted(hits, key=lambda pair: (-pair[0], pair[1].region_order, pair[1].item_id))
         results, by_code = [], {}
         for score, doc in ranked:
             if doc.code in by_code:
