@@ -42,6 +42,7 @@ from yibao.cases.models import (
     NoticeKind,
     Notification,
 )
+from yibao.cases.queries import region_offices
 from yibao.cases.receipts import next_receipt_no
 from yibao.cases.signals import case_changed
 from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
@@ -568,6 +569,24 @@ def _complete(case, actor, channel, *, role, comment):
           payload={"handler": type(handler).__name__, "effect": effect})
     notices.completion(case, effect, actor)
     _notify_applicant(case, "completed", f"您的办件{case.receipt_no}（{case.title}）已办结，欢迎评价")
+
+
+def reassign_case(case, actor, *, office, channel, comment="", expected_version=None):
+    """改派: a supervisor hands an open case to another office of its region (市域通办)."""
+    office = (office or "").strip()[:200]
+    with transaction.atomic():
+        case = _lock(case, expected_version)
+        check_transition(case.state, A.REASSIGN)
+        role = _authorise_staff(actor, "reassign", case)
+        offices = region_offices(case.region_id)
+        if not office or (offices and office not in offices):
+            raise InvalidCaseData("请选择本地区办事指南所列的经办机构：" + "、".join(offices), field="office")
+        if office == case.office:
+            raise InvalidCaseData(f"办件已由{office}办理，无需改派", field="office")
+        before, case.office = case.office, office
+        _move(case, A.REASSIGN, actor, channel, role=role, comment=comment,
+              payload={"office": [before, office]}, fields=["office"])
+    return case
 
 
 # ---------------------------------------------------------------- deadlines

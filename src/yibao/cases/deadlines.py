@@ -117,12 +117,13 @@ def incompleteness_notice(received_on, days, name="材料不全一次性告知")
     }
 
 
-def due_status(case, today=None):
-    """on_time / due_soon / overdue for a case whose clock runs; None otherwise."""
+def due_status(case, today=None, calendar=None):
+    """on_time / due_soon / overdue for a case whose clock runs; None otherwise. A page listing
+    many cases passes one `calendar` (workdays.calendar.current()) for all of them."""
     if case.state not in RUNNING_STATES or case.due_date is None:
         return None
     today = today or timezone.localdate()
     if today > case.due_date:
         return OVERDUE
-    left = working_days_between(today, case.due_date)
+    left = (calendar.working_days_between if calendar else working_days_between)(today, case.due_date)
     return DUE_SOON if left <= settings.YIBAO_DUE_SOON_DAYS else ON_TIME

@@ -9,6 +9,7 @@ from yibao.cases.models import Case
 from yibao.cases.receipts import normalise
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action, CaseState
+from yibao.catalog.models import Guide
 from yibao.core.masking import mask_id_number, mask_name
 
 NOT_FOUND = "未查询到办件，请核对受理编号和证件号码"
@@ -107,3 +108,9 @@ def cases_of(applicant):
         .select_related("region")
         .order_by("-submitted_at", "-id")
     )
+
+
+def region_offices(region_id):
+    """The office names the region's guide in force lists (empty when it lists none)."""
+    guide = Guide.objects.filter(region_id=region_id).in_force().first()
+    return list(guide.offices.order_by("ordinal").values_list("name", flat=True)) if guide else []

@@ -33,6 +33,7 @@ class Action(models.TextChoices):
     MARK_OVERDUE = "mark_overdue", "逾期标记"
     ADJUST_DUE = "adjust_due", "办理期限调整"
     RATE = "rate", "评价"
+    REASSIGN = "reassign", "改派经办机构"
 
 
 S = CaseState
@@ -62,6 +63,13 @@ TRANSITIONS = {
     (S.APPROVED, A.COMPLETE): {S.COMPLETED},  # items without 拨付 only
     (S.APPROVED, A.WITHDRAW): {S.WITHDRAWN},
     (S.PAID, A.COMPLETE): {S.COMPLETED},
+    # A supervisor moves an open case to another office of the region; the state stays.
+    (S.SUBMITTED, A.REASSIGN): {S.SUBMITTED},
+    (S.CORRECTION_REQUESTED, A.REASSIGN): {S.CORRECTION_REQUESTED},
+    (S.ACCEPTED, A.REASSIGN): {S.ACCEPTED},
+    (S.UNDER_REVIEW, A.REASSIGN): {S.UNDER_REVIEW},
+    (S.APPROVED, A.REASSIGN): {S.APPROVED},
+    (S.PAID, A.REASSIGN): {S.PAID},
 }
 
 # Not finished: the deadline is watched and the applicant may still act.
