@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yibao.cases import notices
+from yibao.cases import attachments, notices
 from yibao.cases.checklist import COMMITMENT, Conditions, checklist, missing, normalise_supply
 from yibao.cases.deadlines import compute, incompleteness_notice, notice_rules, pick_limit
 from yibao.cases.exceptions import (
@@ -32,6 +32,7 @@ from yibao.cases.exceptions import (
 from yibao.cases.handlers import handler_for
 from yibao.cases.models import (
     ONLINE_CHANNELS,
+    Attachment,
     Case,
     CaseEvent,
     Evaluation,
@@ -46,6 +47,7 @@ from yibao.cases.queries import region_offices
 from yibao.cases.receipts import next_receipt_no
 from yibao.cases.signals import case_changed
 from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
+from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
 from yibao.core.audit import record
 from yibao.core.models import Channel
@@ -329,6 +331,38 @@ def withdraw_case(case, actor, *, channel, reason="", expected_version=None):
         role = _authorise_applicant_side(actor, case.applicant, case.agent, case.region_id, case.office)
         _move(case, A.WITHDRAW, actor, channel, role=role, comment=(reason or "").strip())
     return case
+
+
+def attach_material(case, actor, *, channel, material, upload):
+    """上传材料: keep a file (PDF, JPEG or PNG by content) for material `material` (its ordinal in
+    the frozen item) of an open case. A later file for the same material supersedes the earlier,
+    which stays on record. Whether the material counts as supplied is for submit/resubmit/supply."""
+    attachments.check(upload)  # refuse before locking anything or writing a byte
+    with transaction.atomic():
+        case = _lock(case)
+        if not case.is_open:
+            raise InvalidTransition(f"办件当前状态为“{case.get_state_display()}”，不能再上传材料",
+                                    state=case.state, action="attach")
+        found = frozen_material(case.snapshot, material)
+        if found is None:
+            raise UnknownMaterial(f"事项没有序号为 {material} 的申请材料", key=str(material))
+        _authorise_applicant_side(actor, case.applicant, case.agent, case.region_id, case.office)
+        stored = attachments.store(upload)
+        try:
+            with transaction.atomic():
+                attachment = Attachment.objects.create(
+                    case=case, material=int(found["key"]), material_name=found["name"][:500],
+                    original_name=attachments.original_name(upload), stored_name=stored.stored_name,
+                    content_type=stored.content_type, size=stored.size, sha256=stored.sha256, round=case.round,
+                    channel=channel, uploaded_by=_user(actor),
+                )
+                record(actor=_user(actor), channel=channel, action="上传材料", obj=attachment,
+                       summary=f"{case.receipt_no} {found['name']}（{stored.content_type}，{stored.size}字节）",
+                       changes={"case": case.receipt_no, "material": found["key"], "sha256": stored.sha256})
+        except BaseException:
+            attachments.discard(stored.stored_name)
+            raise
+    return attachment
 
 
 # ---------------------------------------------------------------- office side

@@ -119,3 +119,15 @@ class ImmutableRecord(CaseError):
     """Events, notices and evaluations are history: they are never changed or deleted."""
 
     code = "immutable"
+
+
+class UnsupportedFile(CaseError):
+    """An upload that is not a PDF, JPEG or PNG by its content (or is empty)."""
+
+    code = "unsupported_file"
+
+
+class FileTooLarge(CaseError):
+    """An upload over settings.YIBAO_UPLOAD_MAX_BYTES."""
+
+    code = "file_too_large"
