@@ -2,13 +2,13 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from yibao.cases.checklist import checklist
-from yibao.cases.deadlines import DUE_LABELS, due_status
-from yibao.cases.exceptions import CaseNotFound
+from yibao.cases.checklist import Conditions, checklist
+from yibao.cases.deadlines import DUE_LABELS, due_status, pick_limit
+from yibao.cases.exceptions import CaseNotFound, LimitUndetermined
 from yibao.cases.models import Case
 from yibao.cases.receipts import normalise
 from yibao.cases.snapshot import has_review, is_payment
-from yibao.cases.states import Action, CaseState
+from yibao.cases.states import Action, CaseState, actions_from
 from yibao.catalog.models import Guide
 from yibao.core.masking import mask_id_number, mask_name
 
@@ -114,3 +114,26 @@ def region_offices(region_id):
     """The office names the region's guide in force lists (empty when it lists none)."""
     guide = Guide.objects.filter(region_id=region_id).in_force().first()
     return list(guide.offices.order_by("ordinal").values_list("name", flat=True)) if guide else []
+
+
+def next_steps(case):
+    """The actions the transition table and the item's published flow allow on `case` now, before
+    asking who may take them (people.policy does that): what a staff screen may offer."""
+    review, payment = has_review(case.snapshot), is_payment(case.snapshot)
+    skip = set()
+    if not review:
+        skip.add(Action.START_REVIEW)
+    if not payment:
+        skip.add(Action.PAY)
+    if (case.state == CaseState.ACCEPTED and review) or (case.state == CaseState.APPROVED and payment):
+        skip.add(Action.COMPLETE)
+    return [a for a in actions_from(case.state) if a not in skip]
+
+
+def is_instant(case):
+    """即时办结: the limit that applies to this case is 0 working days and nothing is to be paid."""
+    try:
+        rule, _ = pick_limit(case.snapshot.get("time_limits"), Conditions.parse(case.conditions), online=case.online)
+    except LimitUndetermined:
+        return False
+    return rule is not None and rule["working_days"] == 0 and not is_payment(case.snapshot)
