@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "yibao.workdays",
     "yibao.people",
     "yibao.cases",
+    "yibao.enrollment",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",
@@ -137,7 +138,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are served from the apps' folders (WHITENOISE_USE_FINDERS); a deployment that runs
+# collectstatic sets YIBAO_STATIC_ROOT.
+STATIC_ROOT = env("YIBAO_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

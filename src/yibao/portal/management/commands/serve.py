@@ -24,6 +24,10 @@ class Command(BaseCommand):
         self.stdout.write("演示账号：")
         for role, login, password in ensure_demo_accounts():
             self.stdout.write(f"  {role}：账号 {login}  密码 {password}")
-        self.stdout.write(f"公众网站: http://{host}:{port}/    后台: http://{host}:{port}/admin/")
+        from yibao.catalog.search import search
+
+        search("医保")  # load jieba and build the index now, not on the first visitor's search
+        self.stdout.write(f"公众网站: http://{host}:{port}/    工作台: http://{host}:{port}/workbench/    "
+                          f"后台: http://{host}:{port}/admin/")
         if not no_serve:
             call_command("runserver", f"{host}:{port}", use_reloader=False)
