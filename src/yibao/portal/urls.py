@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.portal import views
+from yibao.portal import document_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("compare/", views.compare_index, name="compare_index"),
     path("compare/<str:item_code>/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
+    path("notices/<int:notice_id>.pdf", document_views.notice_pdf, name="notice_pdf"),
+    path("verify/<str:code>/", document_views.verify, name="verify"),
 ]
