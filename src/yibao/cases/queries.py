@@ -73,6 +73,12 @@ def progress(receipt_no, id_number, today=None):
     )
     if case is None:
         raise CaseNotFound(NOT_FOUND)
+    return case_progress(case, today)
+
+
+def case_progress(case, today=None):
+    """The progress of `case` as the public query shows it (personal data masked): for a page
+    that has already established who may see the case."""
     events = list(case.events.order_by("at", "id"))
     status = due_status(case, today)
     return {
@@ -99,6 +105,16 @@ def progress(receipt_no, id_number, today=None):
         "owed_materials": case.owed,
         "materials_missing": [e.name for e in checklist(case) if e.missing] if case.is_open else [],
     }
+
+
+def expected_limit(case):
+    """The time limit (working days) that will apply to `case` once accepted, from its frozen item
+    and conditions: None when the guide states none or the case does not yet say which applies."""
+    try:
+        rule, _ = pick_limit(case.snapshot.get("time_limits"), Conditions.parse(case.conditions), online=case.online)
+    except LimitUndetermined:
+        return None
+    return rule["working_days"] if rule else None
 
 
 def cases_of(applicant):
