@@ -34,6 +34,8 @@ YIBAO_DEFAULTS = {
     "YIBAO_FOLLOW_UP_DAYS": (15, "working days to verify, rectify and call back a bad rating (Sichuan rule)"),
     "YIBAO_LOGIN_MAX_FAILURES": (5, "failed logins for one identifier or IP that lock it"),
     "YIBAO_LOGIN_LOCK_MINUTES": (15, "window counting those failures, and how long the lock lasts"),
+    "YIBAO_API_TOKEN_DAYS": (30, "days a personal API token (issued at /api/auth/login) stays valid"),
+    "YIBAO_TRACK_LIMIT": (10, "progress queries through the API per minute from one address, and per receipt number"),
     "YIBAO_SITE_URL": ("", "public address printed on PDF documents (https://...); empty: the requesting host"),
     "YIBAO_PDF_FONT": ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
                        "TrueType/TTC font embedded in PDF documents; built-in STSong-Light when missing"),
