@@ -36,6 +36,8 @@ YIBAO_DEFAULTS = {
     "YIBAO_LOGIN_LOCK_MINUTES": (15, "window counting those failures, and how long the lock lasts"),
     "YIBAO_API_TOKEN_DAYS": (30, "days a personal API token (issued at /api/auth/login) stays valid"),
     "YIBAO_TRACK_LIMIT": (10, "progress queries through the API per minute from one address, and per receipt number"),
+    "YIBAO_PORTAL_TRACK_LIMIT": (10, "progress queries on the public site per address within the window below"),
+    "YIBAO_PORTAL_TRACK_MINUTES": (10, "window of the public site's progress-query limit, in minutes"),
     "YIBAO_SITE_URL": ("", "public address printed on PDF documents (https://...); empty: the requesting host"),
     "YIBAO_PDF_FONT": ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
                        "TrueType/TTC font embedded in PDF documents; built-in STSong-Light when missing"),
