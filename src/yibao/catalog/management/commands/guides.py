@@ -11,7 +11,8 @@ from yibao.catalog.guides.parsed import GuideFormatError
 from yibao.catalog.models import Guide, ItemOffice
 
 _LANDLINE = re.compile(r"^(0\d{2,3})-(\d+)$")
-_PHONE = re.compile(r"^(?:0\d{2,3}-\d{7,8}(?:转\d+号?键?)?|1\d{10}|12345|12393)$")
+# 12345 and 12393 are the government service hotlines, dialled after an area code too.
+_PHONE = re.compile(r"^(?:0\d{2,3}-(?:\d{7,8}|12345|12393)(?:转\d+号?键?)?|1\d{10}|12345|12393)$")
 
 
 def _bare(phone):
