@@ -143,13 +143,13 @@ class Document:
         story.append(Spacer(1, 2 * mm))
         for kind, args in self._blocks:
             if kind == "rows":
-                story.append(self._rows(args, width, styles))
+                story += [self._rows(args, width, styles), Spacer(1, 2 * mm)]
             elif kind == "heading":
                 story.append(Paragraph(_text(args), styles["heading"]))
             elif kind == "paragraph":
                 story.append(Paragraph(_text(args), styles["body"]))
             else:
-                story.append(self._table(*args, width=width, styles=styles))
+                story += [self._table(*args, width=width, styles=styles), Spacer(1, 2 * mm)]
         story += [
             Spacer(1, 10 * mm),
             Paragraph(_text(" ".join(p for p in (self.issuer, self.office) if p)), styles["sign"]),
@@ -191,13 +191,13 @@ class Document:
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top, MARGIN + width, top)
-        canvas.setFont(font, 9)
-        lines = [f"第 {canvas.getPageNumber()} 页"]
+        lines = [(f"第 {canvas.getPageNumber()} 页", "")]  # (text, code after it)
         if self.verify_code:
+            # The code and the address in a monospaced font, where l, I and 1 or O and 0 differ.
             lines = [
-                f"核验码：{self.verify_code}",
-                f"核验网址：{self.verify_url}",
-                "扫描右侧二维码或访问核验网址，可核验本文书的真实性。",
+                ("核验码：", self.verify_code),
+                ("核验网址：", self.verify_url),
+                ("扫描右侧二维码或访问核验网址，可核验本文书的真实性。", ""),
             ] + lines
             widget = QrCodeWidget(self.verify_url)
             x0, y0, x1, y1 = widget.getBounds()
@@ -205,8 +205,12 @@ class Document:
             drawing.add(widget)
             renderPDF.draw(drawing, canvas, MARGIN + width - QR_SIZE, MARGIN)
         y = top - 5 * mm
-        for line in lines:
-            canvas.drawString(MARGIN, y, line)
+        for text, code in lines:
+            canvas.setFont(font, 9)
+            canvas.drawString(MARGIN, y, text)
+            if code:
+                canvas.setFont("Courier", 9)
+                canvas.drawString(MARGIN + pdfmetrics.stringWidth(text, font, 9), y, code)
             y -= 4.6 * mm
         canvas.restoreState()
 
