@@ -1,0 +1,226 @@
+"""What the workbench reads: the region's queue and the supervisor's figures. Changes nothing.
+
+Due states follow yibao.cases.deadlines.due_status, computed against one Calendar per request
+(workdays.calendar.current()) so a page of cases costs no query per case.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from yibao.cases.deadlines import DUE_LABELS, DUE_SOON, ON_TIME, OVERDUE, due_status
+from yibao.cases.models import Case, Evaluation, FollowUp, Level, NEGATIVE_LEVELS
+from yibao.cases.queries import region_offices
+from yibao.cases.states import OPEN_STATES, RUNNING_STATES, CaseState
+from yibao.catalog.codes import BY_CODE
+from yibao.catalog.models import Guide, ServiceItem
+from yibao.core.models import Channel
+
+# The queue's state filter: "" is every open case (the default), ALL every case.
+ALL = "all"
+
+
+def in_force_items(region):
+    """The items of the region's guide in force, in the guide's order."""
+    guide = Guide.objects.filter(region=region).in_force().first()
+    if guide is None:
+        return ServiceItem.objects.none()
+    return guide.items.select_related("guide").order_by("ordinal")
+
+
+def item_titles(region):
+    """code -> the title the region's guide in force gives it (first of the code)."""
+    titles = {}
+    for code, name, title, ordinal in in_force_items(region).values_list("code", "name", "title", "ordinal"):
+        titles.setdefault(code, name or title or f"（未命名事项 {ordinal}）")
+    return titles
+
+
+def title_of(code, titles):
+    return titles.get(code) or (BY_CODE[code].name if code in BY_CODE else code)
+
+
+def office_choices(region):
+    """The offices the guide lists, then any other office a case of the region names."""
+    listed = region_offices(region.pk)
+    used = Case.objects.filter(region=region).exclude(office="").values_list("office", flat=True).distinct()
+    return listed + sorted(set(used) - set(listed))
+
+
+@dataclass
+class QueueFilters:
+    office: str = ""
+    item: str = ""
+    state: str = ""
+    due: str = ""
+
+
+def _due_filter(due, today, calendar):
+    """due_status as a database filter: overdue before today; due soon while no more than
+    YIBAO_DUE_SOON_DAYS working days are left, i.e. before the (N+1)-th working day after today."""
+    running = Q(state__in=RUNNING_STATES, due_date__isnull=False)
+    soon_end = calendar.due_date(today, settings.YIBAO_DUE_SOON_DAYS + 1).date
+    return running & {
+        OVERDUE: Q(due_date__lt=today),
+        DUE_SOON: Q(due_date__gte=today, due_date__lt=soon_end),
+        ON_TIME: Q(due_date__gte=soon_end),
+    }[due]
+
+
+def queue(region, filters, *, today, calendar):
+    """The region's cases under `filters`, the earliest due first (so the overdue lead), then
+    the cases without a running clock in the order they came in."""
+    cases = Case.objects.filter(region=region).select_related("applicant")
+    if filters.state == ALL:
+        pass
+    elif filters.state:
+        cases = cases.filter(state=filters.state)
+    else:
+        cases = cases.filter(state__in=OPEN_STATES)
+    if filters.office:
+        cases = cases.filter(office=filters.office)
+    if filters.item:
+        cases = cases.filter(item_code=filters.item)
+    if filters.due:
+        cases = cases.filter(_due_filter(filters.due, today, calendar))
+    return cases.order_by(F("due_date").asc(nulls_last=True), "submitted_at", "id")
+
+
+@dataclass
+class Row:
+    case: Case
+    due: str | None
+    due_label: str
+    days_left: int | None  # working days; negative when overdue
+
+
+def rows(cases, *, today, calendar):
+    out = []
+    for case in cases:
+        status = due_status(case, today, calendar)
+        left = calendar.working_days_between(today, case.due_date) if status else None
+        out.append(Row(case, status, DUE_LABELS.get(status, ""), left))
+    return out
+
+
+def overdue_cases(region, *, today):
+    return (
+        Case.objects.filter(region=region, state__in=RUNNING_STATES, due_date__lt=today)
+        .select_related("applicant")
+        .order_by("due_date", "id")
+    )
+
+
+def open_follow_ups(region):
+    return (
+        FollowUp.objects.filter(region=region, closed_at=None)
+        .select_related("case", "evaluation")
+        .order_by("due_date", "id")
+    )
+
+
+# ---------------------------------------------------------------- the supervisor's figures
+
+DIMENSIONS = (("item", "按事项"), ("office", "按经办机构"), ("channel", "按申请渠道"))
+DECIDED_STATES = (CaseState.COMPLETED, CaseState.DENIED)
+
+
+@dataclass
+class Figure:
+    """One row of a breakdown: one item, office or channel."""
+
+    key: str
+    label: str
+    submitted: int = 0
+    decided: int = 0  # 办结 or 审核不通过 in the period, with a time limit
+    on_time: int = 0
+    rated: int = 0
+    levels: dict = field(default_factory=dict)  # level -> count
+
+    @property
+    def on_time_rate(self):
+        return self.on_time / self.decided if self.decided else None
+
+    @property
+    def negative(self):
+        return sum(self.levels.get(level, 0) for level in NEGATIVE_LEVELS)
+
+    @property
+    def shares(self):
+        """[(level label, count, share)] in the order of the five levels."""
+        return [
+            (label, self.levels.get(value, 0), self.levels.get(value, 0) / self.rated if self.rated else None)
+            for value, label in Level.choices
+        ]
+
+
+def _labels(dimension, keys, titles):
+    if dimension == "item":
+        return {k: title_of(k, titles) for k in keys}
+    if dimension == "channel":
+        names = dict(Channel.choices)
+        return {k: names.get(k, k) for k in keys}
+    return {k: k or "（未指定经办机构）" for k in keys}
+
+
+def figures(region, start: date, end: date):
+    """{dimension: [Figure]} for cases of `region`: applications submitted, cases decided (with
+    how many within their limit) and ratings given between `start` and `end` inclusive.
+
+    A case is on time when the day it was decided is not after its due date (a 补正 pause
+    already moved the due date). Ratings are grouped by the item and office kept on the rating
+    and by the channel the case came in through."""
+    cases = Case.objects.filter(region=region)
+    submitted = cases.filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+    decided = cases.filter(
+        state__in=DECIDED_STATES, closed_at__date__gte=start, closed_at__date__lte=end, due_date__isnull=False
+    )
+    ratings = Evaluation.objects.filter(case__region=region, created_at__date__gte=start, created_at__date__lte=end)
+    titles = item_titles(region)
+    result = {}
+    for dimension, _ in DIMENSIONS:
+        case_key = {"item": "item_code", "office": "office", "channel": "channel"}[dimension]
+        rating_key = {"item": "item_code", "office": "office", "channel": "case__channel"}[dimension]
+        rows_by_key = {}
+
+        def row(key):
+            return rows_by_key.setdefault(key, Figure(key=key, label=""))
+
+        for r in submitted.values(case_key).annotate(n=Count("id")).order_by():
+            row(r[case_key]).submitted = r["n"]
+        timely = decided.values(case_key).annotate(
+            n=Count("id"), on_time=Count("id", filter=Q(closed_at__date__lte=F("due_date")))
+        ).order_by()
+        for r in timely:
+            figure = row(r[case_key])
+            figure.decided, figure.on_time = r["n"], r["on_time"]
+        for r in ratings.values(rating_key, "level").annotate(n=Count("id")).order_by():
+            figure = row(r[rating_key])
+            figure.levels[r["level"]] = r["n"]
+            figure.rated += r["n"]
+        labels = _labels(dimension, rows_by_key, titles)
+        for key, figure in rows_by_key.items():
+            figure.label = labels[key]
+        result[dimension] = sorted(rows_by_key.values(), key=lambda f: (-f.submitted, -f.decided, f.label))
+    return result
+
+
+def totals(figures_by_dimension):
+    """The region's totals (summing any one dimension gives them; the channel one is shortest)."""
+    total = Figure(key="", label="合计")
+    for figure in figures_by_dimension["channel"]:
+        total.submitted += figure.submitted
+        total.decided += figure.decided
+        total.on_time += figure.on_time
+        total.rated += figure.rated
+        for level, n in figure.levels.items():
+            total.levels[level] = total.levels.get(level, 0) + n
+    return total
+
+
+def default_period(today=None):
+    """From the first day of this month to today."""
+    today = today or timezone.localdate()
+    return today.replace(day=1), today

@@ -1,0 +1,309 @@
+"""The staff workbench (工作台). Views parse and authorise, then call one action; the rules live in
+yibao.cases (and yibao.people). An action refused by the engine is shown on the page in its own
+Chinese words, and the case is re-read: what the page shows is what the database holds.
+"""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from yibao.cases import actions as case_actions
+from yibao.cases.checklist import checklist
+from yibao.cases.exceptions import CaseError, ConcurrentUpdate
+from yibao.cases.models import FollowUp, Notification
+from yibao.cases.queries import is_instant, next_steps, region_offices
+from yibao.cases.snapshot import has_review, is_payment
+from yibao.cases.states import Action
+from yibao.core.models import Channel
+from yibao.people.identity import InvalidIdentity, InvalidPhone
+from yibao.people.actions import RegistrationRefused
+from yibao.people.policy import NotAllowed
+from yibao.workbench import charts, forms, queries
+from yibao.workbench.access import case_for, forbidden, may, staff_required
+from yibao.workbench.actions import Identity, find_applicant, mark_notifications_read, take_window_application
+from yibao.workdays.calendar import current
+
+W = Channel.WINDOW
+PAGE_SIZE = 20
+
+
+# ---------------------------------------------------------------- queue
+
+
+@staff_required
+def queue(request):
+    region = request.staff.region
+    items = sorted(queries.item_titles(region).items(), key=lambda kv: kv[1])
+    form = forms.QueueFilterForm(request.GET or None, offices=queries.office_choices(region), items=items)
+    filters = queries.QueueFilters(**form.cleaned_data) if form.is_valid() else queries.QueueFilters()
+    today, calendar = timezone.localdate(), current()
+    cases = queries.queue(region, filters, today=today, calendar=calendar)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "workbench/queue.html", {
+        "form": form,
+        "page": page,
+        "rows": queries.rows(page.object_list, today=today, calendar=calendar),
+        "query": params.urlencode(),
+        "today": today,
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------- window intake
+
+
+@staff_required
+def intake(request):
+    region = request.staff.region
+    if not may(request.user, "accept", region_id=region.pk):
+        return forbidden(request, "您无权受理申请：需要“窗口受理”角色")
+    items = queries.in_force_items(region)
+    item = None
+    chosen = request.POST.get("item") or request.GET.get("item")
+    if chosen:
+        item = get_object_or_404(items.prefetch_related("materials", "time_limits"), pk=chosen)
+    if item is None:
+        return render(request, "workbench/intake_pick.html", {"items": items})
+    form = forms.IntakeForm(request.POST or None, materials=item.materials.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        agent = None
+        if data["agent_id_number"].strip():
+            agent = Identity(data["agent_id_type"] or "resident_id", data["agent_id_number"], data["agent_name"],
+                             data["agent_phone"], role="代理人")
+        try:
+            case, registered = take_window_application(
+                clerk=request.user, office=request.staff.office, item=item,
+                applicant=Identity(data["id_type"], data["id_number"], data["name"], data["phone"]),
+                agent=agent, conditions=form.conditions(), materials=forms.supplied(data), comment=data["comment"],
+            )  # fmt: skip
+        except (InvalidIdentity, InvalidPhone, RegistrationRefused) as exc:
+            field = getattr(exc, "field", None)
+            if agent is not None and field and f"agent_{field}" in form.fields and "代理人" in str(exc):
+                field = f"agent_{field}"
+            form.add_error(field if field in form.fields else None, str(exc))
+        except (CaseError, NotAllowed) as exc:
+            form.add_error(None, _message(exc))
+        else:
+            if registered:
+                messages.info(request, f"已为{'、'.join(registered)}当场注册账户；凭受理编号和证件号码即可查询办理进度。")
+            messages.success(request, f"已提交申请，受理编号 {case.receipt_no}。")
+            return redirect("workbench:case", receipt_no=case.receipt_no)
+    return render(request, "workbench/intake.html", {
+        "item": item,
+        "form": form,
+        "conditions": _condition_hints(item),
+        "limits": list(item.time_limits.all()),
+    }, status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def _condition_hints(item):
+    """The conditions the guide names for this item (materials and limits), for the clerk to pick."""
+    words = [m.when for m in item.materials.all()] + [t.when for t in item.time_limits.all()]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+@staff_required
+@require_POST
+def lookup_applicant(request):
+    """htmx: is the ID number typed at the window a registered applicant? (masked answer)"""
+    found = find_applicant(request.POST.get(request.POST.get("field", "id_number"), ""))
+    return render(request, "workbench/_applicant_found.html", {"found": found})
+
+
+# ---------------------------------------------------------------- the case page
+
+# The case page's forms: engine action -> (people.policy action, form class, button, done message).
+STEPS = {
+    Action.ACCEPT: ("accept", forms.StepForm, "受理", "已受理"),
+    "instant": ("accept", forms.StepForm, "受理并当场办结（即时办结）", "已当场办结"),
+    Action.REQUEST_CORRECTION: ("request_correction", forms.CorrectionForm, "出具一次性告知书", "已出具一次性告知书"),
+    Action.REFUSE: ("refuse", forms.ReasonForm, "不予受理", "已不予受理"),
+    Action.START_REVIEW: ("review", forms.StepForm, "开始审核", "已开始审核"),
+    Action.APPROVE: ("approve", forms.ApproveForm, "审核通过", "已审核通过"),
+    Action.DENY: ("deny", forms.ReasonForm, "审核不通过", "已审核不通过"),
+    Action.PAY: ("pay", forms.PayForm, "拨付", "已拨付"),
+    Action.COMPLETE: ("complete", forms.StepForm, "办结", "已办结"),
+    Action.REASSIGN: ("reassign", forms.ReassignForm, "改派", "已改派"),
+    Action.RESUBMIT: ("accept", forms.MaterialsForm, "登记补正材料", "已登记补正材料"),
+    Action.SUPPLY: ("accept", forms.MaterialsForm, "登记补交材料", "已登记补交材料"),
+}
+
+
+def _offered(request, case):
+    """The steps this user may take on this case now: the table, the item's flow, the policy."""
+    names = [a for a in next_steps(case) if a in STEPS]
+    if Action.ACCEPT in names and is_instant(case):
+        names.insert(names.index(Action.ACCEPT), "instant")
+    return [n for n in names if may(request.user, STEPS[n][0], region_id=case.region_id, office=case.office)]
+
+
+def _run(step, case, user, form):
+    """Call the one engine action behind `step` with what the form parsed."""
+    d = form.cleaned_data
+    common = {"channel": W, "expected_version": d["version"]}
+    comment = d.get("comment", "")
+    if step in (Action.ACCEPT, "instant"):
+        return case_actions.accept_case(case, user, comment=comment, complete=step == "instant", **common)
+    if step == Action.REQUEST_CORRECTION:
+        return case_actions.request_correction(case, user, defects=form.defects(), supply_by=d["supply_by"],
+                                               comment=comment, **common)
+    if step == Action.REFUSE:
+        return case_actions.refuse_case(case, user, reason=d["reason"], comment=comment, **common)
+    if step == Action.START_REVIEW:
+        return case_actions.start_review(case, user, comment=comment, **common)
+    if step == Action.APPROVE:
+        return case_actions.approve_case(case, user, amount=d["amount"].strip() or None, comment=comment, **common)
+    if step == Action.DENY:
+        return case_actions.deny_case(case, user, reason=d["reason"], comment=comment, **common)
+    if step == Action.PAY:
+        return case_actions.pay_case(case, user, reference=d["reference"], comment=comment, **common)
+    if step == Action.COMPLETE:
+        return case_actions.complete_case(case, user, comment=comment, **common)
+    if step == Action.REASSIGN:
+        return case_actions.reassign_case(case, user, office=d["office"], comment=comment, **common)
+    if step == Action.RESUBMIT:
+        return case_actions.resubmit_case(case, user, materials=forms.supplied(d), comment=comment, **common)
+    return case_actions.supply_materials(case, user, materials=forms.supplied(d), comment=comment, **common)
+
+
+def _message(exc):
+    if isinstance(exc, CaseError):
+        return exc.message
+    return str(exc)
+
+
+def _step_form(step, case, entries, offices, data=None):
+    form_class = STEPS[step][1]
+    return form_class(data, case=case, entries=entries, offices=offices, prefix=str(step))
+
+
+def _case_page(request, case, *, bound=None, error="", status=200):
+    entries = checklist(case)
+    offices = [o for o in region_offices(case.region_id) if o != case.office]
+    steps = []
+    for step in _offered(request, case):
+        if step == Action.REASSIGN and not offices:
+            continue
+        form = bound[1] if bound and bound[0] == step else _step_form(step, case, entries, offices)
+        steps.append({"name": str(step), "label": STEPS[step][2], "form": form})
+    calendar = current()
+    today = timezone.localdate()
+    return render(request, "workbench/case.html", {
+        "case": case,
+        "entries": entries,
+        "events": case.events.select_related("actor").order_by("at", "id"),
+        "notices": case.notices.order_by("issued_at", "id"),
+        "steps": steps,
+        "error": error,
+        "due": queries.rows([case], today=today, calendar=calendar)[0],
+        "review": has_review(case.snapshot),
+        "payment": is_payment(case.snapshot),
+        "instant": is_instant(case),
+    }, status=status)  # fmt: skip
+
+
+@staff_required
+def case_detail(request, receipt_no):
+    return _case_page(request, case_for(request, receipt_no))
+
+
+@staff_required
+@require_POST
+def case_step(request, receipt_no, step):
+    case = case_for(request, receipt_no)
+    if step not in STEPS:
+        return _case_page(request, case, error="未知的操作", status=400)
+    entries = checklist(case)
+    offices = region_offices(case.region_id)
+    form = _step_form(step, case, entries, offices, data=request.POST)
+    if not form.is_valid():
+        if "version" in form.errors:
+            return _case_page(request, case, error="页面已过期，请刷新后重试", status=400)
+        return _case_page(request, case, bound=(step, form), error="请检查填写的内容", status=400)
+    try:
+        case = _run(step, case, request.user, form)
+    except ConcurrentUpdate as exc:
+        # Someone moved the case since this page was drawn: show it as it is now.
+        return _case_page(request, case_for(request, receipt_no), error=exc.message, status=409)
+    except NotAllowed as exc:
+        return _case_page(request, case_for(request, receipt_no), error=str(exc), status=403)
+    except CaseError as exc:
+        return _case_page(request, case_for(request, receipt_no), bound=(step, form), error=exc.message,
+                          status=400)
+    messages.success(request, f"{case.receipt_no}：{STEPS[step][3]}（{case.get_state_display()}）")
+    return redirect("workbench:case", receipt_no=case.receipt_no)
+
+
+# ---------------------------------------------------------------- supervisor
+
+
+@staff_required
+def dashboard(request):
+    region = request.staff.region
+    if not may(request.user, "dashboard", region_id=region.pk):
+        return forbidden(request, "统计督办仅供科室负责人查看")
+    start, end = queries.default_period()
+    period = forms.PeriodForm(request.GET or {"start": start, "end": end})
+    if period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    figures = queries.figures(region, start, end)
+    today = timezone.localdate()
+    chart_sets = [
+        (label, [
+            charts.counts("申请量", figures[dim], "submitted"),
+            charts.rates("按时办结率", figures[dim]),
+            charts.satisfaction("好差评构成", figures[dim]),
+        ], figures[dim])
+        for dim, label in queries.DIMENSIONS
+    ]  # fmt: skip
+    follow_ups = list(queries.open_follow_ups(region))
+    return render(request, "workbench/dashboard.html", {
+        "period": period,
+        "start": start,
+        "end": end,
+        "total": queries.totals(figures),
+        "chart_sets": chart_sets,
+        "follow_ups": [(f, forms.FollowUpForm(prefix=f"f{f.pk}")) for f in follow_ups],
+        "overdue": queries.rows(queries.overdue_cases(region, today=today), today=today, calendar=current()),
+        "today": today,
+    })  # fmt: skip
+
+
+@staff_required
+@require_POST
+def close_follow_up(request, pk):
+    follow_up = get_object_or_404(FollowUp.objects.select_related("case"), pk=pk, region=request.staff.region)
+    form = forms.FollowUpForm(request.POST, prefix=f"f{pk}")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            case_actions.close_follow_up(follow_up, request.user, outcome=d["outcome"], note=d["note"], channel=W,
+                                         called_back_on=d["called_back_on"])
+        except (CaseError, NotAllowed) as exc:
+            messages.error(request, f"{follow_up.case.receipt_no}：{_message(exc)}")
+        else:
+            messages.success(request, f"{follow_up.case.receipt_no}：差评处理完毕")
+    else:
+        messages.error(request, "请检查填写的内容：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("workbench:dashboard") + "#follow-ups")
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@staff_required
+def notifications(request):
+    if request.method == "POST":
+        ids = request.POST.getlist("id")
+        count = mark_notifications_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+        messages.success(request, f"已将{count}条消息标为已读")
+        return redirect("workbench:notifications")
+    rows = Notification.objects.filter(recipient=request.user).select_related("case").order_by(
+        F("read_at").asc(nulls_first=True), "-created_at", "-id")[:200]
+    return render(request, "workbench/notifications.html", {"notifications": rows})
+
