@@ -83,6 +83,12 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _by_system(actor, channel):
+    """The system itself acts (a case opened from another office's document, e.g. 转移接续's
+    信息表): only code can ask for this, with no actor on the system channel."""
+    return actor is None and channel == Channel.SYSTEM
+
+
 def _staff_role(actor, policy_action):
     profile = policy.staff_profile(actor)
     if profile is None:
@@ -224,12 +230,13 @@ def submit_case(
 ):
     """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item."""
     check_in_force(item)
-    if channel not in APPLICATION_CHANNELS:
+    system = _by_system(actor, channel)
+    if channel not in APPLICATION_CHANNELS and not system:
         raise InvalidCaseData(f"申请渠道不正确：{channel}", field="channel")
     region = item.guide.region
     if agent is not None and agent.pk == applicant.pk:
         raise InvalidCaseData("代理人不能是申请人本人")
-    role = _authorise_applicant_side(actor, applicant, agent, region.pk, office)
+    role = SYSTEM_ROLE if system else _authorise_applicant_side(actor, applicant, agent, region.pk, office)
     handler = handler_for(item.code)
     parsed = Conditions.parse(conditions, agent=agent is not None)
     snapshot = freeze(item)
@@ -374,7 +381,7 @@ def accept_case(case, actor, *, channel, comment="", complete=False, expected_ve
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.ACCEPT)
-        role = _authorise_staff(actor, "accept", case)
+        role = SYSTEM_ROLE if _by_system(actor, channel) else _authorise_staff(actor, "accept", case)
         handler = handler_for(case.item_code)
         handler.check(case, A.ACCEPT, actor)
         lacking = missing(checklist(case))
@@ -572,9 +579,12 @@ def pay_case(case, actor, *, channel, reference="", comment="", expected_version
         approvers = set(case.events.filter(action=A.APPROVE).values_list("actor_id", flat=True))
         if _user(actor) is not None and actor.pk in approvers:
             raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
-        handler_for(case.item_code).check(case, A.PAY, actor)
+        handler = handler_for(case.item_code)
+        handler.check(case, A.PAY, actor)
+        disbursement = handler.on_pay(case, actor) or {}
         _move(case, A.PAY, actor, channel, role=role, comment=comment,
-              payload={"amount": str(case.amount), "reference": (reference or "").strip()})
+              payload={"amount": str(case.amount), "reference": (reference or "").strip(),
+                       **({"disbursement": disbursement} if disbursement else {})})
     return case
 
 

@@ -57,6 +57,11 @@ class Handler:
         """The effect of 办结 on the registers. Returns a summary (plain data) for the event."""
         return {}
 
+    def on_pay(self, case, actor):
+        """At 拨付, after the checks: start the disbursement (e.g. a payment order). Returns a
+        summary (plain data) for the event."""
+        return {}
+
     def amount(self, case):
         """For payment items, the amount to pay (Decimal), or None to take the reviewer's figure."""
         return None
