@@ -181,6 +181,24 @@ class PersonPhone(AppendOnly):
         return f"{self.person} {mask_phone(self.phone)}"
 
 
+class SharedDeath(models.Model):
+    """A death the agency learnt through data sharing (民政, 公安, 卫健): with it on file, a
+    termination for death asks for no 死亡证明 (R19: data sharing, then the document, then a 承诺书)."""
+
+    id_number = models.CharField("证件号码", max_length=32, unique=True)
+    died_on = models.DateField("死亡日期")
+    source = models.CharField("共享来源", max_length=100)
+    received_at = models.DateTimeField("接收时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "共享死亡信息"
+        verbose_name_plural = "共享死亡信息"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{mask_id_number(self.id_number)} {self.died_on}（{self.source}）"
+
+
 class Scheme(models.TextChoices):
     EMPLOYEE = "employee", "职工基本医疗保险"
     RESIDENT = "resident", "城乡居民基本医疗保险"
