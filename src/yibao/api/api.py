@@ -2,13 +2,18 @@
 one per domain, and call the domains' actions and queries."""
 from ninja import NinjaAPI
 
+from yibao.api.errors import install as install_error_handlers
+
 api = NinjaAPI(
     title="医保经办服务接口",
     version="1",
     description="办事指南、导办搜索、办件受理与查询。错误以结构化JSON返回，message 为中文。",
     urls_namespace="api",
 )
+install_error_handlers(api)  # one error shape for every router: {"code", "message", "field", "details"}
 api.add_router("/catalog", "yibao.api.catalog.router")
+api.add_router("/auth", "yibao.api.auth.router")
+api.add_router("", "yibao.api.cases.router")
 
 
 @api.get("/health", tags=["系统"], summary="运行状态")

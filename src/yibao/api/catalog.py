@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from ninja import Router, Schema, Status
 
+from yibao.api.errors import Error  # the one error shape of the whole API
 from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ItemChannel, ItemOffice, Region, ServiceItem
 
@@ -18,11 +19,6 @@ router = Router(tags=["办事指南"])
 
 MAX_SEARCH_LIMIT = 50
 MAX_QUESTION_LENGTH = 200
-
-
-class Error(Schema):
-    code: str
-    message: str
 
 
 def _not_found(message):
