@@ -45,7 +45,8 @@ def title_of(code, titles):
 def office_choices(region):
     """The offices the guide lists, then any other office a case of the region names."""
     listed = region_offices(region.pk)
-    used = Case.objects.filter(region=region).exclude(office="").values_list("office", flat=True).distinct()
+    used = Case.objects.filter(region=region).exclude(office="").order_by("office").values_list("office", flat=True)
+    used = used.distinct()
     return listed + sorted(set(used) - set(listed))
 
 
