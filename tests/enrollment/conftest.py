@@ -5,6 +5,7 @@ import pytest
 from tests.cases import factories as cf
 from tests.enrollment import factories as f
 from yibao.cases import actions
+from yibao.cases.checklist import Conditions, applies
 from yibao.cases.snapshot import has_review, item_in_force
 from yibao.catalog.models import Region
 from yibao.core.models import Channel
@@ -58,12 +59,14 @@ def person_account(db):
 @pytest.fixture
 def submit(staff):
     """submit(region, code, applicant, conditions=..., data=..., materials=None): a case filed at
-    the window by the region's clerk; by default every unconditional material is handed in."""
+    the window by the region's clerk; by default every material the catalogue lists for the case's
+    conditions is handed in (not those the handler adds from the case data)."""
 
     def _submit(region, code, applicant, *, materials=None, **kw):
         item = item_in_force(region, code)
         if materials is None:
-            materials = [str(m.ordinal) for m in item.materials.all() if not m.when]
+            conditions = Conditions.parse(kw.get("conditions"))
+            materials = [str(m.ordinal) for m in item.materials.all() if applies(m.when, conditions)]
         return actions.submit_case(item=item, applicant=applicant, actor=staff[region.code], channel=W,
                                    materials=materials, **kw)
 

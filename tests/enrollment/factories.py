@@ -28,7 +28,7 @@ def employer(region, **kw):
 
 
 def person(region, **kw):
-    data = {"id_number": id_number(), "name": "张三", "sex": Sex.MALE, "birth_date": datetime.date(1990, 1, 1),
-            "phone": "13800000000"}
+    data = {"id_number": id_number(), "name": "张三", "birth_date": datetime.date(1990, 1, 1), "phone": "13800000000"}
     data.update(kw)
+    data.setdefault("sex", Sex.MALE if int(data["id_number"][16]) % 2 else Sex.FEMALE)
     return Person.objects.create(region=region, **data)

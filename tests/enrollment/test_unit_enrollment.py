@@ -82,7 +82,8 @@ def test_cancellation_needs_its_document_and_is_refused_while_employees_are_enro
     enrollment.end_on = employer.registered_on
     enrollment.save()
     # 达州 asks for the 注销证明 (material 4) only for a cancellation.
-    case = submit(dazhou, "unit-enrollment", account, conditions={"sub_type": "注销登记"}, data={})
+    case = submit(dazhou, "unit-enrollment", account, conditions={"sub_type": "注销登记"}, data={},
+                  materials=["1", "2"])
     with pytest.raises(MaterialsIncomplete, match="注销证明"):
         run(case)
     actions.request_correction(case, _clerk(case), channel=W)

@@ -56,10 +56,19 @@ def _notes(item):
     return [str(n) for n in (item.notes or [])] if item is not None else []
 
 
+def _id_listing(item):
+    """The item's own 有效身份证件 note, else an earlier item's that says it holds for the rest (下同)."""
+    own = next((n for n in _notes(item) if "有效身份证件包括" in n), None)
+    if own is not None or item is None:
+        return own
+    earlier = item.guide.items.filter(ordinal__lt=item.ordinal).order_by("-ordinal")
+    return next((n for i in earlier for n in _notes(i) if "有效身份证件包括" in n and "下同" in n), None)
+
+
 def accepted_id_types(item):
     """The person ID types the item's guide accepts (a 居住证 counts only where it is listed)."""
     every = list(ID_TYPES_BY_KIND[ApplicantKind.PERSON])
-    listing = next((n for n in _notes(item) if "有效身份证件包括" in n), None)
+    listing = _id_listing(item)
     if listing is None:
         return every
     # "港澳台居民居住证" contains "居住证": take the longer names out before looking for 居住证.

@@ -363,3 +363,15 @@ class FieldChange(AppendOnly):
 
     def __str__(self):
         return f"{self.employer or self.person} {self.label}"
+
+
+# The contributions register, policy parameters and issued credentials live in their own modules;
+# importing them here is what makes them models of this app (they refer to the models above).
+from yibao.enrollment.parameters import PolicyParameters  # noqa: E402,F401
+from yibao.enrollment.contributions import (  # noqa: E402,F401
+    Assessment,
+    ContributionBase,
+    ContributionPeriod,
+    PaymentNotice,
+)
+from yibao.enrollment.credentials import Certificate, ECredential  # noqa: E402,F401

@@ -1,0 +1,245 @@
+"""The contributions register.
+
+- ContributionBase: the base an employer declared for one employee for one year (参保单位缴费
+  基数申报). One per employer, person and year: a second declaration for the year is refused.
+- Assessment: what is owed for one person for one month (核定), by an employer or by the person
+  as a flexible worker, with the base, the rates and the amounts as applied (so a later version
+  of the parameters never changes it) and the parameters version it came from.
+- PaymentNotice (缴费通知单): a numbered demand to one payer (an employer or a person) with its
+  lines, total and due date; paying it pays its assessments.
+- ContributionPeriod: contribution time recorded other than by paid assessments: history taken
+  over from before the system, years made up by 趸缴, years carried over by a transfer.
+
+A person's contribution time = distinct months of paid assessments + months of their periods.
+Every change goes through enrollment/contribution_actions.py.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from yibao.cases.models import AppendOnly
+from yibao.core.money import yuan
+from yibao.enrollment.models import Scheme
+
+AMOUNT = {"max_digits": 14, "decimal_places": 2}
+RATE = {"max_digits": 6, "decimal_places": 4}
+
+
+class ContributionBase(AppendOnly):
+    """缴费基数: declared by the employer, per employee and year (monthly base, yuan)."""
+
+    employer = models.ForeignKey("enrollment.Employer", on_delete=models.PROTECT, related_name="declared_bases",
+                                 verbose_name="参保单位")
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="declared_bases",
+                               verbose_name="职工")
+    year = models.PositiveSmallIntegerField("年度")
+    base = models.DecimalField("月缴费基数（元）", **AMOUNT)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="办件")
+    declared_at = models.DateTimeField("申报时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "缴费基数申报"
+        verbose_name_plural = "缴费基数申报"
+        ordering = ["employer", "-year", "person"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "person", "year"], name="contribution_base_one_per_year"),
+            models.CheckConstraint(condition=Q(base__gt=0), name="contribution_base_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.employer.name} {self.person} {self.year}年 {self.base}元"
+
+
+class NoticeKind(models.TextChoices):
+    FLEXIBLE = "flexible", "灵活就业人员缴费"  # months a flexible worker applied for
+    EMPLOYER = "employer", "单位缴费"  # one month of an employer's assessed contributions
+    LUMP_SUM = "lump_sum", "趸缴"  # the years a person is short at retirement
+
+
+class NoticeState(models.TextChoices):
+    ISSUED = "issued", "待缴费"  # issued, not yet paid
+    PAID = "paid", "已缴费"  # paid in full; its assessments are paid
+    CANCELLED = "cancelled", "已作废"  # withdrawn; its assessments are cancelled
+
+
+class PaymentNotice(models.Model):
+    """缴费通知单."""
+
+    number = models.CharField("通知单编号", max_length=48, unique=True)
+    kind = models.CharField("类别", max_length=10, choices=NoticeKind.choices)
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="参保地")
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="payment_notices", verbose_name="缴费人")
+    employer = models.ForeignKey("enrollment.Employer", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="payment_notices", verbose_name="缴费单位")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="办件")
+    period_from = models.DateField("费款所属期起", null=True, blank=True)
+    period_to = models.DateField("费款所属期止", null=True, blank=True)
+    items = models.JSONField("明细", default=list, help_text="每行：项目、基数、比例、金额（元，字符串）")
+    total = models.DecimalField("应缴金额（元）", **AMOUNT)
+    issued_on = models.DateField("开具日期")
+    due_on = models.DateField("缴款期限")
+    state = models.CharField("状态", max_length=10, choices=NoticeState.choices, default=NoticeState.ISSUED)
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+    payment_reference = models.CharField("缴费凭证号", max_length=100, blank=True)
+    parameters_label = models.CharField("参数说明", max_length=40, blank=True,
+                                        help_text="据示例参数计算的，注明“示例参数（非正式政策）”")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "缴费通知单"
+        verbose_name_plural = "缴费通知单"
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(person=None) & ~Q(employer=None)) | (~Q(person=None) & Q(employer=None)),
+                                   name="payment_notice_one_payer"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="payment_notice_total_not_negative"),
+            # One 趸缴 notice open per person: a second would demand the same years twice.
+            models.UniqueConstraint(fields=["person"], condition=Q(kind=NoticeKind.LUMP_SUM, state=NoticeState.ISSUED),
+                                    name="payment_notice_one_open_lump_sum"),
+        ]
+        indexes = [models.Index(fields=["employer", "state"]), models.Index(fields=["person", "state"])]
+
+    def __str__(self):
+        return f"{self.number} {self.get_kind_display()} {self.total}元（{self.get_state_display()}）"
+
+    @property
+    def payer_name(self):
+        return self.employer.name if self.employer_id else self.person.name
+
+
+class AssessmentState(models.TextChoices):
+    ASSESSED = "assessed", "已核定"  # owed, on an issued payment notice
+    PAID = "paid", "已缴费"  # its notice was paid: the month counts towards contribution years
+    CANCELLED = "cancelled", "已作废"  # its notice was cancelled
+
+
+LIVE_ASSESSMENTS = (AssessmentState.ASSESSED, AssessmentState.PAID)
+
+
+class Assessment(models.Model):
+    """核定: one person's contribution for one month (employee scheme)."""
+
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="assessments",
+                               verbose_name="参保人员")
+    employer = models.ForeignKey("enrollment.Employer", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assessments", verbose_name="参保单位",
+                                 help_text="空表示以灵活就业人员身份缴费")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="参保地")
+    month = models.DateField("费款所属期", help_text="该月1日")
+    base = models.DecimalField("缴费基数（元）", **AMOUNT)
+    employer_rate = models.DecimalField("单位缴费比例", **RATE)
+    personal_rate = models.DecimalField("个人缴费比例", **RATE)
+    employer_amount = models.DecimalField("单位缴费（元）", **AMOUNT)
+    personal_amount = models.DecimalField("个人缴费（元）", **AMOUNT)
+    amount = models.DecimalField("应缴合计（元）", **AMOUNT)
+    parameters = models.ForeignKey("enrollment.PolicyParameters", on_delete=models.PROTECT, related_name="assessments",
+                                   verbose_name="适用参数版本")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="办件")
+    notice = models.ForeignKey(PaymentNotice, on_delete=models.PROTECT, related_name="assessments",
+                               verbose_name="缴费通知单")
+    state = models.CharField("状态", max_length=10, choices=AssessmentState.choices, default=AssessmentState.ASSESSED)
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "缴费核定"
+        verbose_name_plural = "缴费核定"
+        ordering = ["person", "month", "id"]
+        constraints = [
+            # A month is owed once, whoever pays it.
+            models.UniqueConstraint(fields=["person", "month"], condition=Q(state__in=LIVE_ASSESSMENTS),
+                                    name="assessment_one_per_person_month"),
+            models.CheckConstraint(condition=Q(amount=models.F("employer_amount") + models.F("personal_amount")),
+                                   name="assessment_amount_is_the_sum"),
+        ]
+        indexes = [models.Index(fields=["person", "state"]), models.Index(fields=["employer", "month"])]
+
+    def __str__(self):
+        return f"{self.person} {self.month:%Y-%m} {self.amount}元（{self.get_state_display()}）"
+
+
+class PeriodSource(models.TextChoices):
+    RECORDED = "recorded", "历史缴费记录"  # taken over from the records before this system (incl. 视同缴费)
+    LUMP_SUM = "lump_sum", "趸缴"  # years made up by a paid lump-sum notice
+    TRANSFER_IN = "transfer_in", "转移接续转入"  # carried over from another region
+
+
+class ContributionPeriod(AppendOnly):
+    """Contribution time recorded otherwise than by a paid assessment."""
+
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="contribution_periods",
+                               verbose_name="参保人员")
+    scheme = models.CharField("险种", max_length=10, choices=Scheme.choices, default=Scheme.EMPLOYEE)
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="记录地区")
+    source = models.CharField("来源", max_length=12, choices=PeriodSource.choices)
+    months = models.PositiveIntegerField("缴费月数")
+    start_month = models.DateField("起始月份", null=True, blank=True)
+    end_month = models.DateField("截止月份", null=True, blank=True)
+    origin = models.CharField("来源说明", max_length=200, blank=True, help_text="转出地、原记录来源等")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="办件")
+    notice = models.ForeignKey(PaymentNotice, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="缴费通知单")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name="经办人")
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "缴费年限记录"
+        verbose_name_plural = "缴费年限记录"
+        ordering = ["person", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(months__gt=0), name="contribution_period_months_positive"),
+            models.CheckConstraint(condition=Q(start_month=None) | Q(end_month=None)
+                                   | Q(end_month__gte=models.F("start_month")),
+                                   name="contribution_period_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_source_display()} {self.months}个月"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def amounts(base, employer_rate, personal_rate):
+    """(employer, personal, total) for one month, each rounded to the fen."""
+    employer = yuan(base * employer_rate)
+    personal = yuan(base * personal_rate)
+    return employer, personal, employer + personal
+
+
+def paid_months(person, scheme=Scheme.EMPLOYEE):
+    # Assessments are employee-scheme contributions; residents pay yearly and count no months here.
+    if scheme != Scheme.EMPLOYEE:
+        return 0
+    return person.assessments.filter(state=AssessmentState.PAID).values("month").distinct().count()
+
+
+def contribution_months(person, scheme=Scheme.EMPLOYEE):
+    """The person's contribution time in months: paid assessments plus recorded periods."""
+    recorded = person.contribution_periods.filter(scheme=scheme).aggregate(m=Sum("months"))["m"] or 0
+    return paid_months(person, scheme) + recorded
+
+
+def contribution_summary(person, scheme=Scheme.EMPLOYEE):
+    """{"months", "years", "rest_months", "by_source": {label: months}} for display, a 参保凭证 or
+    a transfer (the transfer engineer carries `months` over)."""
+    by_source = {"本系统缴费记录": paid_months(person, scheme)}
+    for row in person.contribution_periods.filter(scheme=scheme).values("source").annotate(m=Sum("months")):
+        by_source[PeriodSource(row["source"]).label] = row["m"]
+    months = sum(by_source.values())
+    return {"months": months, "years": months // 12, "rest_months": months % 12,
+            "text": years_text(months), "by_source": {k: v for k, v in by_source.items() if v}}
+
+
+def years_text(months):
+    years, rest = divmod(months, 12)
+    if not rest:
+        return f"{years}年"
+    return f"{years}年{rest}个月" if years else f"{rest}个月"
