@@ -4,7 +4,14 @@ import hashlib
 
 from yibao.cases import actions
 from yibao.cases.models import DeferralRule, NoticeKind
-from yibao.catalog.guides.parsed import ParsedGuide, ParsedItem, ParsedMaterial, ParsedOffice, ParsedStage, ParsedTimeLimit
+from yibao.catalog.guides.parsed import (
+    ParsedGuide,
+    ParsedItem,
+    ParsedMaterial,
+    ParsedOffice,
+    ParsedStage,
+    ParsedTimeLimit,
+)
 from yibao.catalog.guides.store import save_guide
 from yibao.core.models import Channel
 

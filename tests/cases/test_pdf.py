@@ -7,8 +7,8 @@ import pytest
 
 from tests.cases import documents as d
 from tests.cases import factories as f
-from yibao.cases import pdf
-from yibao.cases.models import NoticeKind
+from yibao.cases import actions, pdf
+from yibao.cases.models import Case, NoticeKind
 
 
 def run(tool, data, *args):
@@ -125,7 +125,6 @@ def test_a_long_correction_notice_carries_the_code_on_every_page(city, person, c
     names = [f"第{n}项证明材料（须加盖出具单位公章并注明与原件一致）" for n in range(1, 41)]
     item = d.item(city, materials=names)
     case = d.submit(item, person, materials=[])
-    from yibao.cases import actions
     actions.request_correction(case, clerk, channel=d.W)
     notice = case.notices.get(kind=NoticeKind.CORRECTION)
     data = pdf.render_notice_pdf(notice)
@@ -158,5 +157,5 @@ def test_office_phones_fall_back_to_every_office_when_the_case_names_none(city, 
     assert pdf.office_phones(case) == [d.PHONE]
     case.office = "别的经办机构"
     assert pdf.office_phones(case) == [d.PHONE]
-    other = d.submit(f.item(city, "unit-enrollment"), person)
-    assert pdf.office_phones(other) == []
+    # an item whose guide lists no office (built unsaved: office_phones reads only item and office)
+    assert pdf.office_phones(Case(item=f.item(city, "unit-enrollment"), office="市本级")) == []

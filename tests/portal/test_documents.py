@@ -87,7 +87,8 @@ def test_an_anonymous_visitor_is_sent_to_login_and_a_missing_notice_is_404(clien
 
 
 @pytest.mark.parametrize("kind", NoticeKind.values)
-def test_the_verify_page_shows_what_the_document_says(client, notices, person, kind, django_assert_max_num_queries):
+def test_the_verify_page_shows_what_the_document_says(client, notices, person, kind,
+                                                      django_assert_max_num_queries):
     notice = notices[kind]
     with django_assert_max_num_queries(2):  # the notice with its case, the header's regions
         response = client.get(reverse("portal:verify", args=[notice.verify_code]))
