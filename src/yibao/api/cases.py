@@ -65,10 +65,10 @@ def _clean(value, path="请求"):
 
 
 class In(Schema):
-    @model_validator(mode="before")
-    @classmethod
-    def _storable(cls, data):
-        return _clean(data) if isinstance(data, dict) else data
+    @model_validator(mode="after")
+    def _storable(self):
+        _clean(self.model_dump())
+        return self
 
 
 MaterialKeys = list[int | str] | dict[str, str]
