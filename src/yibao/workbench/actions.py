@@ -54,7 +54,7 @@ def _find_or_register(identity, clerk, region):
 
 
 def take_window_application(*, clerk, office, item, applicant, agent=None, conditions=None, materials=None,
-                            comment=""):
+                            data=None, comment=""):
     """A clerk takes an application at the window (channel=window) for `applicant` (an Identity),
     with `agent` (an Identity) when a 委托代理人 applies. Returns (case, [who was registered])."""
     with transaction.atomic():
@@ -62,7 +62,7 @@ def take_window_application(*, clerk, office, item, applicant, agent=None, condi
         agent_row, new_agent = _find_or_register(agent, clerk, item.guide.region) if agent else (None, False)
         case = submit_case(
             item=item, applicant=person, actor=clerk, channel=Channel.WINDOW, office=office, agent=agent_row,
-            conditions=conditions, materials=materials, comment=comment,
+            conditions=conditions, materials=materials, data=data, comment=comment,
         )  # fmt: skip
     registered = [role for role, new in (("申请人", new_person), ("代理人", new_agent)) if new]
     return case, registered

@@ -1,4 +1,6 @@
 """The workbench's forms. They parse what staff type; every rule is checked by the action they feed."""
+import json
+
 from django import forms
 from django.urls import reverse
 
@@ -74,11 +76,18 @@ class IntakeForm(Form):
                                help_text="如 新参保、注销登记、关系转出、死亡 等，按指南所列情形填写")
     special_groups = forms.CharField(label="特殊人群", max_length=200, required=False,
                                      help_text="如 港澳台人员、外国人；多个用“、”分隔")
+    case_data = forms.CharField(label="申请信息（JSON）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     comment = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, materials=(), **kwargs):
-        """materials: the item's catalogue materials (catalog.Material rows)."""
+    def __init__(self, *args, materials=(), data_fields=(), **kwargs):
+        """materials: the item's catalogue materials (catalog.Material rows); data_fields: the
+        fields of the item handler's case data ([(name, required)]), if it declares any."""
         super().__init__(*args, **kwargs)
+        if data_fields:
+            self.fields["case_data"].help_text = "本事项须填写：" + "，".join(
+                f"{name}{'（必填）' if required else ''}" for name, required in data_fields)
+        else:
+            del self.fields["case_data"]
         for m in materials:
             self.fields[f"m_{m.ordinal}"] = material_field(m.name, m.when, m.commitment_fallback)
         for name, target in (("id_number", "#applicant-found"), ("agent_id_number", "#agent-found")):
@@ -92,6 +101,18 @@ class IntakeForm(Form):
     @property
     def material_fields(self):
         return [self[name] for name in self.fields if name.startswith("m_")]
+
+    def clean_case_data(self):
+        text = self.cleaned_data["case_data"].strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError("申请信息应为JSON格式，如 {\"phone\": \"13800001111\"}") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("申请信息应为JSON对象（花括号括起的键值）")
+        return value
 
     def conditions(self):
         data = self.cleaned_data

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from yibao.cases import actions as case_actions
 from yibao.cases.checklist import checklist
+from yibao.cases.handlers import handler_for
 from yibao.cases.exceptions import CaseError, ConcurrentUpdate
 from yibao.cases.models import FollowUp, Notification
 from yibao.cases.queries import is_instant, next_steps, region_offices
@@ -68,7 +69,7 @@ def intake(request):
         item = get_object_or_404(items.prefetch_related("materials", "time_limits"), pk=chosen)
     if item is None:
         return render(request, "workbench/intake_pick.html", {"items": items})
-    form = forms.IntakeForm(request.POST or None, materials=item.materials.all())
+    form = forms.IntakeForm(request.POST or None, materials=item.materials.all(), data_fields=_data_fields(item))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         agent = None
@@ -79,7 +80,8 @@ def intake(request):
             case, registered = take_window_application(
                 clerk=request.user, office=request.staff.office, item=item,
                 applicant=Identity(data["id_type"], data["id_number"], data["name"], data["phone"]),
-                agent=agent, conditions=form.conditions(), materials=forms.supplied(data), comment=data["comment"],
+                agent=agent, conditions=form.conditions(), materials=forms.supplied(data), data=data.get("case_data"),
+                comment=data["comment"],
             )  # fmt: skip
         except (InvalidIdentity, InvalidPhone, RegistrationRefused) as exc:
             field = getattr(exc, "field", None)
@@ -99,6 +101,14 @@ def intake(request):
         "conditions": _condition_hints(item),
         "limits": list(item.time_limits.all()),
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
+
+
+def _data_fields(item):
+    """[(field, required)] of the case data the item's handler declares (its pydantic schema)."""
+    schema = handler_for(item.code).schema
+    if schema is None:
+        return []
+    return [(name, f.is_required()) for name, f in schema.model_fields.items()]
 
 
 def _condition_hints(item):
@@ -190,6 +200,8 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         if step == Action.REASSIGN and not offices:
             continue
         form = bound[1] if bound and bound[0] == step else _step_form(step, case, entries, offices)
+        if step in (Action.RESUBMIT, Action.SUPPLY) and not form.material_fields:
+            continue  # nothing outstanding to record
         steps.append({"name": str(step), "label": STEPS[step][2], "form": form})
     calendar = current()
     today = timezone.localdate()
