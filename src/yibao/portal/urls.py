@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.portal import document_views, views
+from yibao.portal import cases_views, document_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,4 +19,14 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("notices/<int:notice_id>.pdf", document_views.notice_pdf, name="notice_pdf"),
     path("verify/<str:code>/", document_views.verify, name="verify"),
+    # The public side of cases (cases_views.py).
+    path("apply/<int:item_id>/", cases_views.apply, name="apply"),
+    path("my/cases/", cases_views.my_cases, name="my_cases"),
+    path("my/cases/<str:receipt_no>/", cases_views.my_case, name="my_case"),
+    path("my/cases/<str:receipt_no>/receipt/", cases_views.case_receipt, name="case_receipt"),
+    path("my/cases/<str:receipt_no>/supply/", cases_views.case_supply, name="case_supply"),
+    path("my/cases/<str:receipt_no>/withdraw/", cases_views.case_withdraw, name="case_withdraw"),
+    path("my/cases/<str:receipt_no>/rate/", cases_views.case_rate, name="case_rate"),
+    path("my/cases/<str:receipt_no>/files/<int:attachment_id>/", cases_views.case_file, name="case_file"),
+    path("track/", cases_views.track, name="track"),
 ]
