@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "yibao.people",
     "yibao.cases",
     "yibao.enrollment",
+    "yibao.payments",
+    "yibao.accounts",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

@@ -39,8 +39,8 @@ def test_nobody_else_gets_the_system_path(city, person):
 
 
 class PayHook(handlers.Handler):
-    def on_pay(self, case, actor):
-        return {"order": f"PO-{case.pk}", "by": actor.username}
+    def on_pay(self, case, actor, channel):
+        return {"order": f"PO-{case.pk}", "by": actor.username, "channel": channel}
 
 
 def test_the_handler_starts_the_disbursement_at_pay(city, submit, clerk, reviewer, payer):
@@ -54,4 +54,5 @@ def test_the_handler_starts_the_disbursement_at_pay(city, submit, clerk, reviewe
     finally:
         handlers.unregister("prenatal-payment")
     assert case.events.last().payload == {"amount": "12.30", "reference": "B1",
-                                          "disbursement": {"order": f"PO-{case.pk}", "by": payer.username}}
+                                          "disbursement": {"order": f"PO-{case.pk}", "by": payer.username,
+                                                                          "channel": "window"}}

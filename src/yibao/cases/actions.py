@@ -581,7 +581,7 @@ def pay_case(case, actor, *, channel, reference="", comment="", expected_version
             raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
         handler = handler_for(case.item_code)
         handler.check(case, A.PAY, actor)
-        disbursement = handler.on_pay(case, actor) or {}
+        disbursement = handler.on_pay(case, actor, channel) or {}
         _move(case, A.PAY, actor, channel, role=role, comment=comment,
               payload={"amount": str(case.amount), "reference": (reference or "").strip(),
                        **({"disbursement": disbursement} if disbursement else {})})

@@ -57,7 +57,7 @@ class Handler:
         """The effect of 办结 on the registers. Returns a summary (plain data) for the event."""
         return {}
 
-    def on_pay(self, case, actor):
+    def on_pay(self, case, actor, channel):
         """At 拨付, after the checks: start the disbursement (e.g. a payment order). Returns a
         summary (plain data) for the event."""
         return {}

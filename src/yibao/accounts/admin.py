@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from yibao.accounts.models import AccountEntry, AccountParameters, PersonalAccount, RemoteFilingRef, TransferSheet
+from yibao.core.admin import AuditedAdmin
+
+
+class EntryInline(admin.TabularInline):
+    model = AccountEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ["on", "kind", "amount", "case", "reference", "note", "actor", "channel"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnly(admin.ModelAdmin):
+    """Registers written by accounts/actions.py only: shown here, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalAccount)
+class PersonalAccountAdmin(ReadOnly):
+    list_display = ["person", "region", "opened_on", "balance"]
+    list_filter = ["region"]
+    search_fields = ["person__id_number"]
+    inlines = [EntryInline]
+
+    @admin.display(description="余额（元）")
+    def balance(self, obj):
+        return obj.balance
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_balance().select_related("person", "region")
+
+
+@admin.register(TransferSheet)
+class TransferSheetAdmin(ReadOnly):
+    list_display = ["sheet_no", "from_region_name", "to_region_name", "scheme", "issued_on", "imported"]
+    list_filter = ["imported", "scheme"]
+    search_fields = ["sheet_no"]
+    exclude = ["id_number", "phone"]
+
+
+@admin.register(AccountParameters)
+class AccountParametersAdmin(AuditedAdmin):
+    list_display = ["__str__", "withdrawal_threshold", "sample", "basis"]
+    list_filter = ["region", "sample"]
+
+
+@admin.register(RemoteFilingRef)
+class RemoteFilingRefAdmin(ReadOnly):
+    list_display = ["__str__", "reference", "valid_from", "valid_until", "ended_on"]
+    list_filter = ["region", "kind", "cross_province"]

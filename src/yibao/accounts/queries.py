@@ -1,0 +1,35 @@
+"""Reading accounts, filings and parameters."""
+from django.db.models import Q
+
+from yibao.accounts.models import ZERO, AccountParameters, FilingKind, PersonalAccount, RemoteFilingRef
+
+
+def account_of(person, region):
+    """The person's account in `region`, or None."""
+    return PersonalAccount.objects.filter(person=person, region=region).first()
+
+
+def balance_of(person, region):
+    account = account_of(person, region)
+    return account.balance() if account else ZERO
+
+
+def parameters(region, on):
+    """The version of the account parameters in force on `on` for `region`: its own, else the
+    one for every region; None if neither exists."""
+    versions = AccountParameters.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    return versions.filter(region=region).first() or versions.filter(region=None).first()
+
+
+def long_term_filing(person, region, on, *, cross_province=True):
+    """The person's long-term (安置, 长期居住, 常驻工作) remote-care filing from `region` valid on
+    `on`, cross-province unless told otherwise; None if there is none. The future remote_care app
+    writes these rows (actions.record_remote_filing); this is the one question the 划转 asks."""
+    return (
+        RemoteFilingRef.objects.filter(person=person, region=region, kind__in=FilingKind.values,
+                                       cross_province=cross_province, valid_from__lte=on)
+        .filter(Q(valid_until=None) | Q(valid_until__gte=on))
+        .filter(Q(ended_on=None) | Q(ended_on__gt=on))
+        .order_by("-valid_from")
+        .first()
+    )

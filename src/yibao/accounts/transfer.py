@@ -1,0 +1,218 @@
+"""基本医疗保险关系转移接续 (relation-transfer) between regions.
+
+Out side: the person applies where they are insured (情形“关系转出”). On 办结 the out side issues
+the 《参保人员基本医疗保险信息表》 (TransferSheet), moves the account balance out and ends the
+enrolment. A target inside the deployment receives the sheet at once: the system opens and
+accepts a 关系转入 case in its queue. A target outside it gets the sheet as a JSON file
+(`yibao transfer export`); a sheet from outside comes in with `yibao transfer import`.
+In side: on 办结 the enrolment starts there and the balance is credited.
+
+Each side has its own limit: 转出 counts from acceptance, 转入 from receipt of the sheet (the case
+is accepted the day it arrives); where the guide splits the limit (攀枝花: 10 / 5 working days)
+the case's 情形 picks the part, elsewhere the item's limit applies.
+"""
+import datetime
+import json
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from yibao.accounts import actions
+from yibao.accounts.actions import TRANSFER_IN
+from yibao.accounts.exceptions import InvalidSheet, TransferError
+from yibao.accounts.handlers import CHECKED_BEFORE, insured_person
+from yibao.accounts.models import TransferSheet
+from yibao.cases.exceptions import InvalidCaseData, ItemNotAvailable
+from yibao.cases.handlers import Handler
+from yibao.cases.snapshot import item_in_force
+from yibao.cases.states import Action
+from yibao.catalog.models import Region
+from yibao.enrollment import actions as registers
+from yibao.enrollment.exceptions import NotEnrolled
+from yibao.enrollment.models import Person, Scheme
+
+TRANSFER_OUT = "关系转出"
+FORMAT = "yibao.transfer-sheet"
+
+
+class RelationTransferData(BaseModel):
+    id_number: str = Field("", title="参保人员证件号码", max_length=32, description="本人申请可不填")
+    scheme: Literal["employee", "resident"] = Field("employee", title="险种",
+                                                    description="employee 职工医保；resident 城乡居民医保")
+    to_region: str = Field("", title="转入地（本系统内的统筹地区）", max_length=60, description="地区名称或代码")
+    to_outside: str = Field("", title="转入地（本系统以外）", max_length=120,
+                            description="转往本系统以外地区时填写其名称，信息表以文件方式交换")
+    sheet_no: str = Field("", title="信息表编号", max_length=60, description="转入办件由系统填写")
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        targets = [v for v in (self.to_region, self.to_outside, self.sheet_no) if v.strip()]
+        if len(targets) != 1:
+            raise ValueError("请填写转入地：本系统内地区或本系统以外地区，二者选一")
+        return self
+
+    @property
+    def incoming(self):
+        return bool(self.sheet_no.strip())
+
+
+def _target(case, data):
+    """(Region or None, name) of the in side of an out case."""
+    if data.to_outside.strip():
+        name = data.to_outside.strip()
+        if Region.objects.filter(name=name, is_template=False).exists():
+            raise TransferError(f"{name}在本系统内，请选择本系统内的转入地")
+        return None, name
+    wanted = data.to_region.strip()
+    region = Region.objects.filter(is_template=False).filter(code=wanted).first() or \
+        Region.objects.filter(is_template=False, name=wanted).first()
+    if region is None:
+        raise TransferError(f"本系统内没有统筹地区“{wanted}”；转往本系统以外地区请填写“转入地（本系统以外）”")
+    if region.pk == case.region_id:
+        raise TransferError("转入地与转出地相同，无需办理转移接续")
+    try:
+        item_in_force(region, "relation-transfer")
+    except ItemNotAvailable:
+        raise TransferError(f"{region.name}现行办事指南中没有转移接续事项，无法接收") from None
+    return region, region.name
+
+
+def _out_enrollment(case, person, scheme):
+    current = registers.open_enrollment(person, scheme)
+    if current is None or current.region_id != case.region_id:
+        raise NotEnrolled(f"{person}未在{case.region.name}参加{Scheme(scheme).label}，无法转出")
+    return current
+
+
+def _splits_by_phase(case):
+    return any(TRANSFER_OUT in (r.get("when") or "") for r in case.snapshot.get("time_limits", []))
+
+
+class RelationTransfer(Handler):
+    """基本医疗保险关系转移接续: one handler for the out and the in case."""
+
+    label = "基本医疗保险关系转移接续"
+    schema = RelationTransferData
+    has_effect = True
+
+    def _data(self, case):
+        return RelationTransferData.model_validate(case.data)
+
+    def materials(self, entries, case):
+        # The in case's material is the 信息表 itself, sent by the out side.
+        return [] if self._data(case).incoming else entries
+
+    def check(self, case, action, actor):
+        data = self._data(case)
+        sub_type = (case.conditions or {}).get("sub_type", "")
+        if data.incoming:
+            if action == Action.SUBMIT and (actor is not None or sub_type != TRANSFER_IN):
+                raise InvalidCaseData("关系转入办件由系统依据转出地的《参保人员基本医疗保险信息表》生成，请在转出地申请转出")
+            if action in (Action.APPROVE, Action.COMPLETE):
+                self._not_enrolled(case, data)
+            return
+        if action == Action.SUBMIT and sub_type != TRANSFER_OUT and (sub_type or _splits_by_phase(case)):
+            raise InvalidCaseData(f"请在办理情形中选择“{TRANSFER_OUT}”（转入由系统依据信息表办理）", field="sub_type")
+        if action in CHECKED_BEFORE or action == Action.COMPLETE:
+            person = insured_person(case, data.id_number)
+            _out_enrollment(case, person, data.scheme)
+            _target(case, data)
+
+    def _not_enrolled(self, case, data):
+        person = Person.objects.filter(id_number=data.id_number).first()
+        current = registers.open_enrollment(person, data.scheme) if person else None
+        if current is not None:
+            raise registers.already_enrolled(person, current)
+
+    def on_complete(self, case, actor):
+        data = self._data(case)
+        if data.incoming:
+            return self._complete_in(case, data, actor)
+        person = insured_person(case, data.id_number)
+        enrollment = _out_enrollment(case, person, data.scheme)
+        region, name = _target(case, data)
+        sheet = actions.issue_transfer_sheet(case, person, enrollment, to_region=region, to_name=name, actor=actor)
+        in_case = actions.receive_transfer_sheet(sheet, region) if region is not None else None
+        return {"effect": True, "direction": TRANSFER_OUT, "person": person.masked_id, "sheet": sheet.sheet_no,
+                "to": name, "months": sheet.months, "account_balance": str(sheet.account_balance),
+                "in_case": in_case.receipt_no if in_case else None,
+                "in_due": in_case.due_date.isoformat() if in_case and in_case.due_date else None,
+                "export": None if in_case else f"yibao transfer export {case.receipt_no}"}
+
+    def _complete_in(self, case, data, actor):
+        sheet = TransferSheet.objects.get(sheet_no=data.sheet_no)
+        particulars = registers.person_particulars(sheet.id_type, sheet.id_number, name=sheet.name, sex=sheet.sex,
+                                                   birth_date=sheet.birth_date)
+        person = registers.ensure_person(case.region, particulars, phone=sheet.phone, actor=actor,
+                                         channel=case.channel, case=case)
+        enrollment, balance = actions.carry_over(case, sheet, person, actor=actor)
+        return {"effect": True, "direction": TRANSFER_IN, "person": person.masked_id, "sheet": sheet.sheet_no,
+                "from": sheet.from_region_name, "enrollment": enrollment.pk, "months": sheet.months,
+                "account_balance": str(balance) if balance is not None else "0.00"}
+
+
+# ---------------------------------------------------------------- the file exchanged outside the deployment
+
+
+class SheetPeriod(BaseModel):
+    source: str = ""
+    months: int = Field(ge=0, le=1200)
+
+
+class SheetPerson(BaseModel):
+    id_type: str
+    id_number: str = Field(min_length=4, max_length=32)
+    name: str = Field(min_length=1, max_length=100)
+    sex: Literal["M", "F"]
+    birth_date: datetime.date
+    phone: str = Field("", max_length=20)
+
+
+class SheetFile(BaseModel):
+    """The JSON form of a 信息表: what `export` writes and `import` reads."""
+
+    format: Literal[FORMAT]
+    version: Literal[1]
+    sheet_no: str = Field(min_length=4, max_length=60)
+    from_region: str = Field(min_length=1, max_length=120)
+    to_region: str = Field("", max_length=120)
+    person: SheetPerson
+    scheme: Literal["employee", "resident"]
+    insured_from: datetime.date
+    insured_until: datetime.date
+    periods: list[SheetPeriod]
+    account_balance: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    issued_on: datetime.date
+
+    @classmethod
+    def read(cls, content):
+        try:
+            return cls.model_validate(json.loads(content))
+        except json.JSONDecodeError as exc:
+            raise InvalidSheet(f"信息表文件不是有效的 JSON：{exc.msg}") from None
+        except ValidationError as exc:
+            fields = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+            raise InvalidSheet(f"信息表文件不符合格式：{fields}",
+                               errors=[{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                                       for e in exc.errors()]) from None
+
+    @classmethod
+    def of(cls, sheet):
+        return cls(format=FORMAT, version=1, sheet_no=sheet.sheet_no, from_region=sheet.from_region_name,
+                   to_region=sheet.to_region_name,
+                   person=SheetPerson(id_type=sheet.id_type, id_number=sheet.id_number, name=sheet.name, sex=sheet.sex,
+                                      birth_date=sheet.birth_date, phone=sheet.phone),
+                   scheme=sheet.scheme, insured_from=sheet.insured_from, insured_until=sheet.insured_until,
+                   periods=[SheetPeriod(**p) for p in sheet.periods], account_balance=sheet.account_balance,
+                   issued_on=sheet.issued_on)
+
+    def dumps(self):
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2)
+
+    def fields(self):
+        """TransferSheet fields (the in side fills to_region)."""
+        return {"sheet_no": self.sheet_no, "from_region_name": self.from_region, "to_region_name": self.to_region,
+                **self.person.model_dump(), "scheme": self.scheme, "insured_from": self.insured_from,
+                "insured_until": self.insured_until, "periods": [p.model_dump() for p in self.periods],
+                "account_balance": self.account_balance, "issued_on": self.issued_on}

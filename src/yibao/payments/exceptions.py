@@ -1,0 +1,31 @@
+"""What can go wrong with a payment order. They extend the case engine's errors so that a refusal
+reaches the workbench and the API as the same structured answer (code, Chinese message, details)."""
+from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, InvalidTransition, PayerIsApprover
+
+
+class InvalidOrderTransition(InvalidTransition):
+    """The order's state does not allow the step."""
+
+    code = "invalid_order_transition"
+
+
+class OrderExists(DomainCheckFailed):
+    """A case has one payment order, never two."""
+
+    code = "order_exists"
+
+
+class InvalidPayee(InvalidCaseData):
+    """Payee name, account kind or account number that cannot be paid to."""
+
+    code = "invalid_payee"
+
+
+class MakerChecker(PayerIsApprover):
+    """Whoever created or approved an order may not approve it again or mark it paid."""
+
+    code = "maker_checker"
+
+
+class OrderNotFound(DomainCheckFailed):
+    code = "order_not_found"
