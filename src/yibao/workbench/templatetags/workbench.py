@@ -1,5 +1,8 @@
 """Template helpers of the workbench: masking, due dates, the unread count."""
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 from yibao.cases.models import Notification
@@ -21,6 +24,16 @@ def masked_id(value):
 @register.filter
 def masked_phone(value):
     return mask_phone(value)
+
+
+@register.filter
+def local_time(iso_text):
+    """An ISO datetime stored in JSON (a snapshot's frozen_at), as local time to the minute."""
+    try:
+        value = datetime.fromisoformat(iso_text)
+    except (TypeError, ValueError):
+        return iso_text or "—"
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else iso_text
 
 
 @register.filter
