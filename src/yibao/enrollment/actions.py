@@ -63,7 +63,8 @@ PERSON_FIELDS = {"name": "姓名", "sex": "性别", "id_type": "证件类型", "
 MASKED = {"bank_account": mask_bank_account, "id_number": mask_id_number}
 
 
-def _user(actor):
+def acting_user(actor):
+    """The user behind an action, or None for the system and commands."""
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -98,7 +99,7 @@ def register_employer(*, region, data, on, actor, channel, case=None):
                 employer = Employer.objects.create(region=region, uscc=uscc, registered_on=on, status_on=on, **fields)
         except IntegrityError:
             raise EmployerAlreadyRegistered(f"统一社会信用代码{uscc}已登记为参保单位", uscc=uscc) from None
-        record(actor=_user(actor), channel=channel, action="单位参保登记", obj=employer,
+        record(actor=acting_user(actor), channel=channel, action="单位参保登记", obj=employer,
                summary=f"{_case_ref(case)}{employer.name} 新参保")
     return employer
 
@@ -109,7 +110,7 @@ def _restore_employer(employer, on, actor, channel, case):
     suspended = Enrollment.objects.filter(employer=employer, status=ES.SUSPENDED)
     for enrollment in _locked(Enrollment, suspended.values_list("pk", flat=True)):
         _apply(enrollment, K.RESUME, on=on, reason="单位恢复参保", actor=actor, channel=channel, case=case)
-    record(actor=_user(actor), channel=channel, action="单位恢复参保", obj=employer,
+    record(actor=acting_user(actor), channel=channel, action="单位恢复参保", obj=employer,
            summary=f"{_case_ref(case)}{employer.name} 恢复参保", changes={"status": ["suspended", "active"]})
     return employer
 
@@ -125,7 +126,7 @@ def suspend_employer(employer, *, on, reason="", actor, channel, case=None):
         active = Enrollment.objects.filter(employer=employer, status=ES.ACTIVE)
         for enrollment in _locked(Enrollment, active.values_list("pk", flat=True)):
             _apply(enrollment, K.SUSPEND, on=on, reason="单位暂停参保", actor=actor, channel=channel, case=case)
-        record(actor=_user(actor), channel=channel, action="单位暂停参保", obj=employer,
+        record(actor=acting_user(actor), channel=channel, action="单位暂停参保", obj=employer,
                summary=f"{_case_ref(case)}{employer.name} 暂停参保 {reason}".strip(),
                changes={"status": ["active", "suspended"]})
     return employer
@@ -146,7 +147,7 @@ def cancel_employer(employer, *, on, reason="", actor, channel, case=None):
             raise EmployerHasActiveEmployees(
                 f"{employer.name}尚有{employees}名在册职工，请先为其办理减少或终止后再注销", employees=employees)
         _end_employer(employer, on)
-        record(actor=_user(actor), channel=channel, action="单位注销登记", obj=employer,
+        record(actor=acting_user(actor), channel=channel, action="单位注销登记", obj=employer,
                summary=f"{_case_ref(case)}{employer.name} 注销登记 {reason}".strip(),
                changes={"status": [employer.status, "cancelled"]})
     return employer
@@ -202,7 +203,7 @@ def split_employer(source, *, successors, on, actor, channel, case=None, divide=
             made.append(new)
         if divide:
             _end_employer(source, on)
-        record(actor=_user(actor), channel=channel, action=f"单位{kind.label}", obj=source,
+        record(actor=acting_user(actor), channel=channel, action=f"单位{kind.label}", obj=source,
                summary=f"{_case_ref(case)}{source.name} {kind.label}为 {'、'.join(e.name for e in made)}",
                changes={"successors": [e.uscc for e in made], "employees_moved": moved})
     return made, moved
@@ -223,7 +224,7 @@ def merge_employers(target, *, sources, on, actor, channel, case=None):
             moved += _transfer_employees(source, target, None, on=on, reason="单位合并", actor=actor,
                                          channel=channel, case=case)
             _end_employer(source, on)
-        record(actor=_user(actor), channel=channel, action="单位合并", obj=target,
+        record(actor=acting_user(actor), channel=channel, action="单位合并", obj=target,
                summary=f"{_case_ref(case)}{'、'.join(by_pk[s.pk].name for s in sources)} 并入 {target.name}",
                changes={"merged": [by_pk[s.pk].uscc for s in sources], "employees_moved": moved})
     return target, moved
@@ -266,7 +267,7 @@ def ensure_person(region, particulars, *, phone="", actor, channel, case=None):
         else:
             if phone:
                 PersonPhone.objects.create(person=person, phone=phone, case=case, channel=channel)
-            record(actor=_user(actor), channel=channel, action="参保人员登记", obj=person,
+            record(actor=acting_user(actor), channel=channel, action="参保人员登记", obj=person,
                    summary=f"{_case_ref(case)}{person}")
             return person
     if person.name != particulars["name"]:
@@ -286,7 +287,7 @@ def change_phone(person, phone, *, actor, channel, case=None):
         person.phone = phone
         person.save(update_fields=["phone", "updated_at"])
         PersonPhone.objects.create(person=person, phone=phone, case=case, channel=channel)
-        record(actor=_user(actor), channel=channel, action="电话号码变更", obj=person,
+        record(actor=acting_user(actor), channel=channel, action="电话号码变更", obj=person,
                summary=f"{_case_ref(case)}{person} {'新增' if not before else '更改'}电话号码",
                changes={"phone": [before[-4:] if before else "", phone[-4:]]})
     return person
@@ -309,7 +310,7 @@ def _field_changes(obj, changes, *, labels, key_fields, evidence, actor, channel
         setattr(obj, field, value)
         rows.append(FieldChange(field=field, label=labels[field], old_value=str(old or ""), new_value=str(value or ""),
                                 key=field in key, evidence=evidence if field in key else "", case=case,
-                                actor=_user(actor), channel=channel, **{subject: obj}))
+                                actor=acting_user(actor), channel=channel, **{subject: obj}))
     try:
         with transaction.atomic():
             obj.save(update_fields=[*changed, "updated_at"])
@@ -318,7 +319,7 @@ def _field_changes(obj, changes, *, labels, key_fields, evidence, actor, channel
     FieldChange.objects.bulk_create(rows)
     masked = {f: [MASKED.get(f, str)(str(r.old_value)), MASKED.get(f, str)(str(r.new_value))]
               for f, r in zip(changed, rows)}
-    record(actor=_user(actor), channel=channel, action="信息变更登记", obj=obj,
+    record(actor=acting_user(actor), channel=channel, action="信息变更登记", obj=obj,
            summary=f"{_case_ref(case)}{obj} 变更{'、'.join(labels[f] for f in changed)}", changes=masked)
     return rows
 
@@ -359,7 +360,7 @@ def change_person(person, changes, *, key_fields, evidence="", actor, channel, c
 def _history(enrollment, kind, from_status, *, on, reason, actor, channel, case, sheet=None, sheet_row=None):
     return EnrollmentChange.objects.create(
         enrollment=enrollment, kind=kind, from_status=from_status, to_status=enrollment.status, on=on,
-        reason=(reason or "")[:200], case=case, sheet=sheet, sheet_row=sheet_row, actor=_user(actor), channel=channel,
+        reason=(reason or "")[:200], case=case, sheet=sheet, sheet_row=sheet_row, actor=acting_user(actor), channel=channel,
     )
 
 
@@ -387,7 +388,7 @@ def enrol(person, scheme, *, employer=None, region, on, actor, channel, case=Non
         except IntegrityError:  # a concurrent enrolment won the race
             raise already_enrolled(person, open_enrollment(person, scheme)) from None
         _history(enrollment, K.ENROL, "", on=on, reason=reason, actor=actor, channel=channel, case=case)
-        record(actor=_user(actor), channel=channel, action="参保登记", obj=enrollment,
+        record(actor=acting_user(actor), channel=channel, action="参保登记", obj=enrollment,
                summary=f"{_case_ref(case)}{person} {enrollment.get_scheme_display()} {enrollment.category}"
                        f"{'（' + employer.name + '）' if employer else ''} 自{on}起参保")
     return enrollment
@@ -432,7 +433,7 @@ def change_enrollment(person, scheme, kind, *, on, reason="", employer=None, act
         if employer is not None and enrollment.employer_id != employer.pk:
             raise NotEnrolled(f"{person}不是{employer.name}的在册职工")
         change = _apply(enrollment, kind, on=on, reason=reason, actor=actor, channel=channel, case=case)
-        record(actor=_user(actor), channel=channel, action=f"参保{ChangeKind(kind).label}", obj=enrollment,
+        record(actor=acting_user(actor), channel=channel, action=f"参保{ChangeKind(kind).label}", obj=enrollment,
                summary=f"{_case_ref(case)}{person} {enrollment.get_scheme_display()} {ChangeKind(kind).label}"
                        f"{'：' + reason if reason else ''}",
                changes={"status": [change.from_status, change.to_status], "on": on.isoformat()})
@@ -454,7 +455,7 @@ def record_death_or_emigration(person, status, *, on, actor, channel, case=None)
             _apply(enrollment, K.TERMINATE, on=max(on, enrollment.start_on), reason=reason, actor=actor,
                    channel=channel, case=case)
             ended.append(enrollment.get_scheme_display())
-        record(actor=_user(actor), channel=channel, action=f"人员{reason}", obj=person,
+        record(actor=acting_user(actor), channel=channel, action=f"人员{reason}", obj=person,
                summary=f"{_case_ref(case)}{person} {reason}，终止参保：{'、'.join(ended) or '无'}",
                changes={"status": ["living", status], "on": on.isoformat()})
     return person, ended
@@ -465,7 +466,7 @@ def record_shared_death(id_number, died_on, *, source, actor, channel):
     with transaction.atomic():
         shared, created = SharedDeath.objects.update_or_create(
             id_number=id_number, defaults={"died_on": died_on, "source": source[:100]})
-        record(actor=_user(actor), channel=channel, action="接收共享死亡信息", obj=shared,
+        record(actor=acting_user(actor), channel=channel, action="接收共享死亡信息", obj=shared,
                summary=f"{mask_id_number(id_number)} {died_on}（{source}）")
     return shared
 

@@ -1,0 +1,340 @@
+"""Excel lists offices exchange with employers (openpyxl).
+
+import_sheet(): an employer's sheet of 增加/减少 rows. Every row is checked (the ID's check digit,
+the particulars against the number, duplicates within the sheet, persons already enrolled or not
+enrolled at this employer) and every error is listed by row and column; nothing is applied unless
+the whole sheet is valid. Then it is applied in one transaction, each row recorded as an
+EnrollmentChange pointing at its SheetImport and row number.
+
+export_roster() writes an employer's employees in the same columns, so a roster can be edited
+and handed back; export_enrollments() writes query results, masked unless asked otherwise.
+"""
+import datetime
+import hashlib
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from yibao.cases.exceptions import ItemNotAvailable
+from yibao.cases.snapshot import item_in_force
+from yibao.core.audit import record
+from yibao.core.masking import mask_id_number, mask_phone
+from yibao.enrollment.actions import acting_user, person_particulars
+from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, RegisterError
+from yibao.enrollment.guide_rules import accepted_id_types
+from yibao.enrollment.models import (
+    OPEN_STATUSES,
+    ChangeKind,
+    Employer,
+    EmployerStatus,
+    Enrollment,
+    EnrollmentChange,
+    EnrollmentStatus,
+    Person,
+    PersonPhone,
+    PersonStatus,
+    Scheme,
+    Sex,
+    SheetImport,
+)
+from yibao.people.identity import InvalidIdentity, InvalidPhone, validate_phone
+from yibao.people.models import IdType
+
+COLUMNS = ["证件类型", "证件号码", "姓名", "性别", "出生日期", "联系电话", "业务类型", "变动日期"]
+REQUIRED = ("证件号码", "姓名", "业务类型")
+ADD, REDUCE = "增加", "减少"
+KIND_WORDS = {"增加": ADD, "新增": ADD, "减少": REDUCE}
+SEX_WORDS = {"男": Sex.MALE, "女": Sex.FEMALE, "M": Sex.MALE, "F": Sex.FEMALE}
+CHUNK = 2000  # IN-lists and bulk inserts stay well under SQLite's variable limit
+
+
+@dataclass
+class RowError:
+    row: int  # the Excel row number (the header is row 1); 0 for the sheet as a whole
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"第{self.row}行“{self.column}”：{self.message}" if self.row else self.message
+
+
+class SheetInvalid(RegisterError):
+    code = "sheet_invalid"
+
+    def __init__(self, errors):
+        self.errors = errors
+        head = "；".join(str(e) for e in errors[:5])
+        more = f"等{len(errors)}处错误" if len(errors) > 5 else ""
+        super().__init__(f"表格有误，未导入任何一行：{head}{more}", errors=[asdict(e) for e in errors])
+
+
+@dataclass
+class Row:
+    number: int
+    kind: str
+    particulars: dict
+    phone: str
+    on: datetime.date
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an ID typed into a number cell
+    return str(value).strip()
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-")
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def _id_type(value):
+    text = _text(value)
+    if not text:
+        return IdType.RESIDENT_ID
+    for v, label in IdType.choices:
+        if text in (v, label):
+            return v
+    raise ValueError("证件类型不正确")
+
+
+def read_rows(source):
+    """(header map, [(row number, {column: value})]) of the first worksheet."""
+    book = load_workbook(source, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_text(h) for h in next(rows, ())]
+        found = {name: i for i, name in enumerate(header) if name in COLUMNS}
+        missing = [c for c in REQUIRED if c not in found]
+        if missing:
+            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
+        out = []
+        for number, values in enumerate(rows, start=2):
+            if not any(v not in (None, "") for v in values):
+                continue  # blank lines between blocks are common in hand-made sheets
+            out.append((number, {c: values[i] if i < len(values) else None for c, i in found.items()}))
+        return out
+    finally:
+        book.close()
+
+
+def _parse(number, cells, accepted, today, errors):
+    """One row's values, or None with its errors appended."""
+    before = len(errors)
+
+    def err(column, message):
+        errors.append(RowError(number, column, message))
+
+    kind = KIND_WORDS.get(_text(cells.get("业务类型")))
+    if kind is None:
+        err("业务类型", "应为“增加”或“减少”")
+    try:
+        id_type = _id_type(cells.get("证件类型"))
+        if id_type not in accepted:
+            err("证件类型", f"本地区不接受{IdType(id_type).label}")
+    except ValueError as exc:
+        err("证件类型", str(exc))
+        id_type = None
+    sex_text = _text(cells.get("性别"))
+    sex = SEX_WORDS.get(sex_text) if sex_text else None
+    if sex_text and sex is None:
+        err("性别", "应为“男”或“女”")
+    try:
+        birth = _date(cells.get("出生日期"))
+    except ValueError:
+        err("出生日期", "日期格式应为2024-01-31")
+        birth = None
+    try:
+        on = _date(cells.get("变动日期")) or today
+    except ValueError:
+        err("变动日期", "日期格式应为2024-01-31")
+        on = today
+    phone = _text(cells.get("联系电话"))
+    if phone:
+        try:
+            phone = validate_phone(phone)
+        except InvalidPhone as exc:
+            err("联系电话", str(exc))
+    particulars = None
+    if id_type:
+        try:
+            particulars = person_particulars(id_type, _text(cells.get("证件号码")), name=_text(cells.get("姓名")),
+                                             sex=sex, birth_date=birth)
+        except InvalidIdentity as exc:
+            err("证件号码", str(exc))
+        except RegisterError as exc:
+            column = "出生日期" if "出生日期" in exc.message else "性别" if "性别" in exc.message else "姓名"
+            err(column, exc.message)
+    if len(errors) > before:
+        return None
+    return Row(number, kind, particulars, phone, on)
+
+
+def _chunks(items):
+    items = list(items)
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
+
+
+def check_sheet(employer, rows):
+    """The parsed rows and the registered persons they name; SheetInvalid listing every error."""
+    errors = []
+    try:
+        accepted = accepted_id_types(item_in_force(employer.region, "employee-enrollment"))
+    except ItemNotAvailable:
+        accepted = list(IdType.values)
+    today = timezone.localdate()
+    parsed, seen = [], {}
+    for number, cells in rows:
+        row = _parse(number, cells, accepted, today, errors)
+        if row is None:
+            continue
+        first = seen.setdefault(row.particulars["id_number"], number)
+        if first != number:
+            errors.append(RowError(number, "证件号码", f"与第{first}行重复"))
+            continue
+        parsed.append(row)
+    if not rows:
+        errors.append(RowError(0, "", "表格中没有数据行"))
+    persons, open_ = {}, {}
+    for chunk in _chunks(r.particulars["id_number"] for r in parsed):
+        persons.update({p.id_number: p for p in Person.objects.filter(id_number__in=chunk)})
+        open_.update({
+            e.person.id_number: e
+            for e in Enrollment.objects.filter(person__id_number__in=chunk, scheme=Scheme.EMPLOYEE,
+                                               status__in=OPEN_STATUSES).select_related("person", "employer")
+        })
+    for row in parsed:
+        number = row.particulars["id_number"]
+        person, current = persons.get(number), open_.get(number)
+        if person is not None and person.name != row.particulars["name"]:
+            errors.append(RowError(row.number, "姓名", "与该证件号码登记的姓名不一致"))
+        elif person is not None and person.status != PersonStatus.LIVING:
+            errors.append(RowError(row.number, "证件号码", f"该人员登记为“{person.get_status_display()}”"))
+        elif row.kind == ADD and current is not None:
+            where = current.employer.name if current.employer_id else "灵活就业人员"
+            errors.append(RowError(row.number, "证件号码", f"已参加职工医保（{where}），不能重复参保"))
+        elif row.kind == REDUCE and (current is None or current.employer_id != employer.pk):
+            errors.append(RowError(row.number, "证件号码", f"不是{employer.name}的在册职工"))
+        elif row.kind == REDUCE and row.on < current.start_on:
+            errors.append(RowError(row.number, "变动日期", f"早于参保日期{current.start_on}"))
+    if errors:
+        raise SheetInvalid(sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 0)))
+    return parsed, persons, open_
+
+
+def import_sheet(source, *, employer_uscc, actor, channel, file_name=""):
+    """Check the whole sheet, then apply it at once. Returns the SheetImport."""
+    if isinstance(source, (str, Path)):
+        file_name = file_name or Path(source).name
+        data = Path(source).read_bytes()
+    else:
+        data = source.read()
+    employer = Employer.objects.filter(uscc=(employer_uscc or "").strip().upper()).first()
+    if employer is None:
+        raise SheetInvalid([RowError(0, "", f"统一社会信用代码{employer_uscc}尚未办理单位参保登记")])
+    rows = read_rows(io.BytesIO(data))
+    parsed, persons, open_ = check_sheet(employer, rows)
+    try:
+        with transaction.atomic():
+            return _apply(employer, parsed, persons, open_, data, file_name, actor, channel)
+    except IntegrityError:  # someone enrolled one of these persons meanwhile: check again
+        raise AlreadyEnrolled("导入期间表中人员的参保状态发生变化，请重新导入") from None
+
+
+def _apply(employer, parsed, persons, open_, data, file_name, actor, channel):
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if employer.status != EmployerStatus.ACTIVE and any(r.kind == ADD for r in parsed):
+        raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
+    user = acting_user(actor)
+    adds = [r for r in parsed if r.kind == ADD]
+    reduces = [r for r in parsed if r.kind == REDUCE]
+    sheet = SheetImport.objects.create(employer=employer, file_name=file_name[:255],
+                                       sha256=hashlib.sha256(data).hexdigest(), rows=len(parsed),
+                                       enrolled=len(adds), reduced=len(reduces), actor=user, channel=channel)
+    new = [Person(region=employer.region, phone=r.phone, **r.particulars) for r in adds
+           if r.particulars["id_number"] not in persons]
+    for chunk in _chunks(new):
+        Person.objects.bulk_create(chunk)
+    persons.update({p.id_number: p for p in new})
+    PersonPhone.objects.bulk_create((PersonPhone(person=p, phone=p.phone, channel=channel) for p in new if p.phone),
+                                    batch_size=CHUNK)
+    enrollments = [Enrollment(person=persons[r.particulars["id_number"]], scheme=Scheme.EMPLOYEE, employer=employer,
+                              region=employer.region, start_on=r.on) for r in adds]
+    for chunk in _chunks(enrollments):
+        Enrollment.objects.bulk_create(chunk)
+    changes = [EnrollmentChange(enrollment=e, kind=ChangeKind.ENROL, from_status="", to_status=EnrollmentStatus.ACTIVE,
+                                on=r.on, reason="批量增加", sheet=sheet, sheet_row=r.number, actor=user, channel=channel)
+               for r, e in zip(adds, enrollments)]
+    ended = []
+    for chunk in _chunks(reduces):
+        pks = [open_[r.particulars["id_number"]].pk for r in chunk]
+        locked = {e.pk: e for e in Enrollment.objects.select_for_update().filter(pk__in=pks, employer=employer,
+                                                                               status__in=OPEN_STATUSES)}
+        for r in chunk:
+            enrollment = locked.get(open_[r.particulars["id_number"]].pk)
+            if enrollment is None:  # changed since the check
+                raise AlreadyEnrolled("导入期间表中人员的参保状态发生变化，请重新导入")
+            changes.append(EnrollmentChange(enrollment=enrollment, kind=ChangeKind.REDUCE, from_status=enrollment.status,
+                                            to_status=EnrollmentStatus.ENDED, on=r.on, reason="批量减少", sheet=sheet,
+                                            sheet_row=r.number, actor=user, channel=channel))
+            enrollment.status, enrollment.end_on, enrollment.updated_at = EnrollmentStatus.ENDED, r.on, timezone.now()
+            ended.append(enrollment)
+    Enrollment.objects.bulk_update(ended, ["status", "end_on", "updated_at"], batch_size=CHUNK)
+    EnrollmentChange.objects.bulk_create(changes, batch_size=CHUNK)
+    record(actor=user, channel=channel, action="批量增减导入", obj=sheet,
+           summary=f"{employer.name} {file_name}：增加{len(adds)}人，减少{len(reduces)}人",
+           changes={"rows": len(parsed), "enrolled": len(adds), "reduced": len(reduces), "sha256": sheet.sha256})
+    return sheet
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _write(path, title, header, rows):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def export_roster(employer, path, *, include_ended=False):
+    """The employer's employees in the import columns (业务类型 left blank), full particulars:
+    the unit's own list, to edit and hand back."""
+    enrollments = Enrollment.objects.filter(employer=employer).select_related("person").order_by("person__id_number")
+    if not include_ended:
+        enrollments = enrollments.filter(status__in=OPEN_STATUSES)
+    header = [*COLUMNS[:6], "参保状态", "参保日期", "终止日期"]
+    return _write(path, "职工花名册", header, (
+        [IdType(e.person.id_type).label, e.person.id_number, e.person.name, e.person.get_sex_display(),
+         e.person.birth_date, e.person.phone, e.get_status_display(), e.start_on, e.end_on]
+        for e in enrollments.iterator(chunk_size=CHUNK)
+    ))
+
+
+def export_enrollments(enrollments, path, *, masked=True):
+    """Query results: one line per enrolment; ID numbers and phones masked unless masked=False."""
+    id_, phone = (mask_id_number, mask_phone) if masked else (str, str)
+    header = ["证件号码", "姓名", "险种", "人员类别", "参保单位", "统一社会信用代码", "参保地", "参保状态", "参保日期",
+              "终止日期", "联系电话"]
+    rows = enrollments.select_related("person", "employer", "region").order_by("pk")
+    return _write(path, "参保信息", header, (
+        [id_(e.person.id_number), e.person.name, e.get_scheme_display(), e.category,
+         e.employer.name if e.employer_id else "", e.employer.uscc if e.employer_id else "", e.region.name,
+         e.get_status_display(), e.start_on, e.end_on, phone(e.person.phone) if e.person.phone else ""]
+        for e in rows.iterator(chunk_size=CHUNK)
+    ))

@@ -1,0 +1,127 @@
+"""The employer's Excel sheet of 增加/减少: every row checked, errors by row and column, all or
+nothing; roster and query exports."""
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from tests.enrollment import factories as f
+from yibao.core.models import AuditEntry
+from yibao.enrollment.models import Enrollment, EnrollmentChange, Person, Scheme, SheetImport
+from yibao.enrollment.sheets import COLUMNS, SheetInvalid, export_enrollments, export_roster, import_sheet
+
+
+def sheet(path, rows, header=COLUMNS):
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def add(number, name="李四", **kw):
+    row = dict.fromkeys(COLUMNS, None)
+    row.update({"证件号码": number, "姓名": name, "业务类型": "增加", **kw})
+    return [row[c] for c in COLUMNS]
+
+
+@pytest.fixture
+def employer(dazhou):
+    return f.employer(dazhou)
+
+
+def test_a_valid_sheet_enrols_and_reduces_and_records_each_row(tmp_path, dazhou, employer):
+    leaving = f.person(dazhou)
+    Enrollment.objects.create(person=leaving, scheme=Scheme.EMPLOYEE, employer=employer, region=dazhou,
+                              start_on=datetime.date(2024, 1, 1))
+    a, b = f.id_number(born=datetime.date(1991, 2, 3)), f.id_number()
+    path = sheet(tmp_path / "增减表.xlsx", [
+        add(a, **{"联系电话": "13900001111", "变动日期": datetime.datetime(2026, 1, 1)}),
+        [None] * len(COLUMNS),  # a blank line is skipped
+        add(b, "王五", **{"证件类型": "居民身份证"}),
+        add(leaving.id_number, leaving.name, **{"业务类型": "减少", "变动日期": "2026-01-31"}),
+    ])
+    result = import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+    assert (result.rows, result.enrolled, result.reduced, result.file_name) == (3, 2, 1, "增减表.xlsx")
+    person = Person.objects.get(id_number=a)
+    assert person.birth_date == datetime.date(1991, 2, 3) and person.phones.get().phone == "13900001111"
+    assert Enrollment.objects.get(person=person).start_on == datetime.date(2026, 1, 1)
+    gone = Enrollment.objects.get(person=leaving)
+    assert (gone.status, gone.end_on) == ("ended", datetime.date(2026, 1, 31))
+    assert sorted(EnrollmentChange.objects.filter(sheet=result).values_list("sheet_row", "kind")) == [
+        (2, "enrol"), (4, "enrol"), (5, "reduce")]
+    assert AuditEntry.objects.filter(action="批量增减导入", object_id=str(result.pk)).exists()
+
+
+def test_an_invalid_sheet_lists_every_error_by_row_and_column_and_applies_nothing(tmp_path, dazhou, employer):
+    active_elsewhere = f.person(dazhou)
+    Enrollment.objects.create(person=active_elsewhere, scheme=Scheme.EMPLOYEE, employer=f.employer(dazhou),
+                              region=dazhou, start_on=datetime.date(2024, 1, 1))
+    good, dup = f.id_number(), f.id_number()
+    bad_digit = good[:-1] + ("1" if good[-1] == "0" else "0")
+    path = sheet(tmp_path / "bad.xlsx", [
+        add(good),  # row 2: fine, yet not applied
+        add(bad_digit),  # row 3
+        add(dup), add(dup),  # rows 4, 5
+        add(active_elsewhere.id_number, active_elsewhere.name),  # row 6
+        add(f.id_number(), **{"业务类型": "调出"}),  # row 7
+        add(f.id_number(), **{"性别": "男" if int(good[16]) % 2 == 0 else "女", "证件号码": good[:14] + "0000"}),
+        add(f.id_number(), **{"联系电话": "123"}),  # row 9
+    ])
+    with pytest.raises(SheetInvalid) as exc:
+        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+    found = [(e["row"], e["column"]) for e in exc.value.details["errors"]]
+    assert (3, "证件号码") in found and (5, "证件号码") in found and (6, "证件号码") in found
+    assert (7, "业务类型") in found and (9, "联系电话") in found and 2 not in [r for r, _ in found]
+    assert "第5行“证件号码”：与第4行重复" in [str(e) for e in exc.value.errors]
+    assert not Person.objects.filter(id_number=good).exists() and not SheetImport.objects.exists()
+
+
+def test_reducing_someone_not_on_the_roster_and_an_unknown_employer_are_refused(tmp_path, dazhou, employer):
+    stranger = f.person(dazhou)
+    path = sheet(tmp_path / "s.xlsx", [add(stranger.id_number, stranger.name, **{"业务类型": "减少"})])
+    with pytest.raises(SheetInvalid, match="不是.*在册职工"):
+        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+    with pytest.raises(SheetInvalid, match="尚未办理单位参保登记"):
+        import_sheet(path, employer_uscc=f.uscc_code(), actor=None, channel="command")
+
+
+def test_a_sheet_without_the_required_columns(tmp_path, employer):
+    path = sheet(tmp_path / "s.xlsx", [["x"]], header=["姓名"])
+    with pytest.raises(SheetInvalid) as exc:
+        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+    assert [(e.row, e.column) for e in exc.value.errors] == [(1, "证件号码"), (1, "业务类型")]
+
+
+def test_commands_import_then_export_the_roster_which_reimports_as_a_reduction(tmp_path, dazhou, employer, capsys):
+    number = f.id_number()
+    call_command("enrollment", "import-sheet", str(sheet(tmp_path / "in.xlsx", [add(number)])),
+                 "--employer", employer.uscc)
+    assert "增加1人" in capsys.readouterr().out
+    call_command("enrollment", "export-roster", "--employer", employer.uscc, "-o", str(tmp_path / "roster.xlsx"))
+    rows = list(load_workbook(tmp_path / "roster.xlsx").active.iter_rows(values_only=True))
+    assert rows[0][:6] == tuple(COLUMNS[:6]) and rows[1][1:3] == (number, "李四") and rows[1][6] == "参保缴费"
+    # The roster's columns are the import's: mark the row 减少 and hand it back.
+    book = load_workbook(tmp_path / "roster.xlsx")
+    book.active.cell(1, 7, "业务类型")
+    book.active.cell(2, 7, "减少")
+    book.save(tmp_path / "back.xlsx")
+    call_command("enrollment", "import-sheet", str(tmp_path / "back.xlsx"), "--employer", employer.uscc)
+    assert Enrollment.objects.get(person__id_number=number).status == "ended"
+    with pytest.raises(CommandError, match="1处错误"):
+        call_command("enrollment", "import-sheet", str(tmp_path / "back.xlsx"), "--employer", employer.uscc)
+
+
+def test_query_export_masks_unless_asked(tmp_path, dazhou, employer):
+    person = f.person(dazhou)
+    Enrollment.objects.create(person=person, scheme=Scheme.EMPLOYEE, employer=employer, region=dazhou,
+                              start_on=datetime.date(2024, 1, 1))
+    export_enrollments(Enrollment.objects.all(), tmp_path / "q.xlsx")
+    row = list(load_workbook(tmp_path / "q.xlsx").active.iter_rows(values_only=True))[1]
+    assert row[0] == person.masked_id and row[0] != person.id_number and row[3] == "在职职工"
+    export_enrollments(Enrollment.objects.all(), tmp_path / "full.xlsx", masked=False)
+    assert list(load_workbook(tmp_path / "full.xlsx").active.iter_rows(values_only=True))[1][0] == person.id_number
+    export_roster(employer, tmp_path / "r.xlsx")
+    assert len(list(load_workbook(tmp_path / "r.xlsx").active.iter_rows())) == 2
