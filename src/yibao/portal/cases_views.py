@@ -171,7 +171,7 @@ def _notice_pdf_available():
     return True
 
 
-def _case_page(request, case, *, supply_form=None, withdraw_form=None, rate_form=None, status=200):
+def _case_page(request, case, *, supply_form=None, withdraw_form=None, rate_form=None, error="", status=200):
     materials = _supply_materials(case)
     if materials is not None and supply_form is None:
         supply_form = SupplyForm(materials=materials, initial={"version": case.version})
@@ -195,6 +195,7 @@ def _case_page(request, case, *, supply_form=None, withdraw_form=None, rate_form
         "rate_form": rate_form if evaluation is None and case.state in RATABLE_STATES else None,
         "evaluation": evaluation,
         "limit_days": case.limit_days if case.accepted_on else expected_limit(case),
+        "error": error,
     }, status=status)
 
 
@@ -210,7 +211,7 @@ def case_supply(request, receipt_no):
     case, _ = _my_case(request, receipt_no)
     materials = _supply_materials(case)
     if materials is None:
-        return _case_page(request, case, status=409)
+        return _case_page(request, case, error="该办件当前无需补正或补交材料", status=409)
     form = SupplyForm(request.POST, request.FILES, materials=materials)
     if form.is_valid():
         try:
@@ -233,9 +234,8 @@ def case_withdraw(request, receipt_no):
             withdraw_case(case, request.user, channel=Channel.PORTAL, reason=form.cleaned_data["reason"],
                           expected_version=form.cleaned_data["version"])
         except (CaseError, NotAllowed) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            return redirect("portal:my_case", receipt_no=case.receipt_no)
+            return _case_page(request, case, error=_message(exc), status=400)
+        return redirect("portal:my_case", receipt_no=case.receipt_no)
     return _case_page(request, case, withdraw_form=form, status=400)
 
 
@@ -249,9 +249,8 @@ def case_rate(request, receipt_no):
             rate_case(case, request.user, level=form.cleaned_data["level"], channel=Channel.PORTAL,
                       text=form.cleaned_data["text"])
         except (CaseError, NotAllowed) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            return redirect("portal:my_case", receipt_no=case.receipt_no)
+            return _case_page(request, case, error=_message(exc), status=400)
+        return redirect("portal:my_case", receipt_no=case.receipt_no)
     return _case_page(request, case, rate_form=form, status=400)
 
 
