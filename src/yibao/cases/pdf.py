@@ -38,6 +38,7 @@ RULE_GREY = colors.HexColor("#999999")
 MARGIN = 20 * mm
 FOOTER = 30 * mm
 QR_SIZE = 22 * mm
+QR_FORM = "verify-qr"
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +192,8 @@ class Document:
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top, MARGIN + width, top)
-        lines = [(f"第 {canvas.getPageNumber()} 页", "")]  # (text, code after it)
+        page = f"{self.reference}  第 {canvas.getPageNumber()} 页".strip()
+        lines = [(page, "")]  # (text, code printed after it)
         if self.verify_code:
             # The code and the address in a monospaced font, where l, I and 1 or O and 0 differ.
             lines = [
@@ -199,11 +201,7 @@ class Document:
                 ("核验网址：", self.verify_url),
                 ("扫描右侧二维码或访问核验网址，可核验本文书的真实性。", ""),
             ] + lines
-            widget = QrCodeWidget(self.verify_url)
-            x0, y0, x1, y1 = widget.getBounds()
-            drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
-            drawing.add(widget)
-            renderPDF.draw(drawing, canvas, MARGIN + width - QR_SIZE, MARGIN)
+            self._qr(canvas, MARGIN + width - QR_SIZE, MARGIN)
         y = top - 5 * mm
         for text, code in lines:
             canvas.setFont(font, 9)
@@ -212,6 +210,19 @@ class Document:
                 canvas.setFont("Courier", 9)
                 canvas.drawString(MARGIN + pdfmetrics.stringWidth(text, font, 9), y, code)
             y -= 4.6 * mm
+        canvas.restoreState()
+
+    def _qr(self, canvas, x, y):
+        # Encoding the code is most of a render's time: draw it once as a form, place it per page.
+        if not canvas.hasForm(QR_FORM):
+            canvas.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
+            drawing = Drawing(QR_SIZE, QR_SIZE)
+            drawing.add(QrCodeWidget(self.verify_url, barWidth=QR_SIZE, barHeight=QR_SIZE, barLevel="M"))
+            renderPDF.draw(drawing, canvas, 0, 0)
+            canvas.endForm()
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.doForm(QR_FORM)
         canvas.restoreState()
 
 
