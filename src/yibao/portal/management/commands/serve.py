@@ -21,6 +21,7 @@ class Command(BaseCommand):
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("guides", "load-defaults")
+        call_command("policy", "load-samples")  # 示例参数 for regions that have none yet
         self.stdout.write("演示账号：")
         for role, login, password in ensure_demo_accounts():
             self.stdout.write(f"  {role}：账号 {login}  密码 {password}")
