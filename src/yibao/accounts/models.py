@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from yibao.cases.models import AppendOnly
 from yibao.core.models import Channel
+from yibao.core.money import yuan
 from yibao.enrollment.models import Scheme
 
 ZERO = Decimal("0.00")
@@ -54,8 +55,8 @@ class PersonalAccount(models.Model):
         return f"{self.person} {self.region.name}个人账户"
 
     def balance(self):
-        """The sum of the entries (Decimal yuan)."""
-        return self.entries.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+        """The sum of the entries (Decimal yuan, 2 places on every database)."""
+        return yuan(self.entries.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"])
 
 
 class EntryKind(models.TextChoices):
