@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from yibao.cases.receipts import prefix_for
 from yibao.catalog.models import Region
 from yibao.core.audit import record
+from yibao.core.masking import mask_id_number
 from yibao.core.models import Channel
 from yibao.core.money import MoneyError, yuan
 from yibao.enrollment.contribution_exceptions import (
@@ -257,7 +258,8 @@ class DeclarationQuote:
 def declaration_quote(employer, *, region, year, from_month, rows, known_at=None):
     """Check a declaration: every row names an employee enrolled through `employer`, once, with
     a base within the floor and ceiling in force on the first declared month, not declared for
-    the year before. All problems are reported at once, by row (1-based)."""
+    the year before. All problems are reported at once, by row (the sheet's row number when the
+    rows came from a sheet, else 1-based)."""
     if not 1 <= from_month <= 12:
         raise InvalidPeriod("申报起始月份应为1至12")
     first = datetime.date(year, from_month, 1)
@@ -276,33 +278,33 @@ def declaration_quote(employer, *, region, year, from_month, rows, known_at=None
     label = f"（{params.label}）" if params.label else ""
     for n, (number, raw) in enumerate(zip(numbers, rows), start=1):
         person = persons.get(number)
-        problem = ""
+        problem = None  # (the exception it is a case of, the message)
         try:
             base = yuan(raw.get("base", ""))
         except MoneyError:
-            base, problem = None, "缴费基数格式不正确"
+            base, problem = None, (InvalidDeclaration, "缴费基数格式不正确")
         if not number:
-            problem = "未填写证件号码"
+            problem = (InvalidDeclaration, "未填写证件号码")
         elif number in seen:
-            problem = "证件号码重复"
+            problem = (InvalidDeclaration, "证件号码重复")
         elif person is None or person.pk not in enrollments:
-            problem = f"不是{employer.name}的在册职工"
+            problem = (InvalidDeclaration, f"不是{employer.name}的在册职工")
         elif person.pk in declared:
-            problem = f"{year}年度缴费基数已申报，不能重复申报"
+            problem = (BaseAlreadyDeclared, f"{year}年度缴费基数已申报，不能重复申报")
         elif base is not None and not floor <= base <= ceiling:
-            problem = f"缴费基数{base}元不在下限{floor}元至上限{ceiling}元之间{label}"
+            problem = (BaseOutOfBounds, f"缴费基数{base}元不在下限{floor}元至上限{ceiling}元之间{label}")
         seen.add(number)
+        row = raw.get("row") or n
         if problem:
-            errors.append({"row": n, "id_number": number[:3] + "***" + number[-4:] if number else "",
-                           "message": problem})
+            errors.append((problem[0], {"row": row, "id_number": mask_id_number(number), "message": problem[1]}))
         else:
-            good.append(Declared(n, person, enrollments[person.pk], base))
+            good.append(Declared(row, person, enrollments[person.pk], base))
     if errors:
-        first_error = errors[0]
-        kind = BaseOutOfBounds if all("不在下限" in e["message"] for e in errors) else (
-            BaseAlreadyDeclared if all("已申报" in e["message"] for e in errors) else InvalidDeclaration)
-        raise kind(f"缴费基数申报有{len(errors)}行不符合要求（第{first_error['row']}行：{first_error['message']}）",
-                   errors=errors)
+        kinds = {kind for kind, _ in errors}
+        first_error = errors[0][1]
+        raise (kinds.pop() if len(kinds) == 1 else InvalidDeclaration)(
+            f"缴费基数申报有{len(errors)}行不符合要求（第{first_error['row']}行：{first_error['message']}）",
+            errors=[e for _, e in errors])
     if not good:
         raise InvalidDeclaration("请至少申报一名职工的缴费基数", errors=[])
     return DeclarationQuote(year, first, good, params)

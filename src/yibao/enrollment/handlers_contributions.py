@@ -106,6 +106,7 @@ class FlexibleContributionData(BaseModel):
 
 
 class BaseRow(BaseModel):
+    row: int | None = None  # the Excel row it came from (base_sheet.rows_from_sheet)
     id_number: str = Field(min_length=1, max_length=32)
     name: str = ""
     base: str | int

@@ -1,0 +1,74 @@
+"""The Excel sheet of a 缴费基数申报 (openpyxl): one row per employee, 证件号码 / 姓名 / 月缴费基数（元）.
+
+rows_from_sheet() turns a sheet into the case data's rows, keeping each row's Excel row number,
+and lists every format error by row and column (sheets.SheetInvalid) before anything is filed;
+the register checks (enrolled here, within the floor and ceiling, not declared before) then run
+on the case and report by the same row numbers. template_sheet() gives an employer its roster
+in these columns, with last year's bases, to fill in.
+"""
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from yibao.core.money import MoneyError, yuan
+from yibao.enrollment.contributions import ContributionBase
+from yibao.enrollment.models import OPEN_STATUSES
+from yibao.enrollment.sheets import RowError, SheetInvalid
+
+ID, NAME, BASE = "证件号码", "姓名", "月缴费基数（元）"
+COLUMNS = [ID, NAME, BASE]
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number typed into a numeric cell
+    return str(value).strip()
+
+
+def rows_from_sheet(source):
+    """[{"row", "id_number", "name", "base"}] from the first worksheet, or SheetInvalid."""
+    book = load_workbook(source, read_only=True, data_only=True)
+    try:
+        values = book.worksheets[0].iter_rows(values_only=True)
+        header = [_text(h) for h in next(values, ())]
+        found = {name: i for i, name in enumerate(header) if name in COLUMNS}
+        missing = [c for c in (ID, BASE) if c not in found]
+        if missing:
+            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
+        rows, errors = [], []
+        for number, cells in enumerate(values, start=2):
+            cell = {c: _text(cells[i]) if i < len(cells) else "" for c, i in found.items()}
+            if not any(cell.values()):
+                continue
+            if not cell[ID]:
+                errors.append(RowError(number, ID, "未填写证件号码"))
+            try:
+                base = str(yuan(cell[BASE]))
+            except MoneyError:
+                errors.append(RowError(number, BASE, "缴费基数应为金额（元）"))
+                base = ""
+            rows.append({"row": number, "id_number": cell[ID].upper(), "name": cell.get(NAME, ""), "base": base})
+        if errors:
+            raise SheetInvalid(errors)
+        if not rows:
+            raise SheetInvalid([RowError(0, "", "表格中没有申报数据")])
+        return rows
+    finally:
+        book.close()
+
+
+def template_sheet(employer, year):
+    """The employer's open roster in the declaration's columns (xlsx bytes), with the base each
+    employee had for the year before where there was one."""
+    last = dict(ContributionBase.objects.filter(employer=employer, year=year - 1).values_list("person_id", "base"))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"{year}年度缴费基数申报")
+    sheet.append(COLUMNS)
+    for e in employer.enrollments.filter(status__in=OPEN_STATUSES).select_related("person").order_by("person__name"):
+        base = last.get(e.person_id)
+        sheet.append([e.person.id_number, e.person.name, str(base) if base is not None else None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
