@@ -1,0 +1,90 @@
+"""Bulk enrolment from one Excel sheet: generate a sheet of N employees (default 100,000), import
+it, print the time of each phase and rows per second. A second run reduces half of them.
+
+Run: .venv/bin/python bench/enrollment_bench.py [N]   (throwaway test database; DATABASE_URL picks it)
+Prints figures only; nothing here asserts speed.
+"""
+import datetime
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yibao.settings")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from stdnum.cn import ric  # noqa: E402
+
+
+def numbers(n):
+    """n distinct valid 身份证号: a birth date per 1000, a sequence number within it."""
+    start = datetime.date(1960, 1, 1)
+    for i in range(n):
+        born = start + datetime.timedelta(days=i // 1000)
+        body = f"511702{born:%Y%m%d}{i % 1000:03d}"
+        yield body + ric.calc_check_digit(body + "0")
+
+
+def write_sheet(path, rows):
+    from yibao.enrollment.sheets import COLUMNS
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("增减表")
+    sheet.append(COLUMNS)
+    for number, kind in rows:
+        sheet.append(["居民身份证", number, "职工" + number[-4:], None, None, None, kind, "2026-01-01"])
+    book.save(path)
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        from tests.cases import factories as cf
+        from tests.enrollment import factories as f
+        from yibao.enrollment import sheets
+        from yibao.enrollment.models import Enrollment, EnrollmentChange
+
+        employer = f.employer(cf.region())
+        ids = list(numbers(n))
+        folder = tempfile.mkdtemp()
+        t0 = time.perf_counter()
+        write_sheet(os.path.join(folder, "add.xlsx"), ((x, "增加") for x in ids))
+        t1 = time.perf_counter()
+        rows = sheets.read_rows(os.path.join(folder, "add.xlsx"))
+        t2 = time.perf_counter()
+        sheets.check_sheet(employer, rows)
+        t3 = time.perf_counter()
+        sheets.import_sheet(os.path.join(folder, "add.xlsx"), employer_uscc=employer.uscc, actor=None,
+                            channel="command")
+        t4 = time.perf_counter()
+        assert Enrollment.objects.filter(employer=employer, status="active").count() == n
+        print(f"database: {connection.vendor}; {n:,} rows of 增加 in one sheet")
+        print(f"  generate sheet     {t1 - t0:7.1f} s")
+        print(f"  read (openpyxl)    {t2 - t1:7.1f} s")
+        print(f"  check every row    {t3 - t2:7.1f} s")
+        print(f"  import (read+check+apply) {t4 - t3:7.1f} s  = {n / (t4 - t3):,.0f} rows/s"
+              f"  (apply alone ~{t4 - t3 - (t3 - t1):.1f} s)")
+
+        half = ids[: n // 2]
+        write_sheet(os.path.join(folder, "reduce.xlsx"), ((x, "减少") for x in half))
+        t5 = time.perf_counter()
+        sheets.import_sheet(os.path.join(folder, "reduce.xlsx"), employer_uscc=employer.uscc, actor=None,
+                            channel="command")
+        t6 = time.perf_counter()
+        print(f"  reduce {len(half):,} rows     {t6 - t5:7.1f} s  = {len(half) / (t6 - t5):,.0f} rows/s")
+        print(f"  history rows: {EnrollmentChange.objects.count():,}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
