@@ -2,6 +2,7 @@
 import pytest
 
 from tests.cases import factories as f
+from tests.workbench.guide import engine_rules_only
 from yibao.cases import actions
 from yibao.cases.models import Case
 from yibao.cases.queries import is_instant, next_steps
@@ -10,8 +11,15 @@ from yibao.core.models import Channel
 W = Channel.WINDOW
 
 
+@pytest.fixture(autouse=True)
+def engine_rules():
+    # These tests are about the engine's table and flow, not a domain's rules.
+    with engine_rules_only("contribution-base", "insurance-certificate", "chronic-disease", "outpatient-reimbursement"):
+        yield
+
+
 def test_three_day_item_offers_review_then_decision_then_completion(city, submit, clerk, reviewer):
-    case = submit(f.item(city, "unit-enrollment"))
+    case = submit(f.item(city, "contribution-base"))
     assert next_steps(case) == ["accept", "request_correction", "refuse", "withdraw", "reassign"]
     actions.accept_case(case, clerk, channel=W)
     case.refresh_from_db()
@@ -34,7 +42,7 @@ def test_payment_item_is_paid_before_completion(city, submit, clerk, reviewer):
 
 
 def test_item_without_review_completes_from_accepted(city, submit, clerk):
-    case = submit(f.item(city, "phone-change", stages=f.NO_REVIEW, limits=[("", 0)]))
+    case = submit(f.item(city, "insurance-certificate", stages=f.NO_REVIEW, limits=[("", 0)]))
     assert is_instant(case)
     actions.accept_case(case, clerk, channel=W)
     case.refresh_from_db()
@@ -43,7 +51,7 @@ def test_item_without_review_completes_from_accepted(city, submit, clerk):
 
 @pytest.mark.parametrize("kind, instant", [("灵活就业人员", True), ("在职职工", False)])
 def test_split_limit_is_instant_only_on_the_zero_day_side(city, submit, kind, instant):
-    item = f.item(city, "employee-enrollment", limits=[("在职职工", 3), ("灵活就业人员", 0)])
+    item = f.item(city, "chronic-disease", limits=[("在职职工", 3), ("灵活就业人员", 0)])
     assert is_instant(submit(item, conditions={"applicant_kind": kind})) is instant
 
 

@@ -2,6 +2,7 @@
 import pytest
 
 from tests.cases import factories as f
+from tests.workbench.guide import engine_rules_only
 from yibao.cases import actions
 from yibao.cases.deadlines import DUE_SOON, ON_TIME, OVERDUE, due_status
 from yibao.cases.exceptions import ConcurrentUpdate, InvalidCaseData, InvalidTransition
@@ -14,9 +15,16 @@ from yibao.workdays.calendar import current, due_date
 W = Channel.WINDOW
 
 
+@pytest.fixture(autouse=True)
+def engine_rules():
+    # These tests are about the engine's table and flow, not a domain's rules.
+    with engine_rules_only("contribution-base", "insurance-certificate", "chronic-disease", "outpatient-reimbursement"):
+        yield
+
+
 @pytest.fixture
 def item(city):
-    item = f.item(city, "unit-enrollment")
+    item = f.item(city, "contribution-base")
     for n, name in enumerate(["市本级", "通川区"], start=1):
         Office.objects.create(guide=item.guide, ordinal=n, name=name)
     return item

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases import factories as f
-from tests.workbench.guide import save_test_guide
+from tests.workbench.guide import THREE_DAY, engine_rules_only, save_test_guide
 from yibao.cases.models import Case, Notice
 from yibao.people.actions import create_staff
 
@@ -16,6 +16,11 @@ PASSWORD = "clerk-pass-2026"
 
 @pytest.fixture
 def desk(transactional_db, live_server, settings):
+    with engine_rules_only(THREE_DAY):
+        yield _desk(settings, live_server)
+
+
+def _desk(settings, live_server):
     settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
     dazhou = f.region("dazhou", "达州市", "511700")
     save_test_guide(dazhou)

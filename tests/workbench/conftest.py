@@ -3,7 +3,7 @@ helper to file a case as the applicant would. Pages are driven with the Django t
 import pytest
 
 from tests.cases import factories as f
-from tests.workbench.guide import INSTANT, PAYMENT_ITEM, THREE_DAY, save_test_guide
+from tests.workbench.guide import INSTANT, PAYMENT_ITEM, THREE_DAY, engine_rules_only, save_test_guide
 from yibao.cases import actions
 from yibao.core.models import Channel
 
@@ -14,6 +14,12 @@ W = Channel.WINDOW
 def cheap_argon2(settings):
     # Window registration hashes a password; production costs would make every test slow.
     settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def engine_rules():
+    with engine_rules_only(THREE_DAY, PAYMENT_ITEM, INSTANT):
+        yield
 
 
 @pytest.fixture

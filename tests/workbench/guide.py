@@ -1,13 +1,23 @@
 """A small hand-made 达州 guide for the workbench tests, written through the real guide store.
 
 Three items in one edition (so all are in force together): a 3-day item with review, a payment
-item and an instant one, at two offices. The codes are ones no domain handler claims yet, so the
-pages are tested on the engine's own rules.
+item and an instant one, at two offices. The workbench knows no domain: its tests run these
+codes on the engine's GenericHandler (`engine_rules_only`), whatever domain claims them, so the
+pages are tested on the engine's rules; each domain tests its own rules in its app.
 """
 import hashlib
+from contextlib import contextmanager
 from datetime import date
 
-from yibao.catalog.guides.parsed import ParsedGuide, ParsedItem, ParsedMaterial, ParsedOffice, ParsedStage, ParsedTimeLimit
+from yibao.cases.handlers import GenericHandler, handler_for, register, unregister
+from yibao.catalog.guides.parsed import (
+    ParsedGuide,
+    ParsedItem,
+    ParsedMaterial,
+    ParsedOffice,
+    ParsedStage,
+    ParsedTimeLimit,
+)
 from yibao.catalog.guides.store import save_guide
 
 OFFICES = [ParsedOffice("市本级", address="达州市政务服务中心"), ParsedOffice("通川区", address="通川区政务服务中心")]
@@ -46,3 +56,18 @@ def save_test_guide(region):
                          text=text, family="test", items=items)
     guide, _ = save_guide(parsed, region, edition="测试版", effective_from=date(2020, 1, 1))
     return {item.code: item for item in guide.items.all()}
+
+
+@contextmanager
+def engine_rules_only(*codes):
+    """Run `codes` on the engine's GenericHandler for a while, then give them back their handlers."""
+    saved = {code: handler_for(code) for code in codes}
+    for code in codes:
+        unregister(code)
+    try:
+        yield
+    finally:
+        for code, handler in saved.items():
+            unregister(code)
+            if not isinstance(handler, GenericHandler):
+                register(code, handler)
