@@ -6,6 +6,7 @@ import stat
 import pytest
 
 from tests.cases import factories as f
+from tests.cases.generic import generic_handlers_for
 from tests.cases.samples import EXE, PDF, image, upload
 from yibao.cases import actions, attachments
 from yibao.cases.exceptions import FileTooLarge, InvalidTransition, UnknownMaterial, UnsupportedFile
@@ -14,6 +15,7 @@ from yibao.core.models import AuditEntry, Channel
 from yibao.people.policy import NotAllowed
 
 MATERIALS = (("有效身份证件", "", False), ("医疗费用发票", "", False))
+generic_handlers = generic_handlers_for("outpatient-reimbursement")
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.cases.generic import generic_handlers_for
 from tests.cases.samples import PDF, image
-from yibao.cases import handlers
 
 pytestmark = pytest.mark.browser
 
@@ -17,15 +17,8 @@ ITEM = "chronic-disease"  # 攀枝花: 15 working days, three materials, 申请 
 PERSON_ID = "511702199003071238"
 
 
-@pytest.fixture
-def generic_item():
-    """The flow is the portal's and the workbench's, not the entitlements domain's: the item runs on
-    the GenericHandler whatever a domain registers (put back afterwards)."""
-    saved = handlers.handler_for(ITEM)
-    handlers.unregister(ITEM)
-    yield
-    if type(saved) is not handlers.GenericHandler:
-        handlers.register(ITEM, saved)
+# The flow is the portal's and the workbench's, not the entitlements domain's.
+generic_item = generic_handlers_for(ITEM)
 
 
 @pytest.fixture

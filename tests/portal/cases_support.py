@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from tests.cases import factories as f
+from tests.cases.generic import generic_handlers_for
 from tests.portal.conftest import chronic, parsed_guide
 from yibao.catalog.guides.parsed import ParsedChannel, ParsedItem, ParsedMaterial, ParsedStage, ParsedTimeLimit
-from yibao.cases import handlers
 from yibao.catalog.guides.store import get_or_create_region, save_guide
 from yibao.people.models import ApplicantKind
 
@@ -38,17 +38,8 @@ def offline():
     )
 
 
-@pytest.fixture(autouse=True)
-def generic_handlers():
-    """These tests are about the portal, not the domains: their items run on the GenericHandler
-    whatever a domain app registers for the codes (put back afterwards)."""
-    saved = {code: handlers.handler_for(code) for code in CODES}
-    for code in CODES:
-        handlers.unregister(code)
-    yield
-    for code, handler in saved.items():
-        if type(handler) is not handlers.GenericHandler:
-            handlers.register(code, handler)
+# These tests are about the portal, not the domains.
+generic_handlers = generic_handlers_for(*CODES)
 
 
 @pytest.fixture(autouse=True)

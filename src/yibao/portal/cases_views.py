@@ -144,7 +144,7 @@ def my_cases(request):
 def case_receipt(request, receipt_no):
     case, _ = _my_case(request, receipt_no)
     return render(request, "portal/cases/receipt.html", {
-        "case": case, "limit_days": expected_limit(case), "how_to_follow": HOW_TO_FOLLOW,
+        "case": case, "region": case.region, "limit_days": expected_limit(case), "how_to_follow": HOW_TO_FOLLOW,
         "materials": checklist(case),
         "attachments": attachments.current(case),
     })
@@ -183,7 +183,7 @@ def _case_page(request, case, *, supply_form=None, withdraw_form=None, rate_form
     files = list(case.attachments.order_by("material", "uploaded_at", "id"))
     latest = {a.pk for a in attachments.current(case).values()}
     return render(request, "portal/cases/case.html", {
-        "case": case,
+        "case": case, "region": case.region,
         "progress": case_progress(case),
         "notices": list(case.notices.order_by("issued_at", "id")),
         "notice_pdf": _notice_pdf_available(),
