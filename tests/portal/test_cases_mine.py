@@ -74,6 +74,7 @@ def test_case_page_shows_stages_holder_and_files(client, person, filed):
     download = client.get(reverse("portal:case_file", args=[filed.receipt_no, filed.attachments.get().pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert download["Content-Type"] == "application/pdf" and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Cache-Control"] == "private, no-store"
 
 
 def test_supply_after_a_correction_returns_the_case_on_the_same_receipt(client, person, corrected, upload_dir):

@@ -264,6 +264,7 @@ def case_file(request, receipt_no, attachment_id):
     response = FileResponse(open(path, "rb"), content_type=attachment.content_type, as_attachment=True,
                             filename=attachment.original_name or path.name)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # personal documents
     return response
 
 

@@ -21,6 +21,12 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 FILE_HELP = "可上传多个文件；只接受PDF、JPEG、PNG文件"
 
 
+class Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(*args, **kwargs)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -212,7 +218,7 @@ def condition_options(materials, limits):
     return kinds, phases, situations
 
 
-class ApplyForm(MaterialUploadsMixin, forms.Form):
+class ApplyForm(MaterialUploadsMixin, Form):
     """网上申请 for one item: office, conditions, agent, the handler's data, a file field per material."""
 
     def __init__(self, *args, materials, limits, offices, schema, applicant, **kwargs):
@@ -295,7 +301,7 @@ class ApplyForm(MaterialUploadsMixin, forms.Form):
         return data
 
 
-class SupplyForm(MaterialUploadsMixin, forms.Form):
+class SupplyForm(MaterialUploadsMixin, Form):
     """补正 / 补交: files for the materials a notice names or that are owed."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -311,18 +317,18 @@ class SupplyForm(MaterialUploadsMixin, forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="撤回原因（选填）", required=False, max_length=500)
 
 
-class RateForm(forms.Form):
+class RateForm(Form):
     level = forms.ChoiceField(label="评价", choices=Level.choices, widget=forms.RadioSelect)
     text = forms.CharField(
         label="意见和建议（选填）", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class TrackForm(forms.Form):
+class TrackForm(Form):
     receipt_no = forms.CharField(label="受理编号", max_length=48)
     id_number = forms.CharField(label="申请人或代理人证件号码", max_length=32)
