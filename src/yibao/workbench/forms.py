@@ -11,6 +11,8 @@ from yibao.cases.states import CaseState
 from yibao.people.models import IdType
 from yibao.workbench.queries import ALL
 
+# type=date needs the ISO form whatever the locale's display format.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 APPLICANT_KINDS = [("", "不区分"), ("在职职工", "在职职工"), ("灵活就业人员", "灵活就业人员")]
 ID_TYPES = [(t.value, t.label) for t in IdType]
 MATERIAL_WAYS = [("", "未收到"), (DOCUMENT, "已收材料")]
@@ -167,7 +169,7 @@ class CorrectionForm(StepForm):
     """一次性告知: every material of the checklist with a box for a defect; the missing ones are
     listed by the action itself, so the notice names everything at once."""
 
-    supply_by = forms.DateField(label="补正期限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    supply_by = forms.DateField(label="补正期限", required=False, widget=DATE,
                                 help_text="留空则按规定的工作日数计算")
 
     def __init__(self, *args, entries=(), **kwargs):
@@ -214,12 +216,12 @@ class FollowUpForm(Form):
     outcome = forms.ChoiceField(label="处理结果", choices=FollowUpOutcome.choices)
     note = forms.CharField(label="核实与整改情况", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    called_back_on = forms.DateField(label="回访日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    called_back_on = forms.DateField(label="回访日期", required=False, widget=DATE)
 
 
 class PeriodForm(Form):
-    start = forms.DateField(label="自", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="至", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="自", widget=DATE)
+    end = forms.DateField(label="至", widget=DATE)
 
     def clean(self):
         data = super().clean()
