@@ -1,0 +1,205 @@
+"""Cases API throughput over real HTTP: submissions per second (POST /api/cases, a fresh
+Idempotency-Key each) side by side with a trivial endpoint (GET /api/health), in the same run,
+against gunicorn on 127.0.0.1 with a temporary SQLite database seeded with the shipped guides.
+
+Run: .venv/bin/python bench/api_bench.py [--threads 4] [--workers 2] [--count 300] [--seconds 20]
+Prints figures and their ratio; asserts nothing. Starts and stops its own server.
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(env):
+    """Migrate the temporary database, load the guides, make one applicant and a personal token.
+    Runs in this process (the server processes only read the same file)."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from yibao.api.actions import personal_token
+    from yibao.catalog.guides.importer import load_defaults
+    from yibao.people.models import Applicant, ApplicantKind, IdType
+
+    call_command("migrate", interactive=False, verbosity=0)
+    load_defaults()
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("bench-applicant")  # no password: the token is enough
+    Applicant.objects.create(user=user, kind=ApplicantKind.PERSON, id_type=IdType.RESIDENT_ID,
+                             id_number="511702199003071238", name="压测", phone="13800001111")
+    return personal_token(user)[0]
+
+
+def candidate_items():
+    """Items of 达州's guide in force that run on the generic handler (no domain data needed)."""
+    from yibao.cases.handlers import GenericHandler, handler_for
+    from yibao.catalog.models import Guide, ServiceItem
+
+    guide = Guide.objects.filter(region__code="dazhou").in_force().first()
+    return [i.pk for i in ServiceItem.objects.filter(guide=guide).order_by("ordinal")
+            if isinstance(handler_for(i.code), GenericHandler)]
+
+
+def request(port, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers={"Content-Type": "application/json", **(headers or {})})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def start_server(port, env, workers):
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "yibao.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning", "--chdir", str(ROOT / "src")],
+        env={**os.environ, **env}, start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if request(port, "GET", "/api/health")[0] == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise SystemExit("gunicorn 未能在60秒内启动")
+
+
+def stop_server(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def load(port, make_request, *, threads, count, seconds, expect):
+    """Send up to `count` requests from `threads` threads for at most `seconds`; returns
+    (done, wrong, elapsed, latencies)."""
+    latencies, wrong = [], []
+    lock = threading.Lock()
+    issued = iter(range(count))
+    stop_at = time.perf_counter() + seconds
+
+    def worker():
+        while time.perf_counter() < stop_at:
+            with lock:
+                if next(issued, None) is None:
+                    return
+            t0 = time.perf_counter()
+            status, body = make_request()
+            took = time.perf_counter() - t0
+            with lock:
+                latencies.append(took)
+                if status != expect:
+                    wrong.append((status, body[:200]))
+
+    t0 = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return len(latencies), wrong, time.perf_counter() - t0, latencies
+
+
+def report(name, done, wrong, elapsed, latencies):
+    rate = done / elapsed if elapsed else 0.0
+    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 20 else [max(latencies or [0])] * 19
+    print(f"  {name:<28} {done:>5} requests in {elapsed:5.1f} s = {rate:7.1f}/s   "
+          f"p50 {statistics.median(latencies) * 1000:6.1f} ms   p95 {q[18] * 1000:6.1f} ms   unexpected {len(wrong)}")
+    for status, body in wrong[:3]:
+        print(f"      {status}: {body!r}")
+    return rate
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--count", type=int, default=300, help="submissions to send (health: 5x as many)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="time limit per endpoint")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="yibao-api-bench-"))
+    env = {
+        "DJANGO_SETTINGS_MODULE": "yibao.settings",
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "YIBAO_VAR_DIR": str(tmp),
+        "YIBAO_DB_CONN_MAX_AGE": "60",
+        "YIBAO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    process = None
+    try:
+        t0 = time.perf_counter()
+        token = prepare(env)
+        items = candidate_items()
+        print(f"database: SQLite (WAL) {tmp / 'bench.sqlite3'}, guides loaded in {time.perf_counter() - t0:.1f} s")
+        port = free_port()
+        process = start_server(port, env, args.workers)
+        auth = {"Authorization": f"Bearer {token}"}
+
+        def post_case(item_id):
+            return request(port, "POST", "/api/cases", {"item_id": item_id, "materials": ["1"]},
+                           {**auth, "Idempotency-Key": uuid.uuid4().hex})
+
+        # the first 达州 item that takes a submission without case data or conditions
+        item_id = next((i for i in items if post_case(i)[0] == 201), None)
+        if item_id is None:
+            raise SystemExit("达州现行指南中没有可直接提交的事项")
+        print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}; {args.threads} client threads; "
+              f"item #{item_id}; a new connection per request")
+        for _ in range(20):  # warm both endpoints in every worker
+            request(port, "GET", "/api/health")
+            post_case(item_id)
+
+        health = report("GET /api/health", *load(
+            port, lambda: request(port, "GET", "/api/health"), threads=args.threads, count=args.count * 5,
+            seconds=args.seconds, expect=200))
+        submit = report("POST /api/cases (submit)", *load(
+            port, lambda: post_case(item_id), threads=args.threads, count=args.count, seconds=args.seconds,
+            expect=201))
+        print(f"  ratio: one submission costs as much as {health / submit:.1f} health checks" if submit else
+              "  no submission succeeded")
+        from yibao.cases.models import Case
+
+        print(f"  cases in the database: {Case.objects.count()} (each submission: token lookup, access log, "
+              f"idempotency key, receipt number, case, event, audit entry in one transaction)")
+    finally:
+        if process is not None:
+            stop_server(process)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
