@@ -1,5 +1,7 @@
 """`yibao serve`: make the database ready (migrations, shipped guides, demo accounts), print the
 demo accounts, and serve the sites."""
+import logging
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -31,4 +33,24 @@ class Command(BaseCommand):
         self.stdout.write(f"公众网站: http://{host}:{port}/    工作台: http://{host}:{port}/workbench/    "
                           f"后台: http://{host}:{port}/admin/")
         if not no_serve:
+            start_overdue_sweep()
             call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+def start_overdue_sweep():
+    """Enqueue the engine's overdue sweep now and every YIBAO_OVERDUE_SWEEP_MINUTES, for as long
+    as the server runs (a deployment with a task worker and cron does the same with its own clock)."""
+    from yibao.cases.tasks import mark_overdue_cases
+
+    interval = settings.YIBAO_OVERDUE_SWEEP_MINUTES * 60
+
+    def sweep():
+        stop = threading.Event()
+        while not stop.is_set():
+            try:
+                mark_overdue_cases.enqueue()
+            except Exception:  # a failed sweep must not end the loop; the log says why
+                logging.getLogger("yibao").exception("逾期检查失败")
+            stop.wait(interval)
+
+    threading.Thread(target=sweep, name="overdue-sweep", daemon=True).start()
