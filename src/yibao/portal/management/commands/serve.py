@@ -2,6 +2,7 @@
 demo accounts, and serve the sites."""
 import logging
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -45,12 +46,11 @@ def start_overdue_sweep():
     interval = settings.YIBAO_OVERDUE_SWEEP_MINUTES * 60
 
     def sweep():
-        stop = threading.Event()
-        while not stop.is_set():
+        while True:
             try:
                 mark_overdue_cases.enqueue()
             except Exception:  # a failed sweep must not end the loop; the log says why
                 logging.getLogger("yibao").exception("逾期检查失败")
-            stop.wait(interval)
+            time.sleep(interval)
 
     threading.Thread(target=sweep, name="overdue-sweep", daemon=True).start()
