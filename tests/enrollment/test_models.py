@@ -36,3 +36,43 @@ def test_a_key_field_change_without_evidence_is_refused_by_the_database(region):
         FieldChange.objects.create(person=person, field="name", label="姓名", old_value="甲", new_value="乙", key=True,
                                    channel="window")
     FieldChange.objects.create(person=person, field="name", label="姓名", key=True, evidence="户口簿", channel="window")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_enrolments_of_one_person_leave_exactly_one(on_postgres):
+    """Two sessions enrol the same person at once, through two employers: the index decides."""
+    if not on_postgres:
+        pytest.skip("concurrent transactions need PostgreSQL")
+    import threading
+
+    from django.db import connection
+
+    from yibao.enrollment import actions
+    from yibao.enrollment.exceptions import AlreadyEnrolled
+
+    from tests.cases import factories as cf
+
+    region = cf.region()
+    person = f.person(region)
+    employers = [f.employer(region), f.employer(region)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def enrol(employer):
+        try:
+            barrier.wait()
+            actions.enrol(person, Scheme.EMPLOYEE, employer=employer, region=region, on=D, actor=None, channel="system")
+            outcomes.append("enrolled")
+        except AlreadyEnrolled:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=enrol, args=(e,)) for e in employers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["enrolled", "refused"]
+    assert Enrollment.objects.filter(person=person, status="active").count() == 1
