@@ -75,3 +75,19 @@ def test_one_account_per_person_and_region(person):
     assert actions.open_account(person, person.region, on=DAY, actor=None, channel=S) == first
     with pytest.raises(IntegrityError), transaction.atomic():
         PersonalAccount.objects.create(person=person, region=person.region, opened_on=DAY)
+
+
+def test_statement_lists_each_account_with_its_balance_and_latest_entries(person, django_assert_max_num_queries):
+    from yibao.accounts.queries import statement
+
+    region, other = person.region, cf.region("elsewhere", "别处市", "519800")
+    actions.credit(person, region, "100", on=DAY, reference="2026-01", actor=None, channel=S)
+    actions.debit(person, region, EntryKind.WITHDRAWAL, "40", on=datetime.date(2026, 2, 1), actor=None, channel=S)
+    actions.credit(person, other, "7.5", on=DAY, actor=None, channel=S)
+    with django_assert_max_num_queries(3):
+        rows = statement(person)
+    by_region = {r["region_code"]: r for r in rows}
+    assert by_region["testcity"]["balance"] == "60.00" and by_region["elsewhere"]["balance"] == "7.50"
+    assert [(e["kind"], e["amount"]) for e in by_region["testcity"]["entries"]] == [("支取", "-40.00"),
+                                                                                  ("划入", "100.00")]
+    assert [r["region_code"] for r in statement(person, region=other)] == ["elsewhere"]

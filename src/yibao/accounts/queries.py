@@ -2,6 +2,7 @@
 from django.db.models import Q
 
 from yibao.accounts.models import ZERO, AccountParameters, FilingKind, PersonalAccount, RemoteFilingRef
+from yibao.core.money import yuan
 
 
 def account_of(person, region):
@@ -33,3 +34,19 @@ def long_term_filing(person, region, on, *, cross_province=True):
         .order_by("-valid_from")
         .first()
     )
+
+
+def statement(person, region=None, limit=50):
+    """The person's accounts with their balance and latest entries, for a record on screen, a PDF
+    or the API: [{"region", "balance", "entries": [{"on", "kind", "amount", "reference", "note"}]}]."""
+    accounts = PersonalAccount.objects.with_balance().filter(person=person).select_related("region")
+    if region is not None:
+        accounts = accounts.filter(region=region)
+    return [
+        {"region": a.region.name, "region_code": a.region.code, "opened_on": a.opened_on.isoformat(),
+         "balance": str(yuan(a.balance)),
+         "entries": [{"on": e.on.isoformat(), "kind": e.get_kind_display(), "amount": str(e.amount),
+                      "reference": e.reference, "note": e.note}
+                     for e in a.entries.order_by("-on", "-id")[:limit]]}
+        for a in accounts
+    ]

@@ -22,7 +22,7 @@ class InvalidPayee(InvalidCaseData):
 
 
 class MakerChecker(PayerIsApprover):
-    """Whoever created or approved an order may not approve it again or mark it paid."""
+    """Whoever created or approved an order may not mark it paid (or failed)."""
 
     code = "maker_checker"
 

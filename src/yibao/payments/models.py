@@ -2,8 +2,9 @@
 
 A PaymentOrder pays one case's approved amount to one payee account. It moves
 created -> approved -> paid | failed, or is cancelled before it is paid, under the maker-checker
-rule: whoever created or approved it is not who marks it paid (and the approver is not the
-creator). A case has at most one order: a unique constraint says so, whatever the race.
+rule: whoever created or approved it is not who marks it paid (or failed); the case's own
+reviewer never made it either (the engine's 拨付 rule). A case has at most one order: a unique
+constraint says so, whatever the race.
 Batches and bank files come later; PaymentEvent keeps every step.
 """
 from django.conf import settings
