@@ -167,3 +167,32 @@ def test_the_unit_query_is_for_units_only(dazhou, person_account, submit):
     f.person(dazhou, id_number=account.id_number)
     with pytest.raises(NotTheApplicantsRecord, match="须由参保单位申请"):
         submit(dazhou, "unit-info-query", account)
+
+
+def test_online_through_the_portal_form_to_a_verified_certificate(dazhou, person_account, client, staff,
+                                                                  sample_parameters):
+    """As a new user would: apply on the public site, the window runs it on the spot, the
+    completion notice names the certificate, whose code the public page verifies."""
+    from django.urls import reverse
+
+    from tests.cases.samples import PDF, upload
+    from yibao.cases.models import Case
+    from yibao.cases.snapshot import item_in_force
+
+    account = person_account(name="周网办")
+    flexible_worker(dazhou, account)
+    item = item_in_force(dazhou, "insurance-certificate")
+    client.force_login(account.user)
+    form = client.get(reverse("portal:apply", args=[item.pk])).content.decode()
+    assert "出具《参保凭证》" in form and 'name="material_1"' in form
+    office = item.offices.select_related("office").order_by("ordinal").first().office.name
+    response = client.post(reverse("portal:apply", args=[item.pk]),
+                           {"office": office, "comment": "", "material_1": upload("身份证.pdf", PDF)})
+    case = Case.objects.get(applicant=account)
+    assert response.status_code == 302 and case.channel == "portal"
+    actions.run_instant(case, staff["dazhou"], channel=W)
+    certificate = Certificate.objects.get(case=case)
+    completion = case.notices.get(kind="completion").content["effect"]["summary"]
+    assert certificate.number in completion
+    assert "核验通过" in client.get(f"/certificates/verify/{certificate.verify_code}/").content.decode()
+    assert client.get(f"/certificates/{certificate.number}.pdf")["Content-Type"] == "application/pdf"

@@ -80,11 +80,12 @@ def _submitted_on(case):
 
 
 class FlexibleContributionData(BaseModel):
-    from_month: str  # 费款所属期起 YYYY-MM
-    to_month: str  # 费款所属期止 YYYY-MM
-    base: str | int = ""  # 月缴费基数（元）; empty: the floor of the parameters
-    bank_name: str = ""  # 参保人银行账户信息 (R25), for the bank that collects
-    bank_account: str = ""
+    from_month: str = Field(title="费款所属期起", description="格式 YYYY-MM，如 2026-01")
+    to_month: str = Field(title="费款所属期止", description="格式 YYYY-MM")
+    base: str | int = Field(default="", title="月缴费基数（元）", description="不填则按缴费基数下限")
+    # 参保人银行账户信息 (R25), for the bank that collects
+    bank_name: str = Field(default="", title="开户银行")
+    bank_account: str = Field(default="", title="银行账号")
 
     @field_validator("from_month", "to_month")
     @classmethod
@@ -107,9 +108,9 @@ class FlexibleContributionData(BaseModel):
 
 class BaseRow(BaseModel):
     row: int | None = None  # the Excel row it came from (base_sheet.rows_from_sheet)
-    id_number: str = Field(min_length=1, max_length=32)
-    name: str = ""
-    base: str | int
+    id_number: str = Field(min_length=1, max_length=32, title="证件号码")
+    name: str = Field(default="", title="姓名")
+    base: str | int = Field(title="月缴费基数（元）")
 
     @field_validator("base")
     @classmethod
@@ -120,14 +121,16 @@ class BaseRow(BaseModel):
 
 
 class ContributionBaseData(BaseModel):
-    year: int = Field(ge=2000, le=2100)
-    from_month: int = Field(default=1, ge=1, le=12)
-    rows: list[BaseRow] = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100, title="申报年度")
+    from_month: int = Field(default=1, ge=1, le=12, title="起始月份")
+    rows: list[BaseRow] = Field(min_length=1, title="职工缴费基数",
+                                description='如 [{"id_number": "证件号码", "name": "姓名", "base": "5000"}]；'
+                                            "也可上传缴费基数申报表（Excel）")
 
 
 class LumpSumData(BaseModel):
-    early_retirement: bool = False  # 未达到法定退休年龄的提前退休人员
-    retirement_approval: str = Field(default="", max_length=200)  # 退休审批资料：审批部门及文号
+    early_retirement: bool = Field(default=False, title="未达到法定退休年龄的提前退休人员")
+    retirement_approval: str = Field(default="", max_length=200, title="退休审批资料（审批部门及文号）")
 
 
 class NoData(BaseModel):
