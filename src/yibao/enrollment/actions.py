@@ -429,7 +429,9 @@ def change_enrollment(person, scheme, kind, *, on, reason="", employer=None, act
         current = open_enrollment(person, scheme)
         if current is None:
             raise NotEnrolled(f"{person}未参加{Scheme(scheme).label}或参保关系已终止")
-        enrollment = Enrollment.objects.select_for_update().select_related("employer", "person").get(pk=current.pk)
+        # of=self: the employer join is an outer join (flexible workers), which PostgreSQL cannot lock.
+        enrollment = (Enrollment.objects.select_for_update(of=("self",)).select_related("employer", "person")
+                      .get(pk=current.pk))
         if employer is not None and enrollment.employer_id != employer.pk:
             raise NotEnrolled(f"{person}不是{employer.name}的在册职工")
         change = _apply(enrollment, kind, on=on, reason=reason, actor=actor, channel=channel, case=case)
