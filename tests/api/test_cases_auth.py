@@ -99,8 +99,13 @@ def test_partner_token_is_printed_once_and_acts_within_its_region(client, dazhou
     assert_error(other.get(f"/cases/{case['receipt_no']}"), 404, "not_found")
     assert_error(submit(other, {"item_id": three_day.pk, "applicant_id_number": person.id_number}), 403, "forbidden")
 
+    listing = StringIO()
+    call_command("api-token", "list", stdout=listing)
+    rows = dict(line.split("\t", 1) for line in listing.getvalue().splitlines())
+    assert all("最近调用" in rows[name] for name in ("达州市政务服务平台", "松潘县合作系统"))
     call_command("api-token", "revoke", "达州市政务服务平台", stdout=StringIO())
     assert_error(system.get("/cases"), 401, "unauthenticated")
+    assert_error(other.get("/cases/x"), 404, "not_found")  # the other client still works
 
 
 def test_an_app_token_alone_acts_for_nobody_and_binds_its_logins(client, registered, three_day, songpan):

@@ -1,9 +1,12 @@
 """Whole case lives over HTTP: a 3-day item through correction to rating, an instant item, a
 payment item, replayed submissions, the public progress query, uploads."""
+import json
 import uuid
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from tests.api.conftest import assert_error
 from yibao.api.models import ApiCall, IdempotencyKey
@@ -196,6 +199,14 @@ def test_upload_a_material(api, person, other_person, three_day):
     other = api(other_person.user).upload(path, {"material": "1", "file": SimpleUploadedFile("a.pdf", PDF)})
     assert_error(other, 404, "not_found")
     assert Attachment.objects.count() == 1
+
+
+def test_items_status_is_the_command_output(api):
+    out = StringIO()
+    call_command("items", "status", "--format", "json", stdout=out)
+    response = api().get("/items/status")
+    assert response.status_code == 200
+    assert response.json() == json.loads(out.getvalue()) and len(response.json()) == 43
 
 
 def test_query_counts_are_pinned(api, person, staff, three_day, django_assert_max_num_queries):
