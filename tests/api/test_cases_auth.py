@@ -167,3 +167,14 @@ def test_session_login_works_and_needs_csrf_for_changes(person, staff, three_day
                             content_type="application/json", headers={"X-CSRFToken": csrf})
     assert accepted.status_code == 200, accepted.content
     assert ApiCall.objects.filter(via="session", user=staff["dazhou_clerk"]).count() == 2
+
+
+def test_admin_disables_a_client(admin_client, dazhou):
+    token, _ = new_client("达州市政务服务平台", "--region", "dazhou")
+    partner = ApiClient.objects.get()
+    assert admin_client.get("/admin/api/apiclient/").status_code == 200
+    response = admin_client.post("/admin/api/apiclient/", {"action": "disable", "_selected_action": [partner.pk]})
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert not partner.active and not partner.tokens.filter(revoked_at=None).exists()
+    assert_error(JsonClient(admin_client, token).get("/auth/me"), 401, "unauthenticated")
