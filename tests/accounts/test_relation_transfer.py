@@ -18,7 +18,7 @@ from yibao.cases.models import Case
 from yibao.core.models import Channel
 from yibao.enrollment import actions as registers
 from yibao.enrollment.contributions import ContributionPeriod, PeriodSource, contribution_months
-from yibao.enrollment.exceptions import AlreadyEnrolled, NotEnrolled
+from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, NotEnrolled
 from yibao.enrollment.models import Enrollment, EnrollmentStatus, Person
 from yibao.workdays.calendar import due_date
 
@@ -77,7 +77,10 @@ def test_panzhihua_to_dazhou_out_in_ten_days_in_with_the_item_limit(panzhihua, d
 
 def test_dazhou_to_panzhihua_in_within_five_days_of_receipt(panzhihua, dazhou, insured, submit, staff):
     ins = insured(dazhou, balance="")
-    case = submit(dazhou, CODE, ins.applicant, data={"to_region": "panzhihua"})
+    with pytest.raises(EmployerNotActive, match="正常参保单位"):  # the new employer must be registered there
+        submit(dazhou, CODE, ins.applicant, data={"to_region": "panzhihua", "employer_uscc": ef.uscc_code()})
+    employer = ef.employer(panzhihua)
+    case = submit(dazhou, CODE, ins.applicant, data={"to_region": "panzhihua", "employer_uscc": employer.uscc})
     case = actions.accept_case(case, staff["dazhou"].clerk, channel=W)
     today = timezone.localdate()
     assert (case.limit_days, case.due_date) == (20, due_date(today, 20).date)
@@ -88,7 +91,8 @@ def test_dazhou_to_panzhihua_in_within_five_days_of_receipt(panzhihua, dazhou, i
     assert effect["in_due"] == in_case.due_date.isoformat()
     assert in_case.materials == {} and in_case.owed == []  # the 信息表 is its material
     review_and_complete(in_case, staff["panzhihua"])
-    assert Enrollment.objects.get(person=ins.person, region=panzhihua).status == EnrollmentStatus.ACTIVE
+    enrollment = Enrollment.objects.get(person=ins.person, region=panzhihua)
+    assert (enrollment.status, enrollment.employer) == (EnrollmentStatus.ACTIVE, employer)  # 在职职工 there
     assert not PersonalAccount.objects.filter(person=ins.person, region=panzhihua).exists()  # nothing to credit
 
 

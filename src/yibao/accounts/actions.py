@@ -159,7 +159,7 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
     return sheet
 
 
-def receive_transfer_sheet(sheet, region, *, comment=""):
+def receive_transfer_sheet(sheet, region, *, employer_uscc="", comment=""):
     """The in side receives a 信息表: the system opens the 关系转入 case in `region` and accepts
     it on receipt (the sheet is its material), so the in side's limit counts from today."""
     from yibao.cases import actions as engine
@@ -172,7 +172,8 @@ def receive_transfer_sheet(sheet, region, *, comment=""):
     with transaction.atomic():
         case = engine.submit_case(
             item=item, applicant=applicant, actor=None, channel=Channel.SYSTEM, conditions={"sub_type": TRANSFER_IN},
-            data={"id_number": sheet.id_number, "scheme": sheet.scheme, "sheet_no": sheet.sheet_no},
+            data={"id_number": sheet.id_number, "scheme": sheet.scheme, "sheet_no": sheet.sheet_no,
+                  "employer_uscc": employer_uscc},
             comment=comment or f"收到{sheet.from_region_name}出具的《参保人员基本医疗保险信息表》{sheet.sheet_no}")
         return engine.accept_case(case, None, channel=Channel.SYSTEM,
                                   comment="以《参保人员基本医疗保险信息表》受理，转入时限自收到之日起计算")
@@ -210,15 +211,16 @@ def import_transfer_sheet(content, region, *, actor, channel):
         return receive_transfer_sheet(sheet, region)
 
 
-def carry_over(case, sheet, person, *, actor):
+def carry_over(case, sheet, person, *, employer=None, actor):
     """关系转入 on 办结: the in enrolment starts, the balance is credited, and the contribution time
     of a sheet from outside the deployment is recorded (inside it, the register already holds it)."""
     from yibao.enrollment.contributions import ContributionPeriod, PeriodSource
 
     today = timezone.localdate()
     with transaction.atomic():
-        enrollment = registers.enrol(person, sheet.scheme, region=case.region, on=today, actor=actor,
-                                     channel=case.channel, case=case, reason=f"关系转入（{sheet.sheet_no}）")
+        enrollment = registers.enrol(person, sheet.scheme, employer=employer, region=case.region, on=today,
+                                     actor=actor, channel=case.channel, case=case,
+                                     reason=f"关系转入（{sheet.sheet_no}）")
         if sheet.imported:
             ContributionPeriod.objects.bulk_create(
                 ContributionPeriod(person=person, scheme=sheet.scheme, region=case.region,

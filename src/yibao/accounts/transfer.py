@@ -29,8 +29,8 @@ from yibao.cases.snapshot import item_in_force
 from yibao.cases.states import Action
 from yibao.catalog.models import Region
 from yibao.enrollment import actions as registers
-from yibao.enrollment.exceptions import NotEnrolled
-from yibao.enrollment.models import Person, Scheme
+from yibao.enrollment.exceptions import EmployerNotActive, NotEnrolled
+from yibao.enrollment.models import Employer, EmployerStatus, Person, Scheme
 
 TRANSFER_OUT = "关系转出"
 FORMAT = "yibao.transfer-sheet"
@@ -43,6 +43,8 @@ class RelationTransferData(BaseModel):
     to_region: str = Field("", title="转入地（本系统内的统筹地区）", max_length=60, description="地区名称或代码")
     to_outside: str = Field("", title="转入地（本系统以外）", max_length=120,
                             description="转往本系统以外地区时填写其名称，信息表以文件方式交换")
+    employer_uscc: str = Field("", title="转入地参保单位统一社会信用代码", max_length=18,
+                               description="到转入地单位就业的填写，转入后以在职职工身份参保；不填则为灵活就业人员")
     sheet_no: str = Field("", title="信息表编号", max_length=60, description="转入办件由系统填写")
 
     @model_validator(mode="after")
@@ -76,6 +78,19 @@ def _target(case, data):
     except ItemNotAvailable:
         raise TransferError(f"{region.name}现行办事指南中没有转移接续事项，无法接收") from None
     return region, region.name
+
+
+def in_employer(region, data):
+    """The in region's employer the person joins (None: a flexible worker, or a resident)."""
+    uscc = data.employer_uscc.strip().upper()
+    if not uscc:
+        return None
+    if data.scheme != Scheme.EMPLOYEE:
+        raise TransferError("城乡居民医保转移接续不涉及参保单位")
+    employer = Employer.objects.filter(uscc=uscc, region=region).first() if region is not None else None
+    if employer is None or employer.status != EmployerStatus.ACTIVE:
+        raise EmployerNotActive(f"转入地没有统一社会信用代码为{uscc}的正常参保单位")
+    return employer
 
 
 def _out_enrollment(case, person, scheme):
@@ -117,7 +132,7 @@ class RelationTransfer(Handler):
         if action in CHECKED_BEFORE or action == Action.COMPLETE:
             person = insured_person(case, data.id_number)
             _out_enrollment(case, person, data.scheme)
-            _target(case, data)
+            in_employer(_target(case, data)[0], data)
 
     def _not_enrolled(self, case, data):
         person = Person.objects.filter(id_number=data.id_number).first()
@@ -133,7 +148,8 @@ class RelationTransfer(Handler):
         enrollment = _out_enrollment(case, person, data.scheme)
         region, name = _target(case, data)
         sheet = actions.issue_transfer_sheet(case, person, enrollment, to_region=region, to_name=name, actor=actor)
-        in_case = actions.receive_transfer_sheet(sheet, region) if region is not None else None
+        in_case = (actions.receive_transfer_sheet(sheet, region, employer_uscc=data.employer_uscc)
+                   if region is not None else None)
         return {"effect": True, "direction": TRANSFER_OUT, "person": person.masked_id, "sheet": sheet.sheet_no,
                 "to": name, "months": sheet.months, "account_balance": str(sheet.account_balance),
                 "in_case": in_case.receipt_no if in_case else None,
@@ -146,7 +162,8 @@ class RelationTransfer(Handler):
                                                    birth_date=sheet.birth_date)
         person = registers.ensure_person(case.region, particulars, phone=sheet.phone, actor=actor,
                                          channel=case.channel, case=case)
-        enrollment, balance = actions.carry_over(case, sheet, person, actor=actor)
+        enrollment, balance = actions.carry_over(case, sheet, person, employer=in_employer(case.region, data),
+                                                 actor=actor)
         return {"effect": True, "direction": TRANSFER_IN, "person": person.masked_id, "sheet": sheet.sheet_no,
                 "from": sheet.from_region_name, "enrollment": enrollment.pk, "months": sheet.months,
                 "account_balance": str(balance) if balance is not None else "0.00"}
