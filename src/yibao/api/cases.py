@@ -29,7 +29,7 @@ from yibao.cases.receipts import normalise as normalise_receipt
 from yibao.cases.snapshot import item_in_force
 from yibao.cases.states import CaseState
 from yibao.catalog.models import Region, ServiceItem
-from yibao.core.masking import mask_id_number, mask_name
+from yibao.core.masking import mask_name
 from yibao.core.models import Channel
 from yibao.people.identity import normalise as normalise_id
 from yibao.people.models import Applicant
