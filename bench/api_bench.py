@@ -135,7 +135,7 @@ def load(port, make_request, *, threads, count, seconds, expect):
 
 def report(name, done, wrong, elapsed, latencies):
     rate = done / elapsed if elapsed else 0.0
-    q = statistics.quantiles(latencies, n=20) if len(latencies) >= 20 else [max(latencies or [0])] * 19
+    q = statistics.quantiles(latencies, n=20, method="inclusive") if len(latencies) >= 20 else [max(latencies or [0])] * 19
     print(f"  {name:<28} {done:>5} requests in {elapsed:5.1f} s = {rate:7.1f}/s   "
           f"p50 {statistics.median(latencies) * 1000:6.1f} ms   p95 {q[18] * 1000:6.1f} ms   unexpected {len(wrong)}")
     for status, body in wrong[:3]:
