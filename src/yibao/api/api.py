@@ -14,6 +14,8 @@ install_error_handlers(api)  # one error shape for every router: {"code", "messa
 api.add_router("/catalog", "yibao.api.catalog.router")
 api.add_router("/auth", "yibao.api.auth.router")
 api.add_router("", "yibao.api.cases.router")
+api.add_router("", "yibao.api.registers.router")
+api.add_router("", "yibao.api.payments.router")
 
 
 @api.get("/health", tags=["系统"], summary="运行状态")
