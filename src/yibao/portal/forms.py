@@ -1,12 +1,6 @@
 """Forms of the public case pages. They parse and check what the applicant typed and uploaded
 (files are sniffed here too, so that a bad file is named beside its material); the rules of the
 case itself are the engine's."""
-import datetime
-import decimal
-import enum
-import types
-import typing
-
 from django import forms
 
 from yibao.cases import attachments
@@ -14,6 +8,7 @@ from yibao.cases.checklist import AGENT_WORDS
 from yibao.cases.deadlines import KIND_WORDS, NOTICE_WORDS, OFFLINE_WORDS, ONLINE_WORDS
 from yibao.cases.exceptions import CaseError
 from yibao.cases.models import Level
+from yibao.core.schemaforms import case_data, field_for_error, schema_fields
 from yibao.people.identity import normalise
 from yibao.people.models import Applicant
 
@@ -88,104 +83,10 @@ class MaterialUploadsMixin:
             self.add_error(f"material_{key}", exc.message)
             return
         for err in details.get("errors", []):
-            parts = str(err.get("field", "")).split(".")
-            name = next((n for n in (f"data_{SEP.join(parts[:2])}", f"data_{parts[0]}") if n in self.fields), None)
+            name = field_for_error(err.get("field"), self.fields)
             if name:
                 self.add_error(name, err.get("message") or exc.message)
         self.add_error(None, exc.message)
-
-
-# ------------------------------------------------------------- the handler's schema as fields
-
-# Labels for the field names the domain handlers use, where a field declares no title of its own.
-FIELD_LABELS = {
-    "person": "参保人员", "employer": "单位信息", "successors": "新单位", "merge_from": "并入单位的统一社会信用代码",
-    "id_type": "证件类型", "id_number": "证件号码", "name": "姓名（名称）", "sex": "性别", "birth_date": "出生日期",
-    "phone": "联系电话", "effective_on": "生效日期", "reason": "原因", "uscc": "统一社会信用代码", "kind": "类型",
-    "legal_representative": "法定代表人", "bank_name": "开户银行", "bank_account": "银行账号",
-    "collection_agency": "征收机构", "address": "地址", "employees": "职工证件号码", "changes": "变更内容",
-    "evidence": "证明材料说明", "amount": "金额（元）",
-}
-VALUE_LABELS = {"M": "男", "F": "女"}
-SEP = "__"  # data_person__id_number: field id_number of the nested model `person`
-
-
-def _unwrap_optional(annotation):
-    """(the type inside Optional[...], whether None was allowed)."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return annotation, False
-
-
-def _is_model(kind):
-    return isinstance(kind, type) and hasattr(kind, "model_fields")
-
-
-def _label(name, info):
-    return info.title or FIELD_LABELS.get(name) or info.description or name
-
-
-def schema_field(name, info, *, required):
-    """A form field for one pydantic field; the engine (handler.validate_data) has the last word."""
-    kind, _ = _unwrap_optional(info.annotation)
-    common = {"label": _label(name, info), "required": required,
-              "help_text": info.description if info.description and info.description != _label(name, info) else ""}
-    origin = typing.get_origin(kind)
-    if origin is typing.Literal:
-        return forms.ChoiceField(choices=[("", "请选择")] + [(v, VALUE_LABELS.get(v, v)) for v in typing.get_args(kind)],
-                                 **common)
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return forms.ChoiceField(choices=[(e.value, getattr(e, "label", e.value)) for e in kind], **common)
-    if kind is bool:
-        return forms.BooleanField(**{**common, "required": False})
-    if kind is int:
-        return forms.IntegerField(**common)
-    if kind is decimal.Decimal:
-        return forms.DecimalField(**common)
-    if kind is datetime.date:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if origin is list and typing.get_args(kind) and typing.get_args(kind)[0] is str:
-        return ListField(**{**common, "help_text": "每行一项"})
-    if origin in (list, dict) or _is_model(kind):
-        return JSONField(**{**common, "help_text": "请按JSON格式填写" + (f"；{common['help_text']}" if common["help_text"] else "")})
-    return forms.CharField(max_length=500, **common)
-
-
-class ListField(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def clean(self, value):
-        return [line.strip() for line in (super().clean(value) or "").splitlines() if line.strip()]
-
-
-class JSONField(forms.JSONField):
-    widget = forms.Textarea(attrs={"rows": 3})
-
-
-def schema_fields(schema, prefix="data_", required=True, depth=0):
-    """[(form field name, field, group label)] for a pydantic model; a nested model becomes its
-    own group of fields (one level deep; deeper ones are typed as JSON)."""
-    out = []
-    for name, info in schema.model_fields.items():
-        kind, optional = _unwrap_optional(info.annotation)
-        if _is_model(kind) and depth == 0:
-            group = _label(name, info)
-            inner_required = required and info.is_required() and not optional
-            for sub_name, field, _ in schema_fields(kind, f"{prefix}{name}{SEP}", inner_required, depth + 1):
-                out.append((sub_name, field, group))
-            continue
-        out.append((f"{prefix}{name}", schema_field(name, info, required=required and info.is_required()), ""))
-    return out
-
-
-def _plain(value):
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 # ------------------------------------------------------------- conditions offered by the item
@@ -287,18 +188,7 @@ class ApplyForm(MaterialUploadsMixin, Form):
 
     def case_data(self):
         """The handler's data as typed: empty fields left out, nested groups as objects."""
-        data = {}
-        for names in self.data_groups.values():
-            for name in names:
-                value = self.cleaned_data.get(name)
-                if value in (None, "", []) or value is False:
-                    continue
-                path = name.removeprefix("data_").split(SEP)
-                target = data
-                for part in path[:-1]:
-                    target = target.setdefault(part, {})
-                target[path[-1]] = _plain(value)
-        return data
+        return case_data(self.cleaned_data, [n for names in self.data_groups.values() for n in names])
 
 
 class SupplyForm(MaterialUploadsMixin, Form):
