@@ -1,34 +1,18 @@
 from django.contrib import admin
 
 from yibao.accounts.models import AccountEntry, AccountParameters, PersonalAccount, RemoteFilingRef, TransferSheet
-from yibao.core.admin import AuditedAdmin
+from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
+
+# Registers written by accounts/actions.py only: shown here, never edited by hand.
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline, admin.TabularInline):
     model = AccountEntry
-    extra = 0
-    can_delete = False
     readonly_fields = ["on", "kind", "amount", "case", "reference", "note", "actor", "channel"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Registers written by accounts/actions.py only: shown here, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PersonalAccount)
-class PersonalAccountAdmin(ReadOnly):
+class PersonalAccountAdmin(ReadOnlyAdmin):
     list_display = ["person", "region", "opened_on", "balance"]
     list_filter = ["region"]
     search_fields = ["person__id_number"]
@@ -43,7 +27,7 @@ class PersonalAccountAdmin(ReadOnly):
 
 
 @admin.register(TransferSheet)
-class TransferSheetAdmin(ReadOnly):
+class TransferSheetAdmin(ReadOnlyAdmin):
     list_display = ["sheet_no", "from_region_name", "to_region_name", "scheme", "issued_on", "imported"]
     list_filter = ["imported", "scheme"]
     search_fields = ["sheet_no"]
@@ -57,6 +41,6 @@ class AccountParametersAdmin(AuditedAdmin):
 
 
 @admin.register(RemoteFilingRef)
-class RemoteFilingRefAdmin(ReadOnly):
+class RemoteFilingRefAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "reference", "valid_from", "valid_until", "ended_on"]
     list_filter = ["region", "kind", "cross_province"]

@@ -12,47 +12,20 @@ from yibao.cases.models import (
     Notice,
     Notification,
 )
-from yibao.core.admin import AuditedAdmin
+from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline, admin.TabularInline):
     model = CaseEvent
     fields = ["at", "action", "from_state", "to_state", "actor_label", "actor_role", "office", "channel", "comment"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ["at", "id"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class NoticeInline(admin.TabularInline):
+class NoticeInline(ReadOnlyInline, admin.TabularInline):
     model = Notice
     fields = ["kind", "issued_at", "issued_by", "content"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

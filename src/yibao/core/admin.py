@@ -4,6 +4,36 @@ from yibao.core.audit import diff, record, snapshot
 from yibao.core.models import AuditEntry, Channel
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A register shown in the back office but never edited by hand: it changes only through its
+    actions, so that every change has its event and evidence."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline:
+    """Mixin for a TabularInline/StackedInline of history rows under a read-only register."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AuditedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose every add, change and delete is written to the audit trail."""
 
@@ -66,16 +96,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "channel", "action", "object_type", "object_id", "summary"]
     list_filter = ["channel", "action", "object_type"]
     search_fields = ["object_id", "summary", "actor_label"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@
 so that it has its history and evidence), personal data masked in the lists."""
 from django.contrib import admin
 
-from yibao.core.admin import AuditedAdmin
+from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from yibao.enrollment.models import (
     Employer,
     EmployerLink,
@@ -16,30 +16,14 @@ from yibao.enrollment.models import (
 )
 
 
-class RegisterAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ChangeInline(admin.TabularInline):
+class ChangeInline(ReadOnlyInline, admin.TabularInline):
     model = EnrollmentChange
-    extra = 0
     fields = ["kind", "from_status", "to_status", "on", "reason", "case", "sheet_row", "channel", "created_at"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Employer)
-class EmployerAdmin(RegisterAdmin):
+class EmployerAdmin(ReadOnlyAdmin):
     list_display = ["name", "uscc", "kind", "region", "collection_agency", "status", "masked_bank_account"]
     list_filter = ["region", "kind", "status", "collection_agency"]
     search_fields = ["name", "uscc"]
@@ -48,13 +32,13 @@ class EmployerAdmin(RegisterAdmin):
 
 
 @admin.register(EmployerLink)
-class EmployerLinkAdmin(RegisterAdmin):
+class EmployerLinkAdmin(ReadOnlyAdmin):
     list_display = ["predecessor", "successor", "kind", "on"]
     list_filter = ["kind"]
 
 
 @admin.register(Person)
-class PersonAdmin(RegisterAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "region", "sex", "birth_date", "status", "masked_phone"]
     list_filter = ["region", "status"]
     search_fields = ["=id_number"]
@@ -63,7 +47,7 @@ class PersonAdmin(RegisterAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(RegisterAdmin):
+class EnrollmentAdmin(ReadOnlyAdmin):
     list_display = ["person", "scheme", "employer", "region", "status", "start_on", "end_on"]
     list_filter = ["region", "scheme", "status"]
     search_fields = ["=person__id_number", "employer__uscc"]
@@ -72,19 +56,19 @@ class EnrollmentAdmin(RegisterAdmin):
 
 
 @admin.register(FieldChange)
-class FieldChangeAdmin(RegisterAdmin):
+class FieldChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "employer", "person", "label", "key", "evidence", "case", "channel"]
     list_filter = ["key", "field"]
     exclude = ["old_value", "new_value"]  # may hold an ID or a bank account: see the subject's own record
 
 
 @admin.register(PersonPhone)
-class PersonPhoneAdmin(RegisterAdmin):
+class PersonPhoneAdmin(ReadOnlyAdmin):
     list_display = ["person", "since", "channel", "case"]
 
 
 @admin.register(SheetImport)
-class SheetImportAdmin(RegisterAdmin):
+class SheetImportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "employer", "file_name", "rows", "enrolled", "reduced", "channel"]
 
 

@@ -3,7 +3,7 @@ registers (read only: they change through their actions)."""
 from django.contrib import admin
 from django.utils import timezone
 
-from yibao.core.admin import AuditedAdmin
+from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin
 from yibao.enrollment.contributions import Assessment, ContributionBase, ContributionPeriod, PaymentNotice
 from yibao.enrollment.credentials import Certificate, ECredential
 from yibao.enrollment.parameters import SAMPLE_LABEL, PolicyParameters
@@ -44,17 +44,6 @@ class PolicyParametersAdmin(AuditedAdmin):
         # Recorded now: cases submitted before this moment keep the figures they were judged by.
         obj.created_at, obj.created_by = timezone.now(), request.user
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PaymentNotice)
