@@ -79,3 +79,9 @@ def mark_notifications_read(user, ids=None):
             record(actor=user, channel=Channel.WINDOW, action="消息已读", object_type="cases.notification",
                    object_id=str(user.pk), summary=f"{count}条消息标记为已读")
     return count
+
+
+def note_download(user, obj, *, what, summary):
+    """Put a staff download of personal data (a record PDF, a roster) on record."""
+    with transaction.atomic():
+        record(actor=user, channel=Channel.WINDOW, action=what, obj=obj, summary=summary)

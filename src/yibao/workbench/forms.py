@@ -1,6 +1,4 @@
 """The workbench's forms. They parse what staff type; every rule is checked by the action they feed."""
-import json
-
 from django import forms
 from django.urls import reverse
 
@@ -8,6 +6,7 @@ from yibao.cases.checklist import COMMITMENT, DOCUMENT
 from yibao.cases.deadlines import DUE_LABELS
 from yibao.cases.models import FollowUpOutcome
 from yibao.cases.states import CaseState
+from yibao.core.schemaforms import case_data, field_for_error, schema_fields
 from yibao.people.models import IdType
 from yibao.workbench.queries import ALL
 
@@ -78,18 +77,21 @@ class IntakeForm(Form):
                                help_text="如 新参保、注销登记、关系转出、死亡 等，按指南所列情形填写")
     special_groups = forms.CharField(label="特殊人群", max_length=200, required=False,
                                      help_text="如 港澳台人员、外国人；多个用“、”分隔")
-    case_data = forms.CharField(label="申请信息（JSON）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     comment = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, materials=(), data_fields=(), **kwargs):
-        """materials: the item's catalogue materials (catalog.Material rows); data_fields: the
-        fields of the item handler's case data ([(name, required)]), if it declares any."""
+    def __init__(self, *args, materials=(), schema=None, keys=None, sheet_label="", **kwargs):
+        """materials: the item's catalogue materials (catalog.Material rows); schema: the item
+        handler's case data (a pydantic model), asked for field by field; keys: what its dict
+        fields may hold ({key: 中文名})."""
         super().__init__(*args, **kwargs)
-        if data_fields:
-            self.fields["case_data"].help_text = "本事项须填写：" + "，".join(
-                f"{name}{'（必填）' if required else ''}" for name, required in data_fields)
-        else:
-            del self.fields["case_data"]
+        self.data_groups = {}  # group label ("" for top-level fields) -> [field names]
+        for name, field, group in (schema_fields(schema, keys=keys) if schema is not None else []):
+            self.fields[name] = field
+            self.data_groups.setdefault(group, []).append(name)
+        if sheet_label:  # the rows may come as the Excel sheet offices exchange instead
+            self.fields["sheet"] = forms.FileField(label=sheet_label, required=False,
+                                                   help_text="上传后以表格内容为准，无需再逐行填写",
+                                                   widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
         for m in materials:
             self.fields[f"m_{m.ordinal}"] = material_field(m.name, m.when, m.commitment_fallback)
         for name, target in (("id_number", "#applicant-found"), ("agent_id_number", "#agent-found")):
@@ -104,17 +106,21 @@ class IntakeForm(Form):
     def material_fields(self):
         return [self[name] for name in self.fields if name.startswith("m_")]
 
-    def clean_case_data(self):
-        text = self.cleaned_data["case_data"].strip()
-        if not text:
-            return {}
-        try:
-            value = json.loads(text)
-        except ValueError:
-            raise forms.ValidationError("申请信息应为JSON格式，如 {\"phone\": \"13800001111\"}") from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError("申请信息应为JSON对象（花括号括起的键值）")
-        return value
+    def data_sections(self):
+        return [(group, [self[n] for n in names]) for group, names in self.data_groups.items()]
+
+    def case_data(self):
+        return case_data(self.cleaned_data, [n for names in self.data_groups.values() for n in names])
+
+    def add_data_errors(self, exc):
+        """Put the handler's complaints beside the fields they concern; True if any was placed."""
+        placed = False
+        for err in (getattr(exc, "details", None) or {}).get("errors", []):
+            name = field_for_error(err.get("field"), self.fields)
+            if name:
+                self.add_error(name, err.get("message") or exc.message)
+                placed = True
+        return placed
 
     def conditions(self):
         data = self.cleaned_data
@@ -228,3 +234,51 @@ class PeriodForm(Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("起始日期不能晚于截止日期")
         return data
+
+
+# ---------------------------------------------------------------- payment orders
+
+
+class OrderStepForm(Form):
+    """A step on a payment order: 复核, 确认支付 (bank reference), 支付失败 or 作废 (reason).
+    Required-ness is the action's: an empty reference or reason is refused with its message."""
+
+    bank_reference = forms.CharField(label="银行流水号", required=False, max_length=64)
+    reason = forms.CharField(label="原因", required=False, max_length=300)
+    comment = forms.CharField(label="说明", required=False, max_length=300)
+
+    def __init__(self, *args, step="", **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = {"pay": ("bank_reference",), "fail": ("reason",), "cancel": ("reason",)}.get(step, ("comment",))
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+
+# ---------------------------------------------------------------- bulk sheets
+
+
+class SheetForm(Form):
+    """An employer's Excel sheet handed in at the window."""
+
+    uscc = forms.CharField(label="单位统一社会信用代码", max_length=18)
+    sheet = forms.FileField(label="Excel表格（.xlsx）", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_sheet(self):
+        upload = self.cleaned_data["sheet"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传Excel（.xlsx）文件")
+        return upload
+
+
+class UnitForm(Form):
+    uscc = forms.CharField(label="单位统一社会信用代码", max_length=18)
+
+
+class BaseSheetForm(Form):
+    uscc = forms.CharField(label="单位统一社会信用代码", max_length=18)
+    year = forms.IntegerField(label="申报年度", min_value=2000, max_value=2100)
+
+
+class PersonForm(Form):
+    id_number = forms.CharField(label="参保人员证件号码", max_length=32)

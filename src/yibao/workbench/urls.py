@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.workbench import views
+from yibao.workbench import bulk_views, documents, payment_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -8,7 +8,14 @@ urlpatterns = [
     path("new/", views.intake, name="intake"),
     path("new/applicant/", views.lookup_applicant, name="lookup_applicant"),
     path("case/<str:receipt_no>/", views.case_detail, name="case"),
+    path("case/<str:receipt_no>/record.pdf", documents.case_record_pdf, name="case_record_pdf"),
+    path("case/<str:receipt_no>/certificate.pdf", documents.case_certificate_pdf, name="case_certificate_pdf"),
     path("case/<str:receipt_no>/<str:step>/", views.case_step, name="case_step"),
+    path("payments/", payment_views.orders, name="orders"),
+    path("payments/<str:order_no>/<str:step>/", payment_views.order_step, name="order_step"),
+    path("employers/", bulk_views.employer_sheets, name="employer_sheets"),
+    path("employers/roster.xlsx", bulk_views.roster_export, name="roster_export"),
+    path("employers/base-sheet.xlsx", bulk_views.base_template, name="base_template"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("follow-up/<int:pk>/close/", views.close_follow_up, name="close_follow_up"),
     path("notifications/", views.notifications, name="notifications"),

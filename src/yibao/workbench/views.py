@@ -19,16 +19,27 @@ from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action
 from yibao.core.models import Channel
+from yibao.core.schemaforms import describe
+from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
+from yibao.enrollment.sheets import SheetInvalid
+from yibao.payments.queries import order_for_case
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.actions import RegistrationRefused
 from yibao.people.policy import NotAllowed
-from yibao.workbench import charts, forms, queries
+from yibao.workbench import charts, documents, forms, queries
+from yibao.workbench.bulk_views import base_rows
+from yibao.workbench.payment_views import order_panel
 from yibao.workbench.access import case_for, forbidden, may, staff_required
 from yibao.workbench.actions import Identity, find_applicant, mark_notifications_read, take_window_application
 from yibao.workdays.calendar import current
 
 W = Channel.WINDOW
 PAGE_SIZE = 20
+# What the information-change items' 变更内容 may name, so staff can write 单位名称=… in Chinese.
+# Items whose case data an employer may hand in as an Excel sheet.
+SHEET_ITEMS = {"contribution-base": "缴费基数申报表（Excel）"}
+CHANGE_KEYS = {"unit-info-change": EMPLOYER_FIELDS, "employee-info-change": PERSON_FIELDS,
+               "resident-info-change": PERSON_FIELDS}
 
 
 # ---------------------------------------------------------------- queue
@@ -69,7 +80,17 @@ def intake(request):
         item = get_object_or_404(items.prefetch_related("materials", "time_limits"), pk=chosen)
     if item is None:
         return render(request, "workbench/intake_pick.html", {"items": items})
-    form = forms.IntakeForm(request.POST or None, materials=item.materials.all(), data_fields=_data_fields(item))
+    form = forms.IntakeForm(request.POST or None, request.FILES or None, materials=item.materials.all(),
+                            schema=handler_for(item.code).schema, keys=CHANGE_KEYS.get(item.code),
+                            sheet_label=SHEET_ITEMS.get(item.code, ""))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case_data = form.case_data()
+        if data.get("sheet"):
+            try:
+                case_data["rows"] = base_rows(data["sheet"])
+            except SheetInvalid as exc:
+                form.add_error("sheet", [str(e) for e in exc.errors])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         agent = None
@@ -80,7 +101,7 @@ def intake(request):
             case, registered = take_window_application(
                 clerk=request.user, office=request.staff.office, item=item,
                 applicant=Identity(data["id_type"], data["id_number"], data["name"], data["phone"]),
-                agent=agent, conditions=form.conditions(), materials=forms.supplied(data), data=data.get("case_data"),
+                agent=agent, conditions=form.conditions(), materials=forms.supplied(data), data=case_data,
                 comment=data["comment"],
             )  # fmt: skip
         except (InvalidIdentity, InvalidPhone, RegistrationRefused) as exc:
@@ -89,6 +110,8 @@ def intake(request):
                 field = f"agent_{field}"
             form.add_error(field if field in form.fields else None, str(exc))
         except (CaseError, NotAllowed) as exc:
+            if isinstance(exc, CaseError):
+                form.add_data_errors(exc)
             form.add_error(None, _message(exc))
         else:
             if registered:
@@ -101,14 +124,6 @@ def intake(request):
         "conditions": _condition_hints(item),
         "limits": list(item.time_limits.all()),
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
-
-
-def _data_fields(item):
-    """[(field, required)] of the case data the item's handler declares (its pydantic schema)."""
-    schema = handler_for(item.code).schema
-    if schema is None:
-        return []
-    return [(name, f.is_required()) for name, f in schema.model_fields.items()]
 
 
 def _condition_hints(item):
@@ -216,7 +231,17 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "review": has_review(case.snapshot),
         "payment": is_payment(case.snapshot),
         "instant": is_instant(case),
+        "case_data": describe(handler_for(case.item_code).schema, case.data),
+        "effect": _effect(case),
+        "order": order_panel(order_for_case(case), request.user),
+        "documents": documents.for_case(case),
     }, status=status)  # fmt: skip
+
+
+def _effect(case):
+    """What 办结 did to the registers, as the handler summed it up (None before 办结)."""
+    event = case.events.filter(action=Action.COMPLETE).order_by("-id").first()
+    return (event.payload or {}).get("effect") if event else None
 
 
 @staff_required
