@@ -4,18 +4,8 @@ from django.contrib import admin, messages
 
 from yibao.api import actions
 from yibao.api.models import ApiCall, ApiClient, ApiToken
+from yibao.core.admin import ReadOnlyAdmin
 from yibao.core.models import Channel
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiClient)
