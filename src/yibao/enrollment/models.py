@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yibao.cases.models import AppendOnly
-from yibao.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
+from yibao.core.masking import MaskedIdentity, mask_bank_account, mask_id_number, mask_name, mask_phone
 from yibao.core.models import Channel
 from yibao.people.models import IdType
 
@@ -127,7 +127,7 @@ class PersonStatus(models.TextChoices):
     EMIGRATED = "emigrated", "出国（境）定居"
 
 
-class Person(models.Model):
+class Person(MaskedIdentity, models.Model):
     """参保人员: one per identity number."""
 
     region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="persons",
@@ -151,14 +151,6 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{mask_name(self.name)}（{self.masked_id}）"
-
-    @property
-    def masked_id(self):
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_phone(self):
-        return mask_phone(self.phone)
 
 
 class PersonPhone(AppendOnly):

@@ -18,14 +18,6 @@ class ApplicantAdmin(AuditedAdmin):
     search_fields = ["=id_number", "name"]
     raw_id_fields = ["user"]
 
-    @admin.display(description="证件号码")
-    def masked_id(self, obj):
-        return obj.masked_id
-
-    @admin.display(description="联系电话")
-    def masked_phone(self, obj):
-        return obj.masked_phone
-
 
 class StaffProfileForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)

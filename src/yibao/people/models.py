@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from yibao.catalog.models import Region
-from yibao.core.masking import mask_id_number, mask_phone
+from yibao.core.masking import MaskedIdentity, mask_id_number
 
 
 class ApplicantKind(models.TextChoices):
@@ -55,7 +55,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"  # everything, in every region
 
 
-class Applicant(models.Model):
+class Applicant(MaskedIdentity, models.Model):
     """A public account: a person, an employer or a designated provider."""
 
     Kind = ApplicantKind
@@ -87,14 +87,6 @@ class Applicant(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.masked_id}）"
-
-    @property
-    def masked_id(self):
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_phone(self):
-        return mask_phone(self.phone)
 
 
 class StaffProfile(models.Model):
