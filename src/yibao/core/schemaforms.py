@@ -16,6 +16,8 @@ import typing
 
 from django import forms
 
+from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
+
 PREFIX = "data_"
 SEP = "__"  # data_person__id_number: field id_number of the nested model `person`
 REPEAT = 3  # entries offered for a list of models (更多的用Excel或分次办理)
@@ -199,15 +201,29 @@ def field_for_error(location, fields):
 # ------------------------------------------------------------- the stored data, readable
 
 
+def _mask_for(name):
+    """A screen needs no full ID, account or phone number to follow a case: they are masked."""
+    if "account" in name or name == "account_no":
+        return mask_bank_account
+    if name in ("id_number", "employees", "merge_from"):
+        return mask_id_number
+    if "phone" in name:
+        return mask_phone
+    return None
+
+
 def _text(value, name=""):
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
-        return "、".join(_text(v) for v in value) or "—"
+        return "、".join(_text(v, name) for v in value) or "—"
     if isinstance(value, dict):
-        return "；".join(f"{FIELD_LABELS.get(k, k)}：{_text(v)}" for k, v in value.items()) or "—"
+        return "；".join(f"{FIELD_LABELS.get(k, k)}：{_text(v, k)}" for k, v in value.items()) or "—"
     if value in (None, ""):
         return "—"
+    mask = _mask_for(name)
+    if mask is not None:
+        return mask(str(value))
     return VALUE_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
@@ -216,7 +232,7 @@ def describe(schema, data):
     keys the schema does not know are shown under their own names."""
     data = dict(data or {})
     if schema is None:
-        return [("", [(k, _text(v)) for k, v in data.items()])] if data else []
+        return [("", [(k, _text(v, k)) for k, v in data.items()])] if data else []
     top, groups = [], []
     for name, info in schema.model_fields.items():
         if name not in data:
@@ -229,8 +245,8 @@ def describe(schema, data):
             for n, entry in enumerate(value, start=1):
                 groups.append((f"{label_of(name, info)}（{n}）", _rows(_model_of_list(kind), entry)))
         elif value not in (None, "", [], {}):
-            top.append((label_of(name, info), _text(value)))
-    top += [(k, _text(v)) for k, v in data.items() if v not in (None, "", [], {})]
+            top.append((label_of(name, info), _text(value, name)))
+    top += [(k, _text(v, k)) for k, v in data.items() if v not in (None, "", [], {})]
     return ([("", top)] if top else []) + groups
 
 
@@ -238,5 +254,5 @@ def _rows(model, value):
     rows = []
     for name, info in model.model_fields.items():
         if value.get(name) not in (None, "", [], {}):
-            rows.append((label_of(name, info), _text(value[name])))
+            rows.append((label_of(name, info), _text(value[name], name)))
     return rows
