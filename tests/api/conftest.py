@@ -6,24 +6,14 @@ import json
 import pytest
 
 from tests.cases import factories as f
+from tests.handlers import generic_handlers_for
 from yibao.api import actions as api_actions
-from yibao.cases import handlers
 
 CODES = ("insurance-certificate", "e-credential", "maternity-allowance")
 
-
-@pytest.fixture(autouse=True)
-def generic_handlers():
-    """These tests are about HTTP, not about a domain's rules: the items used here run on the
-    engine's GenericHandler even after a domain app registers its own (restored afterwards)."""
-    saved = {code: handlers.handler_for(code) for code in CODES}
-    for code, handler in saved.items():
-        if not isinstance(handler, handlers.GenericHandler):
-            handlers.unregister(code)
-    yield
-    for code, handler in saved.items():
-        if not isinstance(handler, handlers.GenericHandler):
-            handlers.register(code, handler)
+# These tests are about HTTP, not about a domain's rules: the items used here run on the engine's
+# GenericHandler even after a domain app registers its own (restored afterwards).
+generic_handlers = generic_handlers_for(*CODES)
 
 
 @pytest.fixture(autouse=True)

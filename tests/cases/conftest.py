@@ -1,20 +1,13 @@
 import pytest
 
 from tests.cases import factories as f
-from yibao.cases import actions, handlers
+from tests.handlers import generic_handlers_for
+from yibao.cases import actions
 from yibao.core.models import Channel
 
-
-@pytest.fixture(autouse=True)
-def generic_handlers():
-    """The engine's tests use real item codes as plain items: they run on GenericHandler whatever
-    handlers the domain apps register (the domains test their own)."""
-    saved = {r["code"]: handlers.handler_for(r["code"]) for r in handlers.status() if r["handler"] != "GenericHandler"}
-    for code in saved:
-        handlers.unregister(code)
-    yield
-    for code, handler in saved.items():
-        handlers.register(code, handler)
+# The engine's tests use real item codes as plain items: every code runs on GenericHandler whatever
+# handlers the domain apps register (the domains test their own).
+generic_handlers = generic_handlers_for()
 
 
 @pytest.fixture

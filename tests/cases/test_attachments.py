@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from tests.cases import factories as f
-from tests.cases.generic import generic_handlers_for
+from tests.handlers import generic_handlers_for
 from tests.cases.samples import EXE, PDF, image, upload
 from yibao.cases import actions, attachments
 from yibao.cases.exceptions import FileTooLarge, InvalidTransition, UnknownMaterial, UnsupportedFile

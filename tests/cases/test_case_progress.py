@@ -1,7 +1,7 @@
 """case_progress (the progress of a case whose reader is already known) and expected_limit (the
 limit a case will get once accepted)."""
 from tests.cases import factories as f
-from tests.cases.generic import generic_handlers_for
+from tests.handlers import generic_handlers_for
 from yibao.cases import actions
 from yibao.cases.queries import case_progress, expected_limit, progress
 from yibao.core.models import Channel

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.cases import factories as f
-from tests.workbench.guide import engine_rules_only
+from tests.handlers import on_generic_handler
 from yibao.cases import actions
 from yibao.cases.models import Case
 from yibao.cases.queries import is_instant, next_steps
@@ -14,7 +14,7 @@ W = Channel.WINDOW
 @pytest.fixture(autouse=True)
 def engine_rules():
     # These tests are about the engine's table and flow, not a domain's rules.
-    with engine_rules_only("contribution-base", "insurance-certificate", "chronic-disease", "outpatient-reimbursement"):
+    with on_generic_handler("contribution-base", "insurance-certificate", "chronic-disease", "outpatient-reimbursement"):
         yield
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.cases.generic import generic_handlers_for
+from tests.handlers import generic_handlers_for
 from tests.cases.samples import PDF, image
 
 pytestmark = pytest.mark.browser

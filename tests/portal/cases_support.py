@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from tests.cases import factories as f
-from tests.cases.generic import generic_handlers_for
+from tests.handlers import generic_handlers_for
 from tests.portal.conftest import chronic, parsed_guide
 from yibao.catalog.guides.parsed import ParsedChannel, ParsedItem, ParsedMaterial, ParsedStage, ParsedTimeLimit
 from yibao.catalog.guides.store import get_or_create_region, save_guide
