@@ -1,0 +1,186 @@
+"""Shared setup of the domain API tests (tests/api/test_domain_*.py): the shipped guides with their
+sample parameters, a team of staff per region (clerk, reviewer, and three payers: maker, checker,
+cashier), applicant accounts, register rows written through the domains' own actions, and
+`drive`, which takes a case from submission to 办结 over HTTP with the staff's tokens, settling
+its payment order through /api/payments on the way.
+
+Import the fixtures by name into a test module (with `# noqa: F401`); importing
+`generic_handlers` there switches off tests/api/conftest.py's fixture that puts the engine's
+GenericHandler in place of the domains' handlers.
+"""
+import datetime
+import uuid
+from types import SimpleNamespace
+
+import pytest
+
+from tests.api.conftest import JsonClient
+from tests.cases import factories as cf
+from tests.enrollment import factories as ef
+from yibao.accounts import actions as accounts
+from yibao.api import actions as api_actions
+from yibao.cases.checklist import Conditions, applies
+from yibao.cases.snapshot import item_in_force
+from yibao.catalog.models import Region
+from yibao.core.models import Channel
+from yibao.enrollment import actions as registers
+from yibao.enrollment.contribution_actions import load_sample_parameters
+from yibao.enrollment.models import Scheme
+from yibao.people.models import Applicant, ApplicantKind, IdType
+
+SYSTEM = Channel.SYSTEM
+SINCE = datetime.date(2020, 1, 1)
+CARD = "6222021234567890128"  # passes the Luhn check
+SSC_CARD = "6217996500001234565"
+# Who takes each step the case offers, in the order a case meets them.
+STEPS = [("accept", "clerk"), ("start_review", "reviewer"), ("approve", "reviewer"), ("pay", "maker"),
+         ("complete", "clerk")]
+PATHS = {"start_review": "review"}
+
+
+@pytest.fixture
+def generic_handlers():
+    """Overrides tests/api/conftest.py's autouse fixture: these tests need the domains' handlers."""
+    yield
+
+
+@pytest.fixture
+def regions(seeded_catalog):
+    load_sample_parameters(actor=None, channel=SYSTEM)
+    return {r.code: r for r in Region.objects.filter(is_template=False)}
+
+
+@pytest.fixture
+def dazhou(regions):
+    return regions["dazhou"]
+
+
+@pytest.fixture
+def panzhihua(regions):
+    return regions["panzhihua"]
+
+
+@pytest.fixture
+def teams(regions):
+    def team(region):
+        return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
+                               maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
+                               cashier=cf.staff(region, "payer"))
+
+    return {code: team(regions[code]) for code in ("dazhou", "panzhihua")}
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user): a JsonClient with a personal token of `user` (one token per user)."""
+    tokens = {}
+
+    def make(user=None):
+        if user is None:
+            return JsonClient(client)
+        if user.pk not in tokens:
+            tokens[user.pk] = api_actions.personal_token(user)[0]
+        return JsonClient(client, tokens[user.pk])
+
+    return make
+
+
+def account(kind, id_number, name):
+    id_type = IdType.USCC if kind == ApplicantKind.EMPLOYER else IdType.RESIDENT_ID
+    return Applicant.objects.create(user=cf.user(), kind=kind, id_type=id_type, id_number=id_number, name=name,
+                                    phone="13800000000")
+
+
+def person_account(id_number=None, name="张三"):
+    return account(ApplicantKind.PERSON, id_number or ef.id_number(), name)
+
+
+def unit_account(uscc=None, name="达州市测试有限公司"):
+    return account(ApplicantKind.EMPLOYER, uscc or ef.uscc_code(), name)
+
+
+def registered_unit(region):
+    """(account, employer): a unit registered in `region`."""
+    unit = unit_account()
+    return unit, ef.employer(region, uscc=unit.id_number, name=unit.name)
+
+
+def insured(region, *, name="张三", balance="", born=datetime.date(1990, 1, 1), id_number=None,
+            scheme=Scheme.EMPLOYEE, employer=None, since=SINCE):
+    """(account, person): a person enrolled in `region` (a flexible worker unless `employer`),
+    with `balance` on the personal account."""
+    me = person_account(id_number or ef.id_number(born=born), name)
+    person = ef.person(region, id_number=me.id_number, name=name, birth_date=born)
+    registers.enrol(person, scheme, employer=employer, region=region, on=since, actor=None, channel=SYSTEM)
+    if balance:
+        accounts.credit(person, region, balance, on=datetime.date(2025, 12, 31), reference="历史余额", actor=None,
+                        channel=SYSTEM)
+    return me, person
+
+
+def materials_for(region, code, conditions=None, words=()):
+    """The keys of every material the catalogue lists for the case's conditions, and of those
+    whose condition names one of `words` (the handler adds these from the case data: evidence of
+    a key change, a death, 主动放弃)."""
+    parsed = Conditions.parse(conditions or {})
+    keys = [str(m.ordinal) for m in item_in_force(region, code).materials.all()
+            if applies(m.when, parsed) or any(w in m.when for w in words)]
+    return sorted(set(keys), key=int)
+
+
+def application(region, code, *, conditions=None, data=None, materials=None, words=()):
+    """The body of POST /api/cases."""
+    if materials is None:
+        materials = materials_for(region, code, conditions, words)
+    return {"region": region.code, "item_code": code, "conditions": conditions or {}, "data": data or {},
+            "materials": materials}
+
+
+@pytest.fixture
+def submit(as_user):
+    """submit(applicant, body): POST /api/cases as the applicant with a fresh Idempotency-Key;
+    returns the receipt number."""
+
+    def _submit(applicant, body):
+        response = as_user(applicant.user).post("/cases", body, **{"Idempotency-Key": uuid.uuid4().hex})
+        assert response.status_code == 201, response.content.decode()
+        return response.json()["receipt_no"]
+
+    return _submit
+
+
+@pytest.fixture
+def drive(as_user, teams):
+    """drive(receipt, region_code): take the case through every step it offers, each by the
+    member of staff whose role it is; at 拨付 the order is approved by one payer and confirmed
+    paid by another through /api/payments. Returns (case detail, [steps taken])."""
+
+    def _drive(receipt, region_code):
+        team = teams[region_code]
+        taken = []
+        for _ in range(len(STEPS) + 1):
+            case = as_user(team.clerk).get(f"/cases/{receipt}").json()
+            if case["state"] == "completed":
+                return case, taken
+            step, role = next((s, r) for s, r in STEPS if s in case["next_steps"])
+            response = as_user(getattr(team, role)).post(f"/cases/{receipt}/{PATHS.get(step, step)}",
+                                                         {"version": case["version"]})
+            assert response.status_code == 200, response.content.decode()
+            taken.append(step)
+            if step == "pay":
+                settle(as_user, team, receipt)
+        raise AssertionError(f"办件{receipt}未能办结：{case['state']} {case['next_steps']}")
+
+    return _drive
+
+
+def settle(as_user, team, receipt):
+    """复核 by the checker, 确认支付 by the cashier: the maker-checker rule over the API."""
+    queue = as_user(team.checker).get("/payments").json()["results"]
+    order = next(o for o in queue if o["receipt_no"] == receipt)
+    assert order["state"] == "created" and order["next_steps"] == ["approve", "cancel"]
+    approved = as_user(team.checker).post(f"/payments/{order['id']}/approve", {})
+    assert approved.status_code == 200, approved.content.decode()
+    paid = as_user(team.cashier).post(f"/payments/{order['id']}/paid", {"bank_reference": f"BANK-{receipt}"})
+    assert paid.status_code == 200 and paid.json()["state"] == "paid", paid.content.decode()
+    return paid.json()
