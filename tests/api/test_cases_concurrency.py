@@ -2,13 +2,13 @@
 HTTP in its own real transaction, on PostgreSQL (SQLite's in-memory test database is not shared
 between threads). Exactly one case; every retry gets it."""
 import json
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from tests.cases import factories as f
+from tests.concurrency import race
 from yibao.api import actions as api_actions
 from yibao.api.models import IdempotencyKey
 from yibao.cases.models import Case
@@ -20,27 +20,6 @@ pytestmark = [
 ]
 
 THREADS = 6
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.parametrize("round_no", range(2))
@@ -56,7 +35,7 @@ def test_concurrent_retries_with_one_key_make_one_case(round_no, generic_handler
                                  headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "retry-1"})
         return response.status_code, response.json().get("receipt_no")
 
-    results = race([post] * THREADS)
+    results = race(*[post] * THREADS)
     assert not [r for r in results if isinstance(r, Exception)], results
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] * (THREADS - 1) + [201]

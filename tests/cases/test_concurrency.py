@@ -1,13 +1,13 @@
 """Two staff acting on one case at once: one succeeds, the other gets a clear conflict.
 Real transactions in two threads, on PostgreSQL (SQLite's in-memory test database is not shared
 between threads)."""
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests.cases import factories as f
+from tests.concurrency import race
 from yibao.cases import actions
 from yibao.cases.exceptions import ConcurrentUpdate, InvalidTransition
 from yibao.cases.models import Case
@@ -19,28 +19,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def race(*calls):
-    """Run the calls at the same moment in threads; returns what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def setup_case():

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tests.cases import factories as cf
-from tests.cases.test_concurrency import race
+from tests.concurrency import race
 from tests.enrollment import factories as f
 from yibao.core.models import Channel
 from yibao.enrollment import actions

@@ -44,35 +44,20 @@ def test_two_concurrent_enrolments_of_one_person_leave_exactly_one(on_postgres):
     """Two sessions enrol the same person at once, through two employers: the index decides."""
     if not on_postgres:
         pytest.skip("concurrent transactions need PostgreSQL")
-    import threading
-
-    from django.db import connection
-
+    from tests.cases import factories as cf
+    from tests.concurrency import race
     from yibao.enrollment import actions
     from yibao.enrollment.exceptions import AlreadyEnrolled
-
-    from tests.cases import factories as cf
 
     region = cf.region()
     person = f.person(region)
     employers = [f.employer(region), f.employer(region)]
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def enrol(employer):
-        try:
-            barrier.wait()
-            actions.enrol(person, Scheme.EMPLOYEE, employer=employer, region=region, on=D, actor=None, channel="system")
-            outcomes.append("enrolled")
-        except AlreadyEnrolled:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        return lambda: actions.enrol(person, Scheme.EMPLOYEE, employer=employer, region=region, on=D, actor=None,
+                                     channel="system")
 
-    threads = [threading.Thread(target=enrol, args=(e,)) for e in employers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["enrolled", "refused"]
+    outcomes = sorted("refused" if isinstance(r, AlreadyEnrolled) else repr(r) if isinstance(r, Exception) else "enrolled"
+                      for r in race(*[enrol(e) for e in employers]))
+    assert outcomes == ["enrolled", "refused"]
     assert Enrollment.objects.filter(person=person, status="active").count() == 1

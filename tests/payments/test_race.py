@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from tests.cases import factories as f
-from tests.cases.test_concurrency import race
+from tests.concurrency import race
 from tests.payments.conftest import CARD, W, approved_case
 from yibao.payments import actions
 from yibao.payments.exceptions import OrderExists
