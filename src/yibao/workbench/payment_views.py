@@ -29,11 +29,16 @@ def order_steps(order, user):
             for s in next_steps(order, user)]
 
 
+def held_back(order, user):
+    """Is `user` the maker or checker of an approved order (so someone else must settle it)?"""
+    return order.state == OrderState.APPROVED and user.pk in (order.created_by_id, order.approved_by_id)
+
+
 def order_panel(order, user):
     """What the case page shows of its order."""
     if order is None:
         return None
-    return {"order": order, "steps": order_steps(order, user), "rule": RULE,
+    return {"order": order, "steps": order_steps(order, user), "rule": RULE, "held": held_back(order, user),
             "events": order.events.select_related("actor").order_by("at", "id")}
 
 
@@ -54,7 +59,8 @@ def orders(request):
                                                                                OrderState.APPROVED))
     rows = rows.select_related("created_by", "approved_by")[:200]
     return render(request, "workbench/orders.html", {
-        "rows": [(o, order_steps(o, request.user)) for o in rows], "show_all": show_all, "rule": RULE,
+        "rows": [(o, order_steps(o, request.user), held_back(o, request.user)) for o in rows],
+        "show_all": show_all, "rule": RULE,
     })
 
 

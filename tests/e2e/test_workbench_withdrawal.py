@@ -1,0 +1,115 @@
+"""An account withdrawal (account-withdrawal) in a real browser, from the window to 办结: the
+clerk takes it at the window with the case-data form built from the handler's schema, a reviewer
+approves the balance, a payer's 拨付 makes the payment order, a second payer approves it (and is
+then not offered 确认支付: maker-checker), a third marks it paid, and the clerk completes the case.
+Screenshots of each stage go to test-artifacts/screenshots/."""
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.workbench.domain.conftest import CARD, insured
+from yibao.accounts.queries import balance_of
+from yibao.cases.models import Case
+from yibao.cases.snapshot import item_in_force
+from yibao.catalog.models import Region
+from yibao.core.models import Channel
+from yibao.enrollment.contribution_actions import load_sample_parameters
+from yibao.payments.models import PaymentOrder
+from yibao.people.actions import create_staff
+
+pytestmark = pytest.mark.browser
+PASSWORD = "staff-pass-2026"
+STAFF = {"wd-clerk": ["clerk"], "wd-reviewer": ["reviewer"], "wd-maker": ["payer"], "wd-checker": ["payer"],
+         "wd-cashier": ["payer"]}
+
+
+@pytest.fixture
+def desk(site, settings):
+    settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
+    load_sample_parameters(actor=None, channel=Channel.SYSTEM)
+    dazhou = Region.objects.get(code="dazhou")
+    for username, roles in STAFF.items():
+        create_staff(username, PASSWORD, dazhou, "市本级", roles)
+    me, person = insured(dazhou, name="张三", balance="777.70")
+    return site, dazhou, me, person
+
+
+def login(page, site, username):
+    page.context.clear_cookies()
+    page.goto(site + "/accounts/login/?next=/workbench/")
+    page.get_by_label(re.compile("工作人员用户名")).fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/workbench/$"))
+
+
+def step(page, name):
+    """Press the case page's button for one step and wait for the page to come back."""
+    page.locator("aside.case-actions").get_by_role("button", name=name, exact=True).click()
+    page.wait_for_url(re.compile(r"/workbench/case/[^/]+/$"))
+    expect(page.locator("ul.flash")).to_contain_text("：已")
+
+
+def test_withdrawal_from_the_window_to_completion(desk, page, shot):
+    site, dazhou, me, person = desk
+    item = item_in_force(dazhou, "account-withdrawal")
+
+    login(page, site, "wd-clerk")
+    page.goto(f"{site}/workbench/new/?item={item.pk}")
+    page.get_by_label("申请人证件号码").fill(me.id_number)
+    for material in page.locator("ol.materials li").all():
+        material.get_by_label("已收材料").check()
+    page.get_by_label("支取原因").select_option("主动放弃")
+    page.get_by_label("开户银行").fill("中国银行达州分行")
+    page.get_by_label("收款银行卡号").fill(CARD)
+    shot(page, "workbench-withdrawal-1-intake")
+    page.get_by_role("button", name="提交申请（窗口）").click()
+    page.wait_for_url(re.compile(r"/workbench/case/[^/]+/$"))
+    receipt = Case.objects.get().receipt_no
+    data = page.locator("section#people").inner_text()
+    assert "主动放弃" in data and CARD not in data and CARD[-4:] in data  # readable, the card masked
+    step(page, "受理")
+
+    login(page, site, "wd-reviewer")
+    page.goto(f"{site}/workbench/case/{receipt}/")
+    step(page, "开始审核")
+    step(page, "审核通过")
+    assert "777.70" in page.locator("section#people").inner_text()
+
+    login(page, site, "wd-maker")
+    page.goto(f"{site}/workbench/case/{receipt}/")
+    step(page, "拨付")
+    panel = page.locator("section#payment-order")
+    expect(panel).to_contain_text("已生成")
+    shot(page, "workbench-withdrawal-2-order-created")
+
+    login(page, site, "wd-checker")
+    page.get_by_role("link", name="支付指令").click()
+    row = page.locator("tr", has_text=receipt)
+    row.get_by_role("button", name="复核通过").click()
+    expect(page.locator("ul.flash")).to_contain_text("已复核")
+    row = page.locator("tr", has_text=receipt)
+    expect(row).to_contain_text("已复核")
+    expect(row).to_contain_text("您已制单或复核，须由其他拨付人员确认支付结果")  # the checker may not settle it
+    assert row.get_by_role("button", name="确认支付").count() == 0
+    shot(page, "workbench-withdrawal-3-order-approved")
+
+    login(page, site, "wd-cashier")
+    page.goto(f"{site}/workbench/payments/")
+    row = page.locator("tr", has_text=receipt)
+    row.get_by_label("银行流水号").fill("BOC20260101001")
+    row.get_by_role("button", name="确认支付").click()
+    expect(page.locator("ul.flash")).to_contain_text("已确认支付")
+    assert PaymentOrder.objects.get().state == "paid"
+
+    login(page, site, "wd-clerk")
+    page.goto(f"{site}/workbench/case/{receipt}/")
+    expect(page.locator("section#payment-order")).to_contain_text("已支付")
+    step(page, "办结")
+    assert page.locator("h1 .state").inner_text() == "已办结"
+    expect(page.locator("section#effect")).to_contain_text("支取金额")
+    shot(page, "workbench-withdrawal-4-completed")
+    assert Case.objects.get().state == "completed"
+    assert balance_of(person, dazhou) == Decimal("0.00")
