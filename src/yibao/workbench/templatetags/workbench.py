@@ -69,7 +69,7 @@ def unread_count(user):
 # The words of the handlers' completion summaries (their `effect` dicts), for the case page.
 EFFECT_LABELS = {
     "person": "参保人员", "employer": "参保单位", "sub_type": "办理类型", "status": "登记状态", "category": "人员类别",
-    "enrollment": "参保记录号", "successors": "新单位", "merged": "并入单位", "employees_moved": "转移职工人数",
+    "enrollment": "参保关系", "successors": "新单位", "merged": "并入单位", "employees_moved": "转移职工人数",
     "changed": "已变更", "key": "其中关键信息", "phone": "联系电话", "reason": "原因", "ended": "已终止",
     "death_confirmed_by": "死亡信息来源", "notice": "缴费通知单", "notices": "缴费通知单", "total": "金额（元）",
     "due_on": "缴款期限", "months": "月数", "year": "年度", "persons": "人数", "parameters_label": "政策参数",
