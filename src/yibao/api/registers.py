@@ -9,12 +9,14 @@ roster.xlsx carries full particulars, because the unit edits it and hands it bac
 """
 import io
 import re
+from zipfile import BadZipFile
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
+from openpyxl.utils.exceptions import InvalidFileException
 
 from yibao.accounts.queries import statement
 from yibao.api.auth import AUTH, optional_caller
@@ -245,10 +247,10 @@ def upload_sheet(request, uscc: str, file: UploadedFile = File(...)):
                                     file_name=file.name or "")
     except sheets.SheetInvalid as exc:
         raise Invalid(exc.message, field="file", errors=exc.details["errors"]) from None
-    except (OSError, ValueError, KeyError) as exc:  # not a workbook openpyxl can read
+    except (BadZipFile, InvalidFileException, OSError, ValueError, KeyError) as exc:  # not a workbook
         raise Invalid("无法读取该文件，请上传 Excel（.xlsx）表格", field="file") from exc
-    return 201, {"sheet": sheet.pk, "employer": employer.name, "rows": sheet.rows, "enrolled": sheet.enrolled,
-                 "reduced": sheet.reduced}
+    return Status(201, {"sheet": sheet.pk, "employer": employer.name, "rows": sheet.rows, "enrolled": sheet.enrolled,
+                 "reduced": sheet.reduced})
 
 
 # ---------------------------------------------------------------- certificates
