@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field, field_validator
 from yibao.accounts import actions, queries
 from yibao.accounts.exceptions import NoBalance, NoRemoteFiling, PaymentNotSettled, ReasonNotOffered
 from yibao.accounts.models import EntryKind
+from yibao.cases.checklist import with_materials
 from yibao.cases.handlers import Handler, register
 from yibao.cases.states import Action
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
-from yibao.enrollment.handlers import _with_materials
 from yibao.enrollment.models import ChangeKind, Person, PersonStatus, Scheme, SharedDeath
 from yibao.payments.actions import clean_account, create_order
 from yibao.payments.exceptions import InvalidPayee
@@ -104,8 +104,8 @@ class AccountWithdrawal(Handler):
     def materials(self, entries, case):
         # Which of 死亡 / 主动放弃's materials apply follows the reason in the case data, not ticks.
         reason = case.data.get("reason")
-        entries = _with_materials(entries, case, (DEATH,), reason == DEATH)
-        return _with_materials(entries, case, (ABANDON,), reason == ABANDON)
+        entries = with_materials(entries, case, (DEATH,), reason == DEATH)
+        return with_materials(entries, case, (ABANDON,), reason == ABANDON)
 
     def eligible(self, case):
         """(person, balance) when the withdrawal may go ahead; the named refusal otherwise."""

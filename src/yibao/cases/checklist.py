@@ -88,28 +88,53 @@ def _deferral_days(case, name):
     return min(days) if days else None
 
 
+def _entry(case, m, owed):
+    """The checklist entry of the frozen material `m`: how it was supplied, or when it is owed."""
+    supplied = (case.materials.get(m["key"]) or {}).get("by", "")
+    return Entry(
+        key=m["key"],
+        name=m["name"],
+        when=m.get("when", ""),
+        commitment_allowed=bool(m.get("commitment_fallback")),
+        supplied=supplied,
+        owed_due=owed.get(m["key"], "") if not supplied else "",
+        sub_items=m.get("sub_items", []),
+    )
+
+
+def _owed(case):
+    return {o["key"]: o["due"] for o in case.owed}
+
+
 def checklist(case):
     """The materials that apply to `case` now, each with how (and whether) it was supplied."""
     conditions = Conditions.parse(case.conditions)
-    owed = {o["key"]: o["due"] for o in case.owed}
+    owed = _owed(case)
     entries = [
-        Entry(
-            key=m["key"],
-            name=m["name"],
-            when=m.get("when", ""),
-            commitment_allowed=bool(m.get("commitment_fallback")),
-            supplied=(case.materials.get(m["key"]) or {}).get("by", ""),
-            owed_due=owed.get(m["key"], "") if not case.materials.get(m["key"]) else "",
-            sub_items=m.get("sub_items", []),
-        )
-        for m in case.snapshot.get("materials", [])
-        if applies(m.get("when", ""), conditions)
+        _entry(case, m, owed) for m in case.snapshot.get("materials", []) if applies(m.get("when", ""), conditions)
     ]
     entries = handler_for(case.item_code).materials(entries, case)
     for entry in entries:
         if entry.missing:
             entry.deferrable_days = _deferral_days(case, entry.name)
     return entries
+
+
+def materials_when(case, words):
+    """The frozen item's materials whose condition names one of `words`."""
+    return [m for m in case.snapshot.get("materials", []) if any(w in (m.get("when") or "") for w in words)]
+
+
+def with_materials(entries, case, words, needed):
+    """For a handler's materials(): make the materials whose condition names one of `words` part of
+    the checklist when `needed`, and drop them otherwise: the handler knows from the case data, not
+    the applicant's ticks, whether they apply."""
+    kept = [e for e in entries if not any(w in e.when for w in words)]
+    if not needed:
+        return kept
+    owed = _owed(case)
+    kept += [_entry(case, m, owed) for m in materials_when(case, words)]
+    return sorted(kept, key=lambda e: int(e.key) if e.key.isdigit() else 0)
 
 
 def missing(entries):

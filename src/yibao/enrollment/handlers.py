@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from yibao.cases.checklist import Conditions, Entry
+from yibao.cases.checklist import Conditions, materials_when, with_materials
 from yibao.cases.handlers import Handler, register
 from yibao.cases.states import Action
 from yibao.enrollment import actions
@@ -206,7 +206,7 @@ def _sub_type(case, *, default=""):
     return sub_type
 
 
-def _applicant_employer(case, *, statuses=(EmployerStatus.ACTIVE,)):
+def applicant_employer(case, *, statuses=(EmployerStatus.ACTIVE,)):
     """The registered unit whose account applies."""
     applicant = case.applicant
     if applicant.kind != ApplicantKind.EMPLOYER:
@@ -226,12 +226,12 @@ def _person(id_number):
     return person
 
 
-def _own_person(case, id_number=""):
+def own_person(case, id_number=""):
     """The person a personal item is about: the applicant's own record, or (for a unit) one of
     its employees."""
     applicant = case.applicant
     if applicant.kind == ApplicantKind.EMPLOYER:
-        employer = _applicant_employer(case)
+        employer = applicant_employer(case)
         person = _person(id_number)
         if not Enrollment.objects.filter(person=person, employer=employer, status__in=OPEN_STATUSES).exists():
             raise NotTheApplicantsRecord(f"{person}不是{employer.name}的在册职工")
@@ -241,29 +241,9 @@ def _own_person(case, id_number=""):
     return _person(applicant.id_number)
 
 
-def _snapshot_materials(case, words):
-    return [m for m in case.snapshot.get("materials", []) if any(w in (m.get("when") or "") for w in words)]
-
-
-def _with_materials(entries, case, words, needed):
-    """Make the snapshot materials whose condition names one of `words` part of the checklist
-    when `needed`, and drop them otherwise: the handler knows from the case data, not the
-    applicant's ticks, whether they apply."""
-    kept = [e for e in entries if not any(w in e.when for w in words)]
-    if not needed:
-        return kept
-    owed = {o["key"]: o["due"] for o in case.owed}
-    for m in _snapshot_materials(case, words):
-        supplied = (case.materials.get(m["key"]) or {}).get("by", "")
-        kept.append(Entry(key=m["key"], name=m["name"], when=m.get("when", ""),
-                          commitment_allowed=bool(m.get("commitment_fallback")), supplied=supplied,
-                          owed_due=owed.get(m["key"], "") if not supplied else "", sub_items=m.get("sub_items", [])))
-    return sorted(kept, key=lambda e: int(e.key) if e.key.isdigit() else 0)
-
-
 def _supplied_evidence(case, words):
     """The names of the evidence materials supplied with the case, or the clerk's note."""
-    names = [m["name"] for m in _snapshot_materials(case, words) if case.materials.get(m["key"])]
+    names = [m["name"] for m in materials_when(case, words) if case.materials.get(m["key"])]
     return "、".join(names) or (case.data.get("evidence") or "").strip()
 
 
@@ -300,9 +280,9 @@ class UnitEnrollment(RegisterHandler):
                 raise EmployerAlreadyRegistered(f"{existing.name}已办理参保登记，无需重复登记")
             return
         if sub_type == "暂停参保":
-            _applicant_employer(case)
+            applicant_employer(case)
             return
-        employer = _applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
+        employer = applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
         if sub_type == "注销登记":
             employees = actions.open_enrollments_of(employer).count()
             if employees:
@@ -330,7 +310,7 @@ class UnitEnrollment(RegisterHandler):
             employer = actions.register_employer(region=case.region, data=data.employer.model_dump(), on=on,
                                                  actor=actor, channel=ch, case=case)
             return {"effect": True, "employer": employer.uscc, "status": employer.status, "sub_type": sub_type}
-        employer = _applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
+        employer = applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
         if sub_type == "暂停参保":
             actions.suspend_employer(employer, on=on, reason=data.reason, actor=actor, channel=ch, case=case)
         elif sub_type == "注销登记":
@@ -369,7 +349,7 @@ class EmployeeEnrollment(RegisterHandler):
         # R19: for a death the agency cannot confirm through data sharing, the guide's 死亡证明
         # (or a 个人承诺书 in its place) is due; when sharing confirms it, it is not asked for.
         is_death = _conditions(case).sub_type == "终止" and case.data.get("reason") == DEATH
-        return _with_materials(entries, case, (DEATH,), is_death and _death_shared(case) is None)
+        return with_materials(entries, case, (DEATH,), is_death and _death_shared(case) is None)
 
     def _kind(self, case):
         kind = _conditions(case).applicant_kind
@@ -382,7 +362,7 @@ class EmployeeEnrollment(RegisterHandler):
             return None
         statuses = (EmployerStatus.ACTIVE,) if sub_type in ("增加", "恢复") else (
             EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED)
-        return _applicant_employer(case, statuses=statuses)
+        return applicant_employer(case, statuses=statuses)
 
     def check_registers(self, case):
         sub_type, kind = _sub_type(case, default="增加"), self._kind(case)
@@ -488,18 +468,18 @@ class UnitInfoChange(RegisterHandler):
                 if employer is not None and f in fields and str(getattr(employer, f, "")) != v]
 
     def materials(self, entries, case):
-        return _with_materials(entries, case, EVIDENCE_WORDS, bool(self._key(case)))
+        return with_materials(entries, case, EVIDENCE_WORDS, bool(self._key(case)))
 
     def check_registers(self, case):
-        _applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
+        applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
         unknown = set(case.data["changes"]) - set(actions.EMPLOYER_FIELDS)
         if unknown or not case.data["changes"]:
             raise IdentityMismatch(f"可变更的信息：{'、'.join(actions.EMPLOYER_FIELDS.values())}")
-        if self._key(case) and not _snapshot_materials(case, EVIDENCE_WORDS) and not case.data.get("evidence"):
+        if self._key(case) and not materials_when(case, EVIDENCE_WORDS) and not case.data.get("evidence"):
             raise EvidenceRequired("变更关键信息须说明已核验的佐证资料")
 
     def on_complete(self, case, actor):
-        employer = _applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
+        employer = applicant_employer(case, statuses=(EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED))
         changes = dict(case.data["changes"])
         for field, enum in (("kind", EmployerKind), ("collection_agency", CollectionAgency)):
             if field in changes:
@@ -516,7 +496,7 @@ class PersonInfoChange(RegisterHandler):
     scheme = Scheme.EMPLOYEE
 
     def _subject(self, case):
-        return _own_person(case, case.data.get("id_number", ""))
+        return own_person(case, case.data.get("id_number", ""))
 
     def _key(self, case):
         person = Person.objects.filter(
@@ -526,7 +506,7 @@ class PersonInfoChange(RegisterHandler):
                 if person is not None and f in fields and str(getattr(person, f, "")) != v]
 
     def materials(self, entries, case):
-        return _with_materials(entries, case, EVIDENCE_WORDS, bool(self._key(case)))
+        return with_materials(entries, case, EVIDENCE_WORDS, bool(self._key(case)))
 
     def check_registers(self, case):
         person = self._subject(case)
@@ -535,7 +515,7 @@ class PersonInfoChange(RegisterHandler):
         unknown = set(case.data["changes"]) - set(actions.PERSON_FIELDS)
         if unknown or not case.data["changes"]:
             raise IdentityMismatch(f"可变更的信息：{'、'.join(actions.PERSON_FIELDS.values())}")
-        if self._key(case) and not _snapshot_materials(case, EVIDENCE_WORDS) and not case.data.get("evidence"):
+        if self._key(case) and not materials_when(case, EVIDENCE_WORDS) and not case.data.get("evidence"):
             raise EvidenceRequired("变更关键信息须说明已核验的佐证资料")
 
     def on_complete(self, case, actor):
@@ -567,12 +547,12 @@ class PhoneChange(RegisterHandler):
     schema = PhoneChangeData
 
     def check_registers(self, case):
-        person = _own_person(case)
+        person = own_person(case)
         if person.phone == case.data["phone"]:
             raise NothingToChange("新号码与登记的号码相同，无需变更")
 
     def on_complete(self, case, actor):
-        person = actions.change_phone(_own_person(case), case.data["phone"], actor=actor, channel=case.channel,
+        person = actions.change_phone(own_person(case), case.data["phone"], actor=actor, channel=case.channel,
                                       case=case)
         return {"effect": True, "person": person.masked_id, "phone": person.masked_phone}
 

@@ -37,7 +37,7 @@ from yibao.enrollment.contribution_exceptions import (
 )
 from yibao.enrollment.contributions import years_text
 from yibao.enrollment.exceptions import NotEnrolled
-from yibao.enrollment.handlers import RegisterHandler, _applicant_employer, _own_person
+from yibao.enrollment.handlers import RegisterHandler, applicant_employer, own_person
 from yibao.enrollment.models import CollectionAgency, EmployerStatus, EnrollmentStatus, Scheme
 from yibao.enrollment.parameters import month_start, parameters_for
 from yibao.enrollment.queries import open_lump_sum_notice, person_record, unit_record
@@ -145,7 +145,7 @@ class FlexibleContribution(RegisterHandler):
     schema = FlexibleContributionData
 
     def _quote(self, case):
-        person = _own_person(case)
+        person = own_person(case)
         enrollment = actions.open_enrollment(person, EMPLOYEE)
         if enrollment is None or enrollment.employer_id is not None:
             raise NotFlexibleWorker(f"{person}未以灵活就业人员身份参加职工基本医疗保险，请先办理职工参保登记")
@@ -191,7 +191,7 @@ class ContributionBaseDeclaration(RegisterHandler):
     schema = ContributionBaseData
 
     def _quote(self, case):
-        employer = _applicant_employer(case)
+        employer = applicant_employer(case)
         if employer.collection_agency == CollectionAgency.HRSS:
             raise CollectedByHRSS(f"{employer.name}的医保费由人社部门征收：{hrss_wording(case.item)}")
         data = case.data
@@ -231,7 +231,7 @@ class LumpSumContribution(RegisterHandler):
 
     def _facts(self, case):
         """(person, the enrolment, at statutory age?, a flexible worker?)"""
-        person = _own_person(case)
+        person = own_person(case)
         enrollment = actions.open_enrollment(person, EMPLOYEE)
         if enrollment is None:
             raise NotEnrolled(f"{person}未参加职工基本医疗保险，不能办理趸缴")
@@ -300,10 +300,10 @@ class UnitInfoQuery(RegisterHandler):
     schema = NoData
 
     def check_registers(self, case):
-        _applicant_employer(case, statuses=ANY_EMPLOYER_STATUS)
+        applicant_employer(case, statuses=ANY_EMPLOYER_STATUS)
 
     def on_complete(self, case, actor):
-        employer = _applicant_employer(case, statuses=ANY_EMPLOYER_STATUS)
+        employer = applicant_employer(case, statuses=ANY_EMPLOYER_STATUS)
         result = unit_record(employer)
         _record_read(case, actor, employer, "查询单位参保信息")
         result.pop("roster")  # the case keeps the facts; the roster is read live (documents.record_pdf)
@@ -317,10 +317,10 @@ class PersonInfoQuery(RegisterHandler):
     schema = NoData
 
     def check_registers(self, case):
-        _own_person(case)
+        own_person(case)
 
     def on_complete(self, case, actor):
-        person = _own_person(case)
+        person = own_person(case)
         result = person_record(person)
         _record_read(case, actor, person, "查询参保人员参保信息")
         open_ = [f"{e['scheme']}（{e['status']}）" for e in result["enrollments"] if e["open"]]
@@ -337,12 +337,12 @@ class InsuranceCertificate(RegisterHandler):
     schema = NoData
 
     def check_registers(self, case):
-        person = _own_person(case)
+        person = own_person(case)
         if not person.enrollments.exists():
             raise NotEnrolled(f"未查询到{person}的参保记录，不能出具参保凭证")
 
     def on_complete(self, case, actor):
-        certificate = credential_actions.issue_certificate(_own_person(case), region=case.region, actor=actor,
+        certificate = credential_actions.issue_certificate(own_person(case), region=case.region, actor=actor,
                                                            channel=case.channel, case=case)
         return {"effect": True, "certificate": certificate.number, "verify_code": certificate.verify_code,
                 "summary": f"已出具《参保凭证》{certificate.number}，核验码{certificate.verify_code}"}
@@ -355,10 +355,10 @@ class ECredentialClaim(RegisterHandler):
     schema = NoData
 
     def check_registers(self, case):
-        credential_actions.check_e_credential(_own_person(case))
+        credential_actions.check_e_credential(own_person(case))
 
     def on_complete(self, case, actor):
-        credential = credential_actions.grant_e_credential(_own_person(case), region=case.region, actor=actor,
+        credential = credential_actions.grant_e_credential(own_person(case), region=case.region, actor=actor,
                                                            channel=case.channel, case=case)
         return {"effect": True, "credential": credential.masked_number,
                 "summary": f"医保电子凭证已激活（{credential.masked_number}）"}
