@@ -8,9 +8,9 @@ once), at acceptance, approval and 办结 (the registers may have moved meanwhil
 check again under their row locks.
 """
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from yibao.cases.checklist import Conditions, materials_when, with_materials
 from yibao.cases.handlers import Handler, register
@@ -66,6 +66,17 @@ def _choice(enum, value):
     raise ValueError(f"应为：{'、'.join(enum.labels)}")
 
 
+def _bank_digits(value):
+    value = value.replace(" ", "")
+    if value and not value.isdigit():
+        raise ValueError("银行账号应为数字")
+    return value
+
+
+# A bank account as keyed in: spaces dropped, then digits only (or empty).
+BankAccount = Annotated[str, AfterValidator(_bank_digits)]
+
+
 # ---------------------------------------------------------------- case data
 
 
@@ -75,7 +86,7 @@ class EmployerData(BaseModel):
     kind: str
     legal_representative: str = Field(min_length=1, max_length=100)
     bank_name: str = ""
-    bank_account: str = ""
+    bank_account: BankAccount = ""
     collection_agency: str = CollectionAgency.MEDICAL
     phone: str = ""
     address: str = ""
@@ -97,14 +108,6 @@ class EmployerData(BaseModel):
     @classmethod
     def _agency(cls, v):
         return _choice(CollectionAgency, v)
-
-    @field_validator("bank_account")
-    @classmethod
-    def _bank(cls, v):
-        v = v.replace(" ", "")
-        if v and not v.isdigit():
-            raise ValueError("银行账号应为数字")
-        return v
 
 
 class Successor(EmployerData):

@@ -37,7 +37,7 @@ from yibao.enrollment.contribution_exceptions import (
 )
 from yibao.enrollment.contributions import years_text
 from yibao.enrollment.exceptions import NotEnrolled
-from yibao.enrollment.handlers import RegisterHandler, applicant_employer, own_person
+from yibao.enrollment.handlers import BankAccount, RegisterHandler, applicant_employer, own_person
 from yibao.enrollment.models import CollectionAgency, EmployerStatus, EnrollmentStatus, Scheme
 from yibao.enrollment.parameters import month_start, parameters_for
 from yibao.enrollment.queries import open_lump_sum_notice, person_record, unit_record
@@ -85,7 +85,7 @@ class FlexibleContributionData(BaseModel):
     base: str | int = Field(default="", title="月缴费基数（元）", description="不填则按缴费基数下限")
     # 参保人银行账户信息 (R25), for the bank that collects
     bank_name: str = Field(default="", title="开户银行")
-    bank_account: str = Field(default="", title="银行账号")
+    bank_account: BankAccount = Field(default="", title="银行账号")
 
     @field_validator("from_month", "to_month")
     @classmethod
@@ -96,14 +96,6 @@ class FlexibleContributionData(BaseModel):
     @classmethod
     def _base(cls, v):
         return _money(v)
-
-    @field_validator("bank_account")
-    @classmethod
-    def _bank(cls, v):
-        v = v.replace(" ", "")
-        if v and not v.isdigit():
-            raise ValueError("银行账号应为数字")
-        return v
 
 
 class BaseRow(BaseModel):
