@@ -13,18 +13,10 @@ from openpyxl import Workbook, load_workbook
 from yibao.core.money import MoneyError, yuan
 from yibao.enrollment.contributions import ContributionBase
 from yibao.enrollment.models import OPEN_STATUSES
-from yibao.enrollment.sheets import RowError, SheetInvalid
+from yibao.enrollment.sheets import RowError, SheetInvalid, cell_text
 
 ID, NAME, BASE = "证件号码", "姓名", "月缴费基数（元）"
 COLUMNS = [ID, NAME, BASE]
-
-
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a numeric cell
-    return str(value).strip()
 
 
 def rows_from_sheet(source):
@@ -32,14 +24,14 @@ def rows_from_sheet(source):
     book = load_workbook(source, read_only=True, data_only=True)
     try:
         values = book.worksheets[0].iter_rows(values_only=True)
-        header = [_text(h) for h in next(values, ())]
+        header = [cell_text(h) for h in next(values, ())]
         found = {name: i for i, name in enumerate(header) if name in COLUMNS}
         missing = [c for c in (ID, BASE) if c not in found]
         if missing:
             raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
         rows, errors = [], []
         for number, cells in enumerate(values, start=2):
-            cell = {c: _text(cells[i]) if i < len(cells) else "" for c, i in found.items()}
+            cell = {c: cell_text(cells[i]) if i < len(cells) else "" for c, i in found.items()}
             if not any(cell.values()):
                 continue
             if not cell[ID]:

@@ -81,11 +81,12 @@ class Row:
     on: datetime.date
 
 
-def _text(value):
+def cell_text(value):
+    """A spreadsheet cell as text: a whole number typed into a numeric cell (an ID, a base) loses its ".0"."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        value = int(value)  # an ID typed into a number cell
+        value = int(value)
     return str(value).strip()
 
 
@@ -94,12 +95,12 @@ def _date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-")
+    text = cell_text(value).replace("/", "-").replace(".", "-")
     return datetime.date.fromisoformat(text) if text else None
 
 
 def _id_type(value):
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return IdType.RESIDENT_ID
     for v, label in IdType.choices:
@@ -114,7 +115,7 @@ def read_rows(source):
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
-        header = [_text(h) for h in next(rows, ())]
+        header = [cell_text(h) for h in next(rows, ())]
         found = {name: i for i, name in enumerate(header) if name in COLUMNS}
         missing = [c for c in REQUIRED if c not in found]
         if missing:
@@ -136,7 +137,7 @@ def _parse(number, cells, accepted, today, errors):
     def err(column, message):
         errors.append(RowError(number, column, message))
 
-    kind = KIND_WORDS.get(_text(cells.get("业务类型")))
+    kind = KIND_WORDS.get(cell_text(cells.get("业务类型")))
     if kind is None:
         err("业务类型", "应为“增加”或“减少”")
     try:
@@ -146,7 +147,7 @@ def _parse(number, cells, accepted, today, errors):
     except ValueError as exc:
         err("证件类型", str(exc))
         id_type = None
-    sex_text = _text(cells.get("性别"))
+    sex_text = cell_text(cells.get("性别"))
     sex = SEX_WORDS.get(sex_text) if sex_text else None
     if sex_text and sex is None:
         err("性别", "应为“男”或“女”")
@@ -160,7 +161,7 @@ def _parse(number, cells, accepted, today, errors):
     except ValueError:
         err("变动日期", "日期格式应为2024-01-31")
         on = today
-    phone = _text(cells.get("联系电话"))
+    phone = cell_text(cells.get("联系电话"))
     if phone:
         try:
             phone = validate_phone(phone)
@@ -169,7 +170,7 @@ def _parse(number, cells, accepted, today, errors):
     particulars = None
     if id_type:
         try:
-            particulars = person_particulars(id_type, _text(cells.get("证件号码")), name=_text(cells.get("姓名")),
+            particulars = person_particulars(id_type, cell_text(cells.get("证件号码")), name=cell_text(cells.get("姓名")),
                                              sex=sex, birth_date=birth)
         except InvalidIdentity as exc:
             err("证件号码", str(exc))
