@@ -57,7 +57,8 @@ def test_two_concurrent_enrolments_of_one_person_leave_exactly_one(on_postgres):
         return lambda: actions.enrol(person, Scheme.EMPLOYEE, employer=employer, region=region, on=D, actor=None,
                                      channel="system")
 
-    outcomes = sorted("refused" if isinstance(r, AlreadyEnrolled) else repr(r) if isinstance(r, Exception) else "enrolled"
-                      for r in race(*[enrol(e) for e in employers]))
+    results = race(*[enrol(e) for e in employers])
+    outcomes = sorted("refused" if isinstance(r, AlreadyEnrolled) else repr(r) if isinstance(r, Exception)
+                      else "enrolled" for r in results)
     assert outcomes == ["enrolled", "refused"]
     assert Enrollment.objects.filter(person=person, status="active").count() == 1
