@@ -149,7 +149,7 @@ def test_contribution_base(dazhou, submit, drive, as_user):
     drive(submit(unit, application(dazhou, "contribution-base", data={"year": since.year, "rows": rows})), "dazhou")
     record = as_user(unit.user).get(f"/employers/{unit.id_number}").json()
     bases = record["bases"]
-    assert (bases["year"], bases["persons"], Decimal(bases["total"])) == (since.year, 2, Decimal("10000"))
+    assert (bases["year"], bases["persons"], bases["total"]) == (since.year, 2, "10000.00")
     # one notice per month begun, each 2 × 5000 × (7% + 2%) in the sample parameters
     assert [n["total"] for n in record["unpaid_notices"]] == ["900.00"] * today().month
 

@@ -4,6 +4,7 @@ masked where the reader does not need the full value (ID and bank numbers, phone
 from django.db.models import Count, Prefetch, Sum
 
 from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
+from yibao.core.money import yuan
 from yibao.enrollment.contributions import (
     Assessment,
     AssessmentState,
@@ -104,7 +105,7 @@ def unit_record(employer):
         "roster": [{"name": e.person.name, "id_number": mask_id_number(e.person.id_number), "category": e.category,
                     "status": e.get_status_display(), "start_on": _iso(e.start_on)} for e in roster],
         "roster_truncated": sum(n for s, n in by_status.items() if s in OPEN_STATUSES) > ROSTER_LIMIT,
-        "bases": {"year": latest["year"], "persons": latest["persons"], "total": str(latest["total"])} if latest else None,
+        "bases": {"year": latest["year"], "persons": latest["persons"], "total": str(yuan(latest["total"]))} if latest else None,
         "unpaid_notices": [_notice(n) for n in unpaid],
     }
 
