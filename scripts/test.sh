@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs the whole suite: the layering contracts, then pytest on SQLite and on
-# PostgreSQL (a private server started here). Extra arguments go to pytest.
+# PostgreSQL (a private server started here), each spread over the machine's cores (pytest-xdist).
+# Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test || exit 1
@@ -11,12 +12,12 @@ echo "== 分层约束 (import-linter)"
 .venv/bin/lint-imports --no-cache || status=1
 
 echo "== pytest: SQLite"
-env -u DATABASE_URL .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+env -u DATABASE_URL .venv/bin/python -m pytest -q -p no:cacheprovider -n auto "$@"
 rc=$?; [ $rc -eq 0 ] || status=1
 
 echo "== pytest: PostgreSQL"
 if url=$(scripts/pg.sh start); then
-  DATABASE_URL="$url" .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+  DATABASE_URL="$url" .venv/bin/python -m pytest -q -p no:cacheprovider -n auto "$@"
   rc=$?; [ $rc -eq 0 ] || status=1
   scripts/pg.sh stop
 else
