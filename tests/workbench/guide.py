@@ -1,7 +1,8 @@
 """A small hand-made 达州 guide for the workbench tests, written through the real guide store.
 
-Three items in one edition (so all are in force together): a 3-day item with review, a payment
-item and an instant one, at two offices. The workbench knows no domain: its tests run these
+Three items in one edition (so all are in force together): a 3-day item with review (its guide
+lists the window and the hotline), a payment item and an instant one (the window only), at two
+offices. The workbench knows no domain: its tests run these
 codes on the engine's GenericHandler (`engine_rules_only`), whatever domain claims them, so the
 pages are tested on the engine's rules; each domain tests its own rules in its app.
 """
@@ -11,6 +12,7 @@ from datetime import date
 
 from yibao.cases.handlers import GenericHandler, handler_for, register, unregister
 from yibao.catalog.guides.parsed import (
+    ParsedChannel,
     ParsedGuide,
     ParsedItem,
     ParsedMaterial,
@@ -29,14 +31,18 @@ PAYMENT_ITEM = "maternity-allowance"
 INSTANT = "insurance-certificate"
 
 
-def _item(ordinal, code, title, days, stages, materials):
+WINDOW_ONLY = [ParsedChannel("window", "经办机构窗口", "经办机构窗口")]
+WINDOW_AND_HOTLINE = [*WINDOW_ONLY, ParsedChannel("hotline", "医保服务热线", "12393服务热线")]
+
+
+def _item(ordinal, code, title, days, stages, materials, channels=WINDOW_ONLY):
     return ParsedItem(
         ordinal=ordinal, code=code, title=title, name=title, acceptance_unit="达州市医疗保障事务中心",
         time_limit_text=f"不超过{days}个工作日" if days else "即时办结",
         time_limits=[ParsedTimeLimit(days)],
         stages=[ParsedStage(s) for s in stages],
         materials=[ParsedMaterial(name, when=when, commitment_fallback=fallback) for name, when, fallback in materials],
-        offices=list(OFFICES),
+        offices=list(OFFICES), channels=list(channels),
     )
 
 
@@ -47,7 +53,7 @@ def save_test_guide(region):
             ("《职工基本医疗保险缴费基数申报表》（加盖单位公章）", "", False),
             ("职工工资发放明细", "", True),
             ("委托人及代理人身份证件原件", "委托办理", False),
-        ]),
+        ], channels=WINDOW_AND_HOTLINE),
         _item(2, PAYMENT_ITEM, "生育津贴支付", 20, PAYMENT, [("医保电子凭证或有效身份证件或社保卡", "", False)]),
         _item(3, INSTANT, "出具《参保凭证》", 0, STANDARD, [("医保电子凭证或有效身份证件或社保卡", "", False)]),
     ]

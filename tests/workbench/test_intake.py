@@ -92,3 +92,55 @@ def test_lookup_says_whether_the_number_is_registered_masked(as_user, clerk, per
     assert "已注册：王**（511***********1238" in found.content.decode()
     missing = client.post("/workbench/new/applicant/", {"field": "agent_id_number", "agent_id_number": AGENT_ID})
     assert "未找到" in missing.content.decode()
+
+
+# ---------------------------------------------------------------- the channel the application came in by
+
+
+@pytest.mark.parametrize("channel", ["hotline", "terminal", "window"])
+def test_the_chosen_channel_is_recorded_on_the_case_its_event_and_the_audit(as_user, clerk, payment, channel):
+    # The payment item's guide lists the window only: the engine still takes a hotline or terminal application.
+    response = post(as_user(clerk), payment, channel=channel, id_number=UNREGISTERED_ID, name="赵六",
+                    phone="13900002222", m_1="document")
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.channel == channel
+    assert case.events.get().channel == channel
+    submitted = AuditEntry.objects.get(action="提交申请", object_id=str(case.pk))
+    assert (submitted.channel, submitted.actor) == (channel, clerk)
+    assert AuditEntry.objects.get(action="注册账户").channel == channel
+
+
+def test_no_channel_chosen_means_the_window(as_user, clerk, payment, person):
+    assert post(as_user(clerk), payment, id_number=person.id_number, m_1="document").status_code == 302
+    assert Case.objects.get().channel == "window"
+
+
+@pytest.mark.parametrize("channel", ["portal", "api", "system", "fax"])
+def test_channels_staff_do_not_enter_are_refused(as_user, clerk, payment, person, channel):
+    response = post(as_user(clerk), payment, channel=channel, id_number=person.id_number, m_1="document")
+    assert response.status_code == 400 and "选择一个有效的选项" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_action_itself_refuses_a_channel_staff_do_not_enter(clerk, payment, person):
+    from yibao.cases.exceptions import InvalidCaseData
+    from yibao.workbench.actions import Identity, take_window_application
+
+    with pytest.raises(InvalidCaseData, match="窗口、电话、自助终端"):
+        take_window_application(clerk=clerk, office="市本级", item=payment, channel="portal",
+                                applicant=Identity("resident_id", person.id_number))
+    assert not Case.objects.exists()
+
+
+def test_the_form_says_which_channels_the_guide_lists_and_that_the_engine_takes_any(as_user, clerk, three_day,
+                                                                                      payment):
+    client = as_user(clerk)
+    listed = client.get("/workbench/new/", {"item": three_day.pk}).content.decode()
+    assert "经办机构窗口、医保服务热线" in listed
+    assert "电话：本事项指南列有此渠道" in listed and "自助终端：本事项指南未列此渠道" in listed
+    assert 'value="window"' in listed and 'value="hotline"' in listed and 'value="terminal"' in listed
+    assert 'value="portal"' not in listed
+    unlisted = client.get("/workbench/new/", {"item": payment.pk}).content.decode()
+    assert "电话：本事项指南未列此渠道" in unlisted and "窗口：本事项指南列有此渠道" in unlisted
+    assert "不以指南所列渠道为限：通过窗口、网上办事大厅、接口、电话、自助终端提交的申请均可受理" in unlisted

@@ -1,8 +1,8 @@
 """The workbench's own changes, each one function in one transaction.
 
-take_window_application joins two actions that belong together at a window: registering the
-applicant (and agent) who has no account yet, and submitting the case. Either both happen or
-neither does: a refused application leaves no half-registered account behind.
+take_window_application joins two actions that belong together when staff enter an application:
+registering the applicant (and agent) who has no account yet, and submitting the case. Either both
+happen or neither does: a refused application leaves no half-registered account behind.
 """
 import secrets
 from dataclasses import dataclass
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yibao.cases.actions import submit_case
+from yibao.cases.exceptions import InvalidCaseData
 from yibao.cases.models import Notification
 from yibao.core.audit import record
 from yibao.core.models import Channel
@@ -19,6 +20,9 @@ from yibao.people.identity import normalise
 from yibao.people.models import Applicant, ApplicantKind, IdType
 
 KIND_OF_ID = {IdType.USCC: ApplicantKind.EMPLOYER, IdType.PROVIDER_CODE: ApplicantKind.PROVIDER}
+# The channels through which staff enter an application on the workbench (the portal and the API
+# have their own front doors). The engine accepts each of them for every item.
+STAFF_CHANNELS = (Channel.WINDOW, Channel.HOTLINE, Channel.TERMINAL)
 
 
 @dataclass
@@ -37,7 +41,7 @@ def find_applicant(id_number):
     return Applicant.objects.filter(id_number=number).first() if number else None
 
 
-def _find_or_register(identity, clerk, region):
+def _find_or_register(identity, clerk, region, channel):
     found = find_applicant(identity.id_number)
     if found is not None:
         return found, False
@@ -48,20 +52,26 @@ def _find_or_register(identity, clerk, region):
     # ID number, and sets a password of their own at a window or by registering online later.
     applicant = register_applicant(
         KIND_OF_ID.get(identity.id_type, ApplicantKind.PERSON), identity.id_type, identity.id_number,
-        identity.name, identity.phone, secrets.token_urlsafe(24), region, actor=clerk, channel=Channel.WINDOW,
+        identity.name, identity.phone, secrets.token_urlsafe(24), region, actor=clerk, channel=channel,
     )  # fmt: skip
     return applicant, True
 
 
 def take_window_application(*, clerk, office, item, applicant, agent=None, conditions=None, materials=None,
-                            data=None, comment=""):
-    """A clerk takes an application at the window (channel=window) for `applicant` (an Identity),
-    with `agent` (an Identity) when a 委托代理人 applies. Returns (case, [who was registered])."""
+                            data=None, comment="", channel=Channel.WINDOW):
+    """A clerk enters an application for `applicant` (an Identity), with `agent` (an Identity) when
+    a 委托代理人 applies, as it came in: at the window, by the hotline or at a self-service terminal
+    (`channel`, one of STAFF_CHANNELS, recorded on the case, its event and the audit entries).
+    Returns (case, [who was registered])."""
+    if channel not in STAFF_CHANNELS:
+        names = "、".join(Channel(c).label for c in STAFF_CHANNELS)
+        raise InvalidCaseData(f"工作台登记的申请渠道只能是{names}", field="channel")
     with transaction.atomic():
-        person, new_person = _find_or_register(applicant, clerk, item.guide.region)
-        agent_row, new_agent = _find_or_register(agent, clerk, item.guide.region) if agent else (None, False)
+        region = item.guide.region
+        person, new_person = _find_or_register(applicant, clerk, region, channel)
+        agent_row, new_agent = _find_or_register(agent, clerk, region, channel) if agent else (None, False)
         case = submit_case(
-            item=item, applicant=person, actor=clerk, channel=Channel.WINDOW, office=office, agent=agent_row,
+            item=item, applicant=person, actor=clerk, channel=channel, office=office, agent=agent_row,
             conditions=conditions, materials=materials, data=data, comment=comment,
         )  # fmt: skip
     registered = [role for role, new in (("申请人", new_person), ("代理人", new_agent)) if new]

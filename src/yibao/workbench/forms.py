@@ -6,8 +6,10 @@ from yibao.cases.checklist import COMMITMENT, DOCUMENT
 from yibao.cases.deadlines import DUE_LABELS
 from yibao.cases.models import FollowUpOutcome
 from yibao.cases.states import CaseState
+from yibao.core.models import Channel
 from yibao.core.schemaforms import case_data, field_for_error, schema_fields
 from yibao.people.models import IdType
+from yibao.workbench.actions import STAFF_CHANNELS
 from yibao.workbench.queries import ALL
 
 # type=date needs the ISO form whatever the locale's display format.
@@ -58,8 +60,11 @@ class QueueFilterForm(Form):
 
 
 class IntakeForm(Form):
-    """A window application: who applies (and who for), the conditions, the materials received."""
+    """An application staff enter: how it came in, who applies (and who for), the conditions, the
+    materials received."""
 
+    channel = forms.ChoiceField(label="申请渠道", choices=[(c, Channel(c).label) for c in STAFF_CHANNELS],
+                                initial=Channel.WINDOW, required=False, widget=forms.RadioSelect)
     id_type = forms.ChoiceField(label="申请人证件类型", choices=ID_TYPES, initial=IdType.RESIDENT_ID)
     id_number = forms.CharField(label="申请人证件号码", max_length=40)
     name = forms.CharField(label="申请人姓名/单位名称", max_length=200, required=False,
@@ -101,6 +106,9 @@ class IntakeForm(Form):
                 "hx-vals": f'{{"field": "{name}"}}', "autocomplete": "off",
             })  # fmt: skip
         self.fields["sub_type"].widget.attrs["list"] = "condition-hints"
+
+    def clean_channel(self):
+        return self.cleaned_data["channel"] or Channel.WINDOW  # not chosen: it came in at the window
 
     @property
     def material_fields(self):

@@ -42,6 +42,21 @@ def title_of(code, titles):
     return titles.get(code) or (BY_CODE[code].name if code in BY_CODE else code)
 
 
+# Which of the guide's channel codes (yibao.catalog.channels) stand for each channel staff enter.
+GUIDE_CHANNEL_CODES = {
+    Channel.WINDOW: {"window", "gov-window", "town", "village", "station"},
+    Channel.HOTLINE: {"hotline", "phone"},
+    Channel.TERMINAL: {"kiosk"},
+}
+
+
+def intake_channels(item, channels):
+    """[(channel, label, listed)] for `channels`: listed when the item's guide names that channel.
+    Informative only: the engine takes an application through any of them, listed or not."""
+    codes = {c.code for c in item.channels.all()}
+    return [(c, Channel(c).label, bool(codes & GUIDE_CHANNEL_CODES.get(c, set()))) for c in channels]
+
+
 def office_choices(region):
     """The offices the guide lists, then any other office a case of the region names."""
     listed = region_offices(region.pk)

@@ -30,7 +30,9 @@ from yibao.workbench import charts, documents, forms, queries
 from yibao.workbench.bulk_views import base_rows
 from yibao.workbench.payment_views import order_panel
 from yibao.workbench.access import case_for, forbidden, may, staff_required
-from yibao.workbench.actions import Identity, find_applicant, mark_notifications_read, take_window_application
+from yibao.workbench.actions import (
+    STAFF_CHANNELS, Identity, find_applicant, mark_notifications_read, take_window_application,
+)
 from yibao.workdays.calendar import current
 
 W = Channel.WINDOW
@@ -77,7 +79,7 @@ def intake(request):
     item = None
     chosen = request.POST.get("item") or request.GET.get("item")
     if chosen:
-        item = get_object_or_404(items.prefetch_related("materials", "time_limits"), pk=chosen)
+        item = get_object_or_404(items.prefetch_related("materials", "time_limits", "channels"), pk=chosen)
     if item is None:
         return render(request, "workbench/intake_pick.html", {"items": items})
     form = forms.IntakeForm(request.POST or None, request.FILES or None, materials=item.materials.all(),
@@ -102,7 +104,7 @@ def intake(request):
                 clerk=request.user, office=request.staff.office, item=item,
                 applicant=Identity(data["id_type"], data["id_number"], data["name"], data["phone"]),
                 agent=agent, conditions=form.conditions(), materials=forms.supplied(data), data=case_data,
-                comment=data["comment"],
+                comment=data["comment"], channel=data["channel"],
             )  # fmt: skip
         except (InvalidIdentity, InvalidPhone, RegistrationRefused) as exc:
             field = getattr(exc, "field", None)
@@ -123,6 +125,9 @@ def intake(request):
         "form": form,
         "conditions": _condition_hints(item),
         "limits": list(item.time_limits.all()),
+        "guide_channels": list(item.channels.all()),
+        "channels": queries.intake_channels(item, STAFF_CHANNELS),
+        "engine_channels": "、".join(Channel(c).label for c in Channel if c in case_actions.APPLICATION_CHANNELS),
     }, status=400 if request.method == "POST" else 200)  # fmt: skip
 
 
