@@ -11,10 +11,11 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from yibao.cases.deadlines import DUE_LABELS, DUE_SOON, ON_TIME, OVERDUE, due_status
+from yibao.cases.handlers import handler_for, status as handler_status
 from yibao.cases.models import Case, Evaluation, FollowUp, Level, NEGATIVE_LEVELS
 from yibao.cases.queries import region_offices
 from yibao.cases.states import OPEN_STATES, RUNNING_STATES, CaseState
-from yibao.catalog.codes import BY_CODE
+from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ServiceItem
 from yibao.core.models import Channel
 
@@ -135,6 +136,44 @@ def open_follow_ups(region):
         .select_related("case", "evaluation")
         .order_by("due_date", "id")
     )
+
+
+# ---------------------------------------------------------------- which items have a real effect
+
+EFFECT_LABELS = {True: "有业务效果", False: "仅记录办件"}
+
+
+@dataclass
+class ItemStatus:
+    code: str
+    name: str  # the region's title, else the canonical name
+    group: str
+    handler: str  # the handler's class name, as `yibao items status` prints it
+    handler_label: str
+    effect: bool
+    in_guide: bool = False  # does the region's guide in force list this code?
+
+    @property
+    def effect_label(self):
+        return EFFECT_LABELS[self.effect]
+
+
+def item_status(region):
+    """(the in-force guide's items as [(ServiceItem, ItemStatus or None)], every code as [ItemStatus]).
+    The handler and effect are yibao.cases.handlers.status()'s, so the page and the command agree;
+    an item of the guide that names no known code gets None."""
+    items = list(in_force_items(region))
+    titles = item_titles(region)
+    codes = []
+    for row in handler_status():
+        code = BY_CODE[row["code"]]
+        codes.append(ItemStatus(
+            code=code.code, name=titles.get(code.code) or code.name, group=GROUP_NAMES.get(code.group, ""),
+            handler=row["handler"], handler_label=handler_for(code.code).label, effect=row["effect"],
+            in_guide=code.code in titles,
+        ))  # fmt: skip
+    by_code = {c.code: c for c in codes}
+    return [(item, by_code.get(item.code)) for item in items], codes
 
 
 # ---------------------------------------------------------------- the supervisor's figures

@@ -16,6 +16,7 @@ urlpatterns = [
     path("employers/", bulk_views.employer_sheets, name="employer_sheets"),
     path("employers/roster.xlsx", bulk_views.roster_export, name="roster_export"),
     path("employers/base-sheet.xlsx", bulk_views.base_template, name="base_template"),
+    path("items/", views.items_status, name="items"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("follow-up/<int:pk>/close/", views.close_follow_up, name="close_follow_up"),
     path("notifications/", views.notifications, name="notifications"),

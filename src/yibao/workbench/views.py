@@ -281,6 +281,23 @@ def case_step(request, receipt_no, step):
     return redirect("workbench:case", receipt_no=case.receipt_no)
 
 
+# ---------------------------------------------------------------- items status
+
+
+@staff_required
+def items_status(request):
+    """Which items 办结 changes a register for, and which are only recorded (the generic handler)."""
+    region = request.staff.region
+    guide_items, codes = queries.item_status(region)
+    return render(request, "workbench/items.html", {
+        "guide_items": guide_items,
+        "codes": codes,
+        "with_effect": sum(c.effect for c in codes),
+        "record_only": sum(not c.effect for c in codes),
+        "guide_with_effect": sum(1 for _, c in guide_items if c and c.effect),
+    })  # fmt: skip
+
+
 # ---------------------------------------------------------------- supervisor
 
 
