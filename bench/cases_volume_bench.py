@@ -225,7 +225,9 @@ def measure(sample, regions, samples, rng):
 
     region = regions[0]
     print("query plans (SQLite):")
-    print(f"  queue: {plan(queue(region, QueueFilters(), today=today, calendar=calendar)[:page])}")
+    open_queue = queue(region, QueueFilters(), today=today, calendar=calendar)
+    print(f"  queue, cases with a due date: {plan(open_queue.dated[:page])}")
+    print(f"  queue, cases without: {plan(open_queue.undated[:page])}")
     print(f"  my cases: {plan(cases_of(applicants[picks[0][2]])[:20])}")
 
 

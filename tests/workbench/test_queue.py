@@ -114,3 +114,76 @@ def test_queue_query_count_does_not_grow_with_the_cases(as_user, clerk, three_da
         with django_assert_max_num_queries(15):
             response = client.get("/workbench/", {"due": "on_time"})
         assert len(response.context["rows"]) == n
+
+
+# ---------------------------------------------------------------- the queue at volume: two index-ordered parts
+
+
+def the_one_sorted_query(region, **filters):
+    """What the queue showed before it was split: one ORDER BY due_date NULLS LAST."""
+    from django.db.models import F
+
+    return list(Case.objects.filter(region=region, **filters).order_by(
+        F("due_date").asc(nulls_last=True), "submitted_at", "id"))
+
+
+def test_queue_pages_are_the_one_sorted_query_cut_anywhere(clerk, reviewer, three_day, instant, submit, dazhou):
+    from yibao.cases.states import OPEN_STATES
+    from yibao.workbench.queries import QueueFilters, queue
+    from yibao.workdays.calendar import current
+
+    today = timezone.localdate()
+    accepted = [actions.accept_case(submit(three_day), clerk, channel=W) for _ in range(4)]
+    waiting = [submit(three_day) for _ in range(3)]
+    # Two cases due the same day: submitted_at then id break the tie.
+    Case.objects.filter(pk__in=[accepted[1].pk, accepted[3].pk]).update(due_date=today - timedelta(days=1))
+    actions.start_review(accepted[2], reviewer, channel=W)
+    actions.withdraw_case(waiting[0], waiting[0].applicant.user, channel=Channel.PORTAL)
+    actions.refuse_case(submit(instant), clerk, channel=W, reason="不属于受理范围")
+    expected = the_one_sorted_query(dazhou, state__in=OPEN_STATES)
+    assert len(expected) == 6
+    cases = queue(dazhou, QueueFilters(), today=today, calendar=current())
+    assert cases.count() == len(cases) == 6 and cases.counts == (4, 2)
+    for start in range(7):
+        for stop in range(start, 9):
+            assert cases[start:stop] == expected[start:stop], (start, stop)
+    everything = queue(dazhou, QueueFilters(state="all"), today=today, calendar=current())
+    assert everything[0:20] == the_one_sorted_query(dazhou) and everything.count() == 8
+    one_state = queue(dazhou, QueueFilters(state="under_review"), today=today, calendar=current())
+    assert one_state[0:20] == [Case.objects.get(pk=accepted[2].pk)]
+    with pytest.raises(TypeError):
+        cases[3]
+
+
+def test_closed_at_is_set_exactly_when_a_case_leaves_the_open_states(clerk, reviewer, three_day, instant, submit):
+    """The queue's partial index holds the cases with closed_at null; the engine keeps that the open ones."""
+    open_cases = [submit(three_day), actions.accept_case(submit(three_day), clerk, channel=W)]
+    refused = actions.refuse_case(submit(three_day), clerk, channel=W, reason="不属于受理范围")
+    withdrawn = submit(three_day)
+    withdrawn = actions.withdraw_case(withdrawn, withdrawn.applicant.user, channel=Channel.PORTAL)
+    denied = actions.start_review(actions.accept_case(submit(three_day), clerk, channel=W), reviewer, channel=W)
+    denied = actions.deny_case(denied, reviewer, channel=W, reason="不符合条件")
+    completed = actions.accept_case(submit(instant), clerk, channel=W, complete=True)
+    assert completed.state == "completed"
+    for case in open_cases:
+        assert Case.objects.get(pk=case.pk).closed_at is None
+    for case in (refused, withdrawn, denied, completed):
+        assert Case.objects.get(pk=case.pk).closed_at is not None, case.state
+
+
+def test_sqlite_reads_the_open_queue_in_index_order(clerk, three_day, submit, dazhou):
+    from django.db import connection
+
+    from yibao.workbench.queries import QueueFilters, queue
+    from yibao.workdays.calendar import current
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked is SQLite's (PostgreSQL picks by table statistics)")
+    submit(three_day)
+    cases = queue(dazhou, QueueFilters(), today=timezone.localdate(), calendar=current())
+    for part in (cases.dated[:20], cases.undated[:20]):
+        sql, params = part.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+        assert "case_open_queue" in plan and "TEMP B-TREE" not in plan, plan

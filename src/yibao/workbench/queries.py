@@ -5,6 +5,7 @@ Due states follow yibao.cases.deadlines.due_status, computed against one Calenda
 """
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Count, F, Q
@@ -86,6 +87,36 @@ def _due_filter(due, today, calendar):
     }[due]
 
 
+class Queue:
+    """The queue as the paginator reads it (count() and slices): the cases with a due date, earliest
+    first, then those without, in the order they came in. That is ORDER BY due_date NULLS LAST,
+    submitted_at, id, run as two queries that each walk an index in order (case_open_queue for
+    the open cases) instead of sorting every open case of the region for each page."""
+
+    def __init__(self, dated, undated):
+        self.dated, self.undated = dated, undated
+
+    @cached_property
+    def counts(self):
+        return self.dated.count(), self.undated.count()
+
+    def count(self):
+        return sum(self.counts)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step not in (None, 1) or (key.start or 0) < 0 or key.stop is None:
+            raise TypeError("队列只支持 [起:止] 形式的切片")
+        start, stop = key.start or 0, key.stop
+        dated = self.counts[0]
+        out = list(self.dated[start:min(stop, dated)]) if start < dated else []
+        if stop > dated:
+            out += self.undated[max(start - dated, 0):stop - dated]
+        return out
+
+
 def queue(region, filters, *, today, calendar):
     """The region's cases under `filters`, the earliest due first (so the overdue lead), then
     the cases without a running clock in the order they came in."""
@@ -96,13 +127,20 @@ def queue(region, filters, *, today, calendar):
         cases = cases.filter(state=filters.state)
     else:
         cases = cases.filter(state__in=OPEN_STATES)
+    if filters.state in OPEN_STATES or not filters.state:
+        # Says nothing new (the engine sets closed_at exactly when a case leaves the open states)
+        # but lets the partial index on the open cases serve the query.
+        cases = cases.filter(closed_at__isnull=True)
     if filters.office:
         cases = cases.filter(office=filters.office)
     if filters.item:
         cases = cases.filter(item_code=filters.item)
     if filters.due:
         cases = cases.filter(_due_filter(filters.due, today, calendar))
-    return cases.order_by(F("due_date").asc(nulls_last=True), "submitted_at", "id")
+    return Queue(
+        cases.filter(due_date__isnull=False).order_by("due_date", "submitted_at", "id"),
+        cases.filter(due_date__isnull=True).order_by("submitted_at", "id") if not filters.due else cases.none(),
+    )
 
 
 @dataclass
