@@ -70,6 +70,8 @@ def test_panzhihua_to_dazhou_out_in_ten_days_in_with_the_item_limit(panzhihua, d
     in_case, in_effect = review_and_complete(in_case, staff["dazhou"])
     enrollment = Enrollment.objects.get(person=ins.person, region=dazhou)
     assert (enrollment.status, enrollment.scheme) == (EnrollmentStatus.ACTIVE, "employee")
+    ins.person.refresh_from_db()
+    assert ins.person.region == dazhou  # 参保地 follows the relation
     assert PersonalAccount.objects.get(person=ins.person, region=dazhou).balance() == Decimal("1234.56")
     # the years carry over: the shared register still counts them, once
     assert contribution_months(ins.person) == 75 and in_effect["months"] == 75

@@ -221,6 +221,7 @@ def carry_over(case, sheet, person, *, employer=None, actor):
         enrollment = registers.enrol(person, sheet.scheme, employer=employer, region=case.region, on=today,
                                      actor=actor, channel=case.channel, case=case,
                                      reason=f"关系转入（{sheet.sheet_no}）")
+        registers.move_person(person, case.region, actor=actor, channel=case.channel, case=case)
         if sheet.imported:
             ContributionPeriod.objects.bulk_create(
                 ContributionPeriod(person=person, scheme=sheet.scheme, region=case.region,

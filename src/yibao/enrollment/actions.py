@@ -276,6 +276,20 @@ def ensure_person(region, particulars, *, phone="", actor, channel, case=None):
     return person
 
 
+def move_person(person, region, *, actor, channel, case=None):
+    """The person's 参保地 becomes `region` (关系转入 from another region)."""
+    with transaction.atomic():
+        person = _lock_one(person)
+        if person.region_id == region.pk:
+            return person
+        before = person.region.name if person.region_id else ""
+        person.region = region
+        person.save(update_fields=["region", "updated_at"])
+        record(actor=acting_user(actor), channel=channel, action="参保地变更", obj=person,
+               summary=f"{_case_ref(case)}{person} 参保地变更为{region.name}", changes={"region": [before, region.name]})
+    return person
+
+
 def change_phone(person, phone, *, actor, channel, case=None):
     """参保人员电话号码新增和更改: the old number stays in the history."""
     phone = validate_phone(phone)
