@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['region', 'due_date', 'submitted_at', 'id', 'state'], name='case_open_queue'),
+            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['region', 'due_date', 'submitted_at', 'id', 'state', 'closed_at'], name='case_open_queue'),
         ),
     ]
