@@ -173,6 +173,7 @@ def test_closed_at_is_set_exactly_when_a_case_leaves_the_open_states(clerk, revi
 
 def test_sqlite_reads_the_open_queue_in_index_order(clerk, three_day, submit, dazhou):
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from yibao.workbench.queries import QueueFilters, queue
     from yibao.workdays.calendar import current
@@ -187,3 +188,10 @@ def test_sqlite_reads_the_open_queue_in_index_order(clerk, three_day, submit, da
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = " ".join(row[-1] for row in cursor.fetchall())
         assert "case_open_queue" in plan and "TEMP B-TREE" not in plan, plan
+    with CaptureQueriesContext(connection) as counted:
+        assert cases.count() == 1
+    for query in counted.captured_queries:  # the counts read the index alone, no table row
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+        assert "COVERING INDEX case_open_queue" in plan, plan
