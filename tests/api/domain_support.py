@@ -1,6 +1,5 @@
-"""Shared setup of the domain API tests (tests/api/test_domain_*.py): the shipped guides with their
-sample parameters, a team of staff per region (clerk, reviewer, and three payers: maker, checker,
-cashier), applicant accounts, register rows written through the domains' own actions, and
+"""Shared setup of the domain API tests (tests/api/test_domain_*.py): the domain data of
+tests/domain_support.py (guides, teams, accounts, register rows), tokens, and
 `drive`, which takes a case from submission to 办结 over HTTP with the staff's tokens, settling
 its payment order through /api/payments on the way.
 
@@ -8,30 +7,27 @@ Import the fixtures by name into a test module (with `# noqa: F401`); importing
 `generic_handlers` there switches off tests/api/conftest.py's fixture that puts the engine's
 GenericHandler in place of the domains' handlers.
 """
-import datetime
 import uuid
-from types import SimpleNamespace
 
 import pytest
 
 from tests.api.conftest import JsonClient
-from tests.cases import factories as cf
-from tests.enrollment import factories as ef
-from yibao.accounts import actions as accounts
+from tests.domain_support import (  # noqa: F401 (re-exported for the test modules)
+    CARD,
+    SSC_CARD,
+    dazhou,
+    insured,
+    panzhihua,
+    person_account,
+    regions,
+    registered_unit,
+    teams,
+    unit_account,
+)
 from yibao.api import actions as api_actions
 from yibao.cases.checklist import Conditions, applies
 from yibao.cases.snapshot import item_in_force
-from yibao.catalog.models import Region
-from yibao.core.models import Channel
-from yibao.enrollment import actions as registers
-from yibao.enrollment.contribution_actions import load_sample_parameters
-from yibao.enrollment.models import Scheme
-from yibao.people.models import Applicant, ApplicantKind, IdType
 
-SYSTEM = Channel.SYSTEM
-SINCE = datetime.date(2020, 1, 1)
-CARD = "6222021234567890128"  # passes the Luhn check
-SSC_CARD = "6217996500001234565"
 # Who takes each step the case offers, in the order a case meets them.
 STEPS = [("accept", "clerk"), ("start_review", "reviewer"), ("approve", "reviewer"), ("pay", "maker"),
          ("complete", "clerk")]
@@ -42,32 +38,6 @@ PATHS = {"start_review": "review"}
 def generic_handlers():
     """Overrides tests/api/conftest.py's autouse fixture: these tests need the domains' handlers."""
     yield
-
-
-@pytest.fixture
-def regions(seeded_catalog):
-    load_sample_parameters(actor=None, channel=SYSTEM)
-    return {r.code: r for r in Region.objects.filter(is_template=False)}
-
-
-@pytest.fixture
-def dazhou(regions):
-    return regions["dazhou"]
-
-
-@pytest.fixture
-def panzhihua(regions):
-    return regions["panzhihua"]
-
-
-@pytest.fixture
-def teams(regions):
-    def team(region):
-        return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
-                               maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
-                               cashier=cf.staff(region, "payer"))
-
-    return {code: team(regions[code]) for code in ("dazhou", "panzhihua")}
 
 
 @pytest.fixture
@@ -83,39 +53,6 @@ def as_user(client):
         return JsonClient(client, tokens[user.pk])
 
     return make
-
-
-def account(kind, id_number, name):
-    id_type = IdType.USCC if kind == ApplicantKind.EMPLOYER else IdType.RESIDENT_ID
-    return Applicant.objects.create(user=cf.user(), kind=kind, id_type=id_type, id_number=id_number, name=name,
-                                    phone="13800000000")
-
-
-def person_account(id_number=None, name="张三"):
-    return account(ApplicantKind.PERSON, id_number or ef.id_number(), name)
-
-
-def unit_account(uscc=None, name="达州市测试有限公司"):
-    return account(ApplicantKind.EMPLOYER, uscc or ef.uscc_code(), name)
-
-
-def registered_unit(region):
-    """(account, employer): a unit registered in `region`."""
-    unit = unit_account()
-    return unit, ef.employer(region, uscc=unit.id_number, name=unit.name)
-
-
-def insured(region, *, name="张三", balance="", born=datetime.date(1990, 1, 1), id_number=None,
-            scheme=Scheme.EMPLOYEE, employer=None, since=SINCE):
-    """(account, person): a person enrolled in `region` (a flexible worker unless `employer`),
-    with `balance` on the personal account."""
-    me = person_account(id_number or ef.id_number(born=born), name)
-    person = ef.person(region, id_number=me.id_number, name=name, birth_date=born)
-    registers.enrol(person, scheme, employer=employer, region=region, on=since, actor=None, channel=SYSTEM)
-    if balance:
-        accounts.credit(person, region, balance, on=datetime.date(2025, 12, 31), reference="历史余额", actor=None,
-                        channel=SYSTEM)
-    return me, person
 
 
 def materials_for(region, code, conditions=None, words=()):

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tests.domain_support import CARD, SSC_CARD, account, insured, person_account, registered_unit
 from tests.enrollment import factories as ef
-from tests.workbench.domain.conftest import CARD, SSC_CARD, account, insured, person_account, registered_unit
 from yibao.accounts import actions as accounts
 from yibao.accounts.models import FilingKind
 from yibao.accounts.queries import balance_of

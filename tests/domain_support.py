@@ -1,0 +1,83 @@
+"""Domain data shared by the register items' tests over the API (tests/api/domain_support.py) and
+through the workbench (tests/workbench/domain/): the shipped guides with their sample parameters,
+a team of staff per region (clerk, reviewer and three payers: maker, checker, cashier), applicant
+accounts, and insured persons and units written through the domains' own actions.
+
+Import the fixtures by name into a conftest or test module (with `# noqa: F401`)."""
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from tests.cases import factories as cf
+from tests.enrollment import factories as ef
+from yibao.accounts import actions as accounts
+from yibao.catalog.models import Region
+from yibao.core.models import Channel
+from yibao.enrollment import actions as registers
+from yibao.enrollment.contribution_actions import load_sample_parameters
+from yibao.enrollment.models import Scheme
+from yibao.people.models import Applicant, ApplicantKind, IdType
+
+CARD = "6222021234567890128"  # passes the Luhn check
+SSC_CARD = "6217996500001234565"
+SINCE = datetime.date(2020, 1, 1)
+
+
+@pytest.fixture
+def regions(seeded_catalog):
+    load_sample_parameters(actor=None, channel=Channel.SYSTEM)
+    return {r.code: r for r in Region.objects.filter(is_template=False)}
+
+
+@pytest.fixture
+def dazhou(regions):
+    return regions["dazhou"]
+
+
+@pytest.fixture
+def panzhihua(regions):
+    return regions["panzhihua"]
+
+
+@pytest.fixture
+def teams(regions):
+    def team(region):
+        return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
+                               maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
+                               cashier=cf.staff(region, "payer"))
+
+    return {code: team(regions[code]) for code in ("dazhou", "panzhihua")}
+
+
+def account(kind, id_number, name):
+    id_type = IdType.USCC if kind == ApplicantKind.EMPLOYER else IdType.RESIDENT_ID
+    return Applicant.objects.create(user=cf.user(), kind=kind, id_type=id_type, id_number=id_number, name=name,
+                                    phone="13800000000")
+
+
+def person_account(id_number=None, name="张三"):
+    return account(ApplicantKind.PERSON, id_number or ef.id_number(), name)
+
+
+def unit_account(uscc=None, name="达州市测试有限公司"):
+    return account(ApplicantKind.EMPLOYER, uscc or ef.uscc_code(), name)
+
+
+def registered_unit(region, name="达州市测试有限公司"):
+    """(account, employer): a unit registered in `region`."""
+    unit = unit_account(name=name)
+    return unit, ef.employer(region, uscc=unit.id_number, name=unit.name)
+
+
+def insured(region, *, name="张三", balance="", born=datetime.date(1990, 1, 1), id_number=None,
+            scheme=Scheme.EMPLOYEE, employer=None, since=SINCE):
+    """(account, person): a person enrolled in `region` (a flexible worker unless `employer`), with
+    `balance` on the personal account; written through the domains' actions."""
+    me = person_account(id_number or ef.id_number(born=born), name)
+    person = ef.person(region, id_number=me.id_number, name=name, birth_date=born)
+    registers.enrol(person, scheme, employer=employer, region=region, on=since, actor=None, channel=Channel.SYSTEM)
+    if balance:
+        accounts.credit(person, region, balance, on=datetime.date(2025, 12, 31), reference="历史余额", actor=None,
+                        channel=Channel.SYSTEM)
+    return me, person
