@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.cases import factories as f
-from tests.workbench.guide import THREE_DAY, engine_rules_only, save_test_guide
+from tests.handlers import on_generic_handler
+from tests.workbench.guide import THREE_DAY, save_test_guide
 from yibao.cases.models import Case, Notice
 from yibao.people.actions import create_staff
 
@@ -16,7 +17,7 @@ PASSWORD = "clerk-pass-2026"
 
 @pytest.fixture
 def desk(transactional_db, live_server, settings):
-    with engine_rules_only(THREE_DAY):
+    with on_generic_handler(THREE_DAY):
         yield _desk(settings, live_server)
 
 

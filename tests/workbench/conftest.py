@@ -3,7 +3,8 @@ helper to file a case as the applicant would. Pages are driven with the Django t
 import pytest
 
 from tests.cases import factories as f
-from tests.workbench.guide import INSTANT, PAYMENT_ITEM, THREE_DAY, engine_rules_only, save_test_guide
+from tests.handlers import generic_handlers_for
+from tests.workbench.guide import INSTANT, PAYMENT_ITEM, THREE_DAY, save_test_guide
 from yibao.cases import actions
 from yibao.core.models import Channel
 
@@ -16,10 +17,8 @@ def cheap_argon2(settings):
     settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def engine_rules():
-    with engine_rules_only(THREE_DAY, PAYMENT_ITEM, INSTANT):
-        yield
+# The workbench knows no domain: its pages are tested on the engine's rules.
+generic_handlers = generic_handlers_for(THREE_DAY, PAYMENT_ITEM, INSTANT)
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 Three items in one edition (so all are in force together): a 3-day item with review (its guide
 lists the window and the hotline), a payment item and an instant one (the window only), at two
-offices. The workbench knows no domain: its tests run these
-codes on the engine's GenericHandler (`engine_rules_only`), whatever domain claims them, so the
-pages are tested on the engine's rules; each domain tests its own rules in its app.
+offices. The workbench knows no domain: its tests run these codes on the engine's GenericHandler
+(tests/workbench/conftest.py, with tests/handlers.py), whatever domain claims them, so the pages
+are tested on the engine's rules; each domain tests its own rules in its app.
 """
 import hashlib
-from contextlib import contextmanager
 from datetime import date
 
-from yibao.cases.handlers import GenericHandler, handler_for, register, unregister
 from yibao.catalog.guides.parsed import (
     ParsedChannel,
     ParsedGuide,
@@ -62,18 +60,3 @@ def save_test_guide(region):
                          text=text, family="test", items=items)
     guide, _ = save_guide(parsed, region, edition="测试版", effective_from=date(2020, 1, 1))
     return {item.code: item for item in guide.items.all()}
-
-
-@contextmanager
-def engine_rules_only(*codes):
-    """Run `codes` on the engine's GenericHandler for a while, then give them back their handlers."""
-    saved = {code: handler_for(code) for code in codes}
-    for code in codes:
-        unregister(code)
-    try:
-        yield
-    finally:
-        for code, handler in saved.items():
-            unregister(code)
-            if not isinstance(handler, GenericHandler):
-                register(code, handler)

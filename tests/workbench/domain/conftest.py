@@ -19,7 +19,7 @@ ROLES = {"instant": "clerk", "accept": "clerk", "start_review": "reviewer", "app
 
 
 @pytest.fixture(autouse=True)
-def engine_rules():
+def generic_handlers():
     """Overrides the workbench tests' GenericHandler swap: these tests need the domains' handlers."""
     yield
 
