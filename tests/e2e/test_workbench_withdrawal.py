@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.workbench.domain.conftest import CARD, insured
+from tests.domain_support import CARD, insured
 from yibao.accounts.queries import balance_of
 from yibao.cases.models import Case
 from yibao.cases.snapshot import item_in_force
