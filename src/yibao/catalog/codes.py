@@ -105,7 +105,7 @@ BY_CODE = {c.code: c for c in ITEM_CODES}
 assert len(BY_CODE) == 43
 
 
-def _key(title):
+def title_key(title):
     """Comparison key for titles: no brackets, punctuation, spaces or a final 。"""
     drop = "（）()《》“”\"'、，,。.．：: \t\u3000\xa0"
     return "".join(ch for ch in (title or "") if ch not in drop)
@@ -114,12 +114,12 @@ def _key(title):
 _TITLE_INDEX = {}
 for _c in ITEM_CODES:
     for _t in (_c.name, *_c.synonyms):
-        _TITLE_INDEX[_key(_t)] = _c.code
+        _TITLE_INDEX[title_key(_t)] = _c.code
 
 
 def code_for_title(title):
     """The item code a published title names, or None when the title is unknown."""
-    return _TITLE_INDEX.get(_key(title))
+    return _TITLE_INDEX.get(title_key(title))
 
 
 def group_of(code):

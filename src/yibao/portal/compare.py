@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # The catalogue's own comparison key for published wording (drops brackets, punctuation, spaces).
-from yibao.catalog.codes import _key as comparable
+from yibao.catalog.codes import title_key as comparable
 from yibao.portal.display import time_limit_summary
 
 ROWS = [
