@@ -15,7 +15,7 @@ from yibao.accounts import actions as accounts
 from yibao.catalog.models import Region
 from yibao.core.models import Channel
 from yibao.enrollment import actions as registers
-from yibao.enrollment.contribution_actions import load_sample_parameters
+from yibao.contributions.actions import load_sample_parameters
 from yibao.enrollment.models import Scheme
 from yibao.people.models import Applicant, ApplicantKind, IdType
 

@@ -12,11 +12,17 @@ from django.utils import timezone
 
 from yibao.accounts.exceptions import InsufficientBalance, InvalidSheet, NoBalance
 from yibao.accounts.models import ZERO, AccountEntry, EntryKind, PersonalAccount, RemoteFilingRef, TransferSheet
+from yibao.accounts.sheet_file import SheetFile
+from yibao.cases import actions as engine
+from yibao.cases.snapshot import item_in_force
+from yibao.contributions.models import ContributionPeriod, PeriodSource, contribution_summary
 from yibao.core.audit import record
 from yibao.core.models import Channel
 from yibao.core.money import yuan
 from yibao.enrollment import actions as registers
 from yibao.enrollment.models import ChangeKind
+from yibao.people.actions import register_applicant
+from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.models import Applicant, ApplicantKind
 
 TRANSFER_IN = "关系转入"
@@ -133,8 +139,6 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
     """关系转出 on 办结: certify the person's contribution time and account balance in the
     《参保人员基本医疗保险信息表》, move the balance out of the account (划转) and end the enrolment.
     Returns the sheet; receive_transfer_sheet then puts it in the in side's queue."""
-    from yibao.enrollment.contributions import contribution_summary
-
     today = timezone.localdate()
     with transaction.atomic():
         summary = contribution_summary(person, enrollment.scheme)
@@ -162,9 +166,6 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
 def receive_transfer_sheet(sheet, region, *, employer_uscc="", comment=""):
     """The in side receives a 信息表: the system opens the 关系转入 case in `region` and accepts
     it on receipt (the sheet is its material), so the in side's limit counts from today."""
-    from yibao.cases import actions as engine
-    from yibao.cases.snapshot import item_in_force
-
     item = item_in_force(region, "relation-transfer")
     applicant = Applicant.objects.filter(id_number=sheet.id_number).first()
     if applicant is None:
@@ -182,9 +183,6 @@ def receive_transfer_sheet(sheet, region, *, employer_uscc="", comment=""):
 def _applicant_for(sheet, region):
     """A public account for a person arriving from outside the deployment: the system opens it
     with a password nobody knows; the person sets one at a window (or by the reset procedure)."""
-    from yibao.people.actions import register_applicant
-    from yibao.people.identity import InvalidIdentity, InvalidPhone
-
     try:
         return register_applicant(ApplicantKind.PERSON, sheet.id_type, sheet.id_number, sheet.name, sheet.phone,
                                   secrets.token_urlsafe(24), region, actor=None, channel=Channel.SYSTEM)
@@ -195,8 +193,6 @@ def _applicant_for(sheet, region):
 def import_transfer_sheet(content, region, *, actor, channel):
     """`yibao transfer import`: a 信息表 from a region outside the deployment, received by `region`.
     Returns the 关系转入 case opened for it."""
-    from yibao.accounts.transfer import SheetFile
-
     sheet_file = SheetFile.read(content)
     with transaction.atomic():
         try:
@@ -214,8 +210,6 @@ def import_transfer_sheet(content, region, *, actor, channel):
 def carry_over(case, sheet, person, *, employer=None, actor):
     """关系转入 on 办结: the in enrolment starts, the balance is credited, and the contribution time
     of a sheet from outside the deployment is recorded (inside it, the register already holds it)."""
-    from yibao.enrollment.contributions import ContributionPeriod, PeriodSource
-
     today = timezone.localdate()
     with transaction.atomic():
         enrollment = registers.enrol(person, sheet.scheme, employer=employer, region=case.region, on=today,

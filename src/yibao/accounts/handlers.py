@@ -216,8 +216,5 @@ class AccountTransfer(Handler):
 
 
 def register_all():
-    from yibao.accounts.transfer import RelationTransfer
-
     register("account-withdrawal", AccountWithdrawal())
     register("account-transfer", AccountTransfer())
-    register("relation-transfer", RelationTransfer())

@@ -25,10 +25,10 @@ from yibao.cases.pdf import agency_name
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.models import Channel
 from yibao.enrollment import sheets
-from yibao.enrollment.credentials import Certificate
-from yibao.enrollment.documents import certificate_pdf, certificate_verify_url, record_pdf
+from yibao.contributions.models import Certificate
+from yibao.contributions.documents import certificate_pdf, certificate_verify_url, record_pdf
 from yibao.enrollment.models import Employer, Person
-from yibao.enrollment.queries import person_record, unit_record
+from yibao.contributions.queries import person_record, unit_record
 from yibao.people import policy
 from yibao.people.identity import normalise
 from yibao.people.models import ApplicantKind

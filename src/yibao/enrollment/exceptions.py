@@ -71,3 +71,9 @@ class NotTheApplicantsRecord(RegisterError):
     """An applicant may act on their own record, or an employer on its own employees'."""
 
     code = "not_own_record"
+
+
+class ParametersMissing(DomainCheckFailed):
+    """No version of the region's parameters covers the date, or it lacks the figure needed."""
+
+    code = "parameters_missing"

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 
 from yibao.cases.pdf import agency_name
 from yibao.core.masking import mask_id_number, mask_name
-from yibao.enrollment.credentials import Certificate
-from yibao.enrollment.documents import certificate_pdf as render_certificate
+from yibao.contributions.models import Certificate
+from yibao.contributions.documents import certificate_pdf as render_certificate
 from yibao.people import policy
 
 # Codes are secrets.token_urlsafe output; anything else is not looked up at all.

@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from yibao.core.models import Channel
-from yibao.enrollment import base_sheet, sheets
+from yibao.contributions import base_sheet
+from yibao.enrollment import sheets
 from yibao.enrollment.exceptions import RegisterError
 from yibao.enrollment.models import Employer
 from yibao.people.identity import normalise

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from yibao.cases.receipts import prefix_for
 from yibao.core.audit import record
-from yibao.enrollment.contribution_exceptions import CredentialAlreadyActive
-from yibao.enrollment.contributions import contribution_summary
-from yibao.enrollment.credentials import Certificate, CredentialStatus, ECredential
+from yibao.contributions.exceptions import CredentialAlreadyActive
+from yibao.contributions.models import contribution_summary
+from yibao.contributions.models import Certificate, CredentialStatus, ECredential
 from yibao.enrollment.exceptions import InvalidStatusChange, NotEnrolled
 from yibao.enrollment.models import OPEN_STATUSES, PersonStatus
 

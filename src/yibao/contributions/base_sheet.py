@@ -11,7 +11,7 @@ import io
 from openpyxl import Workbook, load_workbook
 
 from yibao.core.money import MoneyError, yuan
-from yibao.enrollment.contributions import ContributionBase
+from yibao.contributions.models import ContributionBase
 from yibao.enrollment.models import OPEN_STATUSES
 from yibao.enrollment.sheets import RowError, SheetInvalid, cell_text
 

@@ -24,7 +24,7 @@ from yibao.core.audit import record
 from yibao.core.masking import mask_id_number
 from yibao.core.models import Channel
 from yibao.core.money import MoneyError, yuan
-from yibao.enrollment.contribution_exceptions import (
+from yibao.contributions.exceptions import (
     BaseAlreadyDeclared,
     BaseOutOfBounds,
     InvalidDeclaration,
@@ -34,7 +34,7 @@ from yibao.enrollment.contribution_exceptions import (
     MonthsAlreadyAssessed,
     NoticeNotPayable,
 )
-from yibao.enrollment.contributions import (
+from yibao.contributions.models import (
     LIVE_ASSESSMENTS,
     Assessment,
     AssessmentState,
@@ -49,7 +49,8 @@ from yibao.enrollment.contributions import (
     years_text,
 )
 from yibao.enrollment.models import Employer, Enrollment, EnrollmentStatus, Person, Scheme
-from yibao.enrollment.parameters import SAMPLE_LABEL, PolicyParameters, month_start, parameters_for
+from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
+from yibao.enrollment.parameters import month_start, parameters_for
 
 ZERO = Decimal("0")
 EMPLOYEE = Scheme.EMPLOYEE

@@ -5,7 +5,7 @@ from django.db.models import Count, Prefetch, Sum
 
 from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
 from yibao.core.money import yuan
-from yibao.enrollment.contributions import (
+from yibao.contributions.models import (
     Assessment,
     AssessmentState,
     ContributionBase,
@@ -14,7 +14,7 @@ from yibao.enrollment.contributions import (
     PaymentNotice,
     contribution_summary,
 )
-from yibao.enrollment.credentials import CredentialStatus
+from yibao.contributions.models import CredentialStatus
 from yibao.enrollment.models import OPEN_STATUSES, EnrollmentChange, EnrollmentStatus
 
 RECENT_MONTHS = 12

@@ -27,20 +27,22 @@ from yibao.cases.exceptions import DomainCheckFailed
 from yibao.cases.handlers import register
 from yibao.core.audit import record
 from yibao.core.money import MoneyError, yuan
-from yibao.enrollment import actions, contribution_actions, credential_actions
-from yibao.enrollment.contribution_exceptions import (
+from yibao.contributions import actions as contribution_actions
+from yibao.contributions import credential_actions
+from yibao.enrollment import actions
+from yibao.contributions.exceptions import (
     CollectedByHRSS,
     InvalidPeriod,
     LumpSumOutstanding,
     NotFlexibleWorker,
     RetirementApprovalRequired,
 )
-from yibao.enrollment.contributions import years_text
+from yibao.contributions.models import years_text
 from yibao.enrollment.exceptions import NotEnrolled
 from yibao.enrollment.handlers import BankAccount, RegisterHandler, applicant_employer, own_person
 from yibao.enrollment.models import CollectionAgency, EmployerStatus, EnrollmentStatus, Scheme
 from yibao.enrollment.parameters import month_start, parameters_for
-from yibao.enrollment.queries import open_lump_sum_notice, person_record, unit_record
+from yibao.contributions.queries import open_lump_sum_notice, person_record, unit_record
 
 EMPLOYEE = Scheme.EMPLOYEE
 FLEXIBLE = "灵活就业人员"
