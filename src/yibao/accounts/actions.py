@@ -13,8 +13,7 @@ from django.utils import timezone
 from yibao.accounts.exceptions import InsufficientBalance, InvalidSheet, NoBalance
 from yibao.accounts.models import ZERO, AccountEntry, EntryKind, PersonalAccount, RemoteFilingRef, TransferSheet
 from yibao.accounts.sheet_file import SheetFile
-from yibao.cases import actions as engine
-from yibao.cases.snapshot import item_in_force
+from yibao.cases.interface import item_in_force, open_case_as_system
 from yibao.contributions.models import ContributionPeriod, PeriodSource, contribution_summary
 from yibao.core.audit import record
 from yibao.core.models import Channel
@@ -170,14 +169,12 @@ def receive_transfer_sheet(sheet, region, *, employer_uscc="", comment=""):
     applicant = Applicant.objects.filter(id_number=sheet.id_number).first()
     if applicant is None:
         applicant = _applicant_for(sheet, region)
-    with transaction.atomic():
-        case = engine.submit_case(
-            item=item, applicant=applicant, actor=None, channel=Channel.SYSTEM, conditions={"sub_type": TRANSFER_IN},
-            data={"id_number": sheet.id_number, "scheme": sheet.scheme, "sheet_no": sheet.sheet_no,
-                  "employer_uscc": employer_uscc},
-            comment=comment or f"收到{sheet.from_region_name}出具的《参保人员基本医疗保险信息表》{sheet.sheet_no}")
-        return engine.accept_case(case, None, channel=Channel.SYSTEM,
-                                  comment="以《参保人员基本医疗保险信息表》受理，转入时限自收到之日起计算")
+    return open_case_as_system(
+        item, applicant, conditions={"sub_type": TRANSFER_IN},
+        data={"id_number": sheet.id_number, "scheme": sheet.scheme, "sheet_no": sheet.sheet_no,
+              "employer_uscc": employer_uscc},
+        comment=comment or f"收到{sheet.from_region_name}出具的《参保人员基本医疗保险信息表》{sheet.sheet_no}",
+        accept_comment="以《参保人员基本医疗保险信息表》受理，转入时限自收到之日起计算")
 
 
 def _applicant_for(sheet, region):

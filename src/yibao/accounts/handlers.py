@@ -11,9 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from yibao.accounts import actions, queries
 from yibao.accounts.exceptions import NoBalance, NoRemoteFiling, PaymentNotSettled, ReasonNotOffered
 from yibao.accounts.models import EntryKind
-from yibao.cases.checklist import with_materials
-from yibao.cases.handlers import Handler, register
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Handler, register, with_materials
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
 from yibao.enrollment.models import ChangeKind, Person, PersonStatus, Scheme, SharedDeath

@@ -20,10 +20,7 @@ from yibao.accounts.actions import TRANSFER_IN
 from yibao.accounts.exceptions import TransferError
 from yibao.accounts.handlers import CHECKED_BEFORE, insured_person
 from yibao.accounts.models import TransferSheet
-from yibao.cases.exceptions import InvalidCaseData, ItemNotAvailable
-from yibao.cases.handlers import Handler, register
-from yibao.cases.snapshot import item_in_force
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Handler, InvalidCaseData, ItemNotAvailable, item_in_force, register
 from yibao.catalog.models import Region
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import EmployerNotActive, NotEnrolled

@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from yibao.accounts.queries import statement
 from yibao.api.auth import AUTH, optional_caller
 from yibao.api.errors import ERRORS, Invalid, NotFound
-from yibao.cases.pdf import agency_name
+from yibao.core.pdf import agency_name
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.models import Channel
 from yibao.enrollment import sheets

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from yibao.cases.receipts import prefix_for
+from yibao.cases.interface import prefix_for
 from yibao.catalog.models import Region
 from yibao.core.audit import record
 from yibao.core.masking import mask_id_number
@@ -48,7 +48,7 @@ from yibao.contributions.models import (
     contribution_months,
     years_text,
 )
-from yibao.enrollment.models import Employer, Enrollment, EnrollmentStatus, Person, Scheme
+from yibao.enrollment.models import Enrollment, EnrollmentStatus, Person, Scheme
 from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
 from yibao.enrollment.parameters import month_start, parameters_for
 

@@ -5,7 +5,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yibao.cases.receipts import prefix_for
+from yibao.cases.interface import prefix_for
 from yibao.core.audit import record
 from yibao.contributions.exceptions import CredentialAlreadyActive
 from yibao.contributions.models import contribution_summary

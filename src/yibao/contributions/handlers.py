@@ -22,9 +22,7 @@ import re
 from django.utils import timezone
 from pydantic import BaseModel, Field, field_validator
 
-from yibao.cases.checklist import COMMITMENT
-from yibao.cases.exceptions import DomainCheckFailed
-from yibao.cases.handlers import register
+from yibao.cases.interface import COMMITMENT, DomainCheckFailed, register
 from yibao.core.audit import record
 from yibao.core.money import MoneyError, yuan
 from yibao.contributions import actions as contribution_actions

@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from yibao.cases.models import AppendOnly, new_verify_code
+from yibao.core.records import AppendOnly, new_verify_code
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.money import yuan
 from yibao.enrollment.models import Scheme

@@ -1,6 +1,6 @@
 """What can go wrong when a register changes. Each is a DomainCheckFailed of the case engine, so
 a handler's refusal reaches the applicant (and the API) as a structured error with its own code."""
-from yibao.cases.exceptions import DomainCheckFailed
+from yibao.cases.interface import DomainCheckFailed
 
 
 class RegisterError(DomainCheckFailed):

@@ -12,9 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
-from yibao.cases.checklist import Conditions, materials_when, with_materials
-from yibao.cases.handlers import Handler, register
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Conditions, Handler, materials_when, register, with_materials
 from yibao.enrollment import actions
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,

@@ -19,8 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from yibao.cases.exceptions import ItemNotAvailable
-from yibao.cases.snapshot import item_in_force
+from yibao.cases.interface import ItemNotAvailable, item_in_force
 from yibao.core.audit import record
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.enrollment.actions import acting_user, person_particulars

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from yibao.cases.states import CaseState
+from yibao.cases.interface import CaseState
 from yibao.core.audit import record
 from yibao.core.money import MoneyError, yuan
 from yibao.payments.exceptions import InvalidOrderTransition, InvalidPayee, MakerChecker, OrderExists, OrderNotFound

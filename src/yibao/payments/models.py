@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yibao.cases.models import AppendOnly
+from yibao.core.records import AppendOnly
 from yibao.core.masking import mask_bank_account, mask_name
 from yibao.core.models import Channel
 

@@ -5,7 +5,7 @@ admin history that point at them stay attached."""
 import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
-import yibao.cases.models
+import yibao.core.records
 from django.conf import settings
 from django.db import migrations, models
 
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                         ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                         ('number', models.CharField(max_length=48, unique=True, verbose_name='凭证编号')),
                         ('content', models.JSONField(default=dict, verbose_name='凭证内容')),
-                        ('verify_code', models.CharField(default=yibao.cases.models.new_verify_code, editable=False, max_length=32, unique=True, verbose_name='核验码')),
+                        ('verify_code', models.CharField(default=yibao.core.records.new_verify_code, editable=False, max_length=32, unique=True, verbose_name='核验码')),
                         ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='出具时间')),
                         ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='办件')),
                         ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='出具人')),
