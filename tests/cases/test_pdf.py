@@ -56,6 +56,7 @@ def test_every_kind_is_an_a4_pdf_with_head_and_verification(kind, notices, rende
 
 def test_receipt_states_the_limit_due_date_owed_material_and_how_to_follow(notices, rendered):
     case = notices[NoticeKind.RECEIPT].case
+    case.refresh_from_db()  # the notice holds the instance submit() returned, before acceptance set the due date
     text = text_of(rendered[NoticeKind.RECEIPT])
     assert "20个工作日" in text
     assert pdf.cn_date(case.due_date) in text

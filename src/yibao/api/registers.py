@@ -21,14 +21,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from yibao.accounts.queries import statement
 from yibao.api.auth import AUTH, optional_caller
 from yibao.api.errors import ERRORS, Invalid, NotFound
-from yibao.core.pdf import agency_name
+from yibao.contributions.documents import certificate_pdf, certificate_verify_url, record_pdf
+from yibao.contributions.models import Certificate
+from yibao.contributions.queries import person_record, unit_record
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.models import Channel
+from yibao.core.pdf import agency_name
 from yibao.enrollment import sheets
-from yibao.contributions.models import Certificate
-from yibao.contributions.documents import certificate_pdf, certificate_verify_url, record_pdf
 from yibao.enrollment.models import Employer, Person
-from yibao.contributions.queries import person_record, unit_record
 from yibao.people import policy
 from yibao.people.identity import normalise
 from yibao.people.models import ApplicantKind

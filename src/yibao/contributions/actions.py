@@ -20,10 +20,6 @@ from django.db import IntegrityError, transaction
 
 from yibao.cases.interface import prefix_for
 from yibao.catalog.models import Region
-from yibao.core.audit import record
-from yibao.core.masking import mask_id_number
-from yibao.core.models import Channel
-from yibao.core.money import MoneyError, yuan
 from yibao.contributions.exceptions import (
     BaseAlreadyDeclared,
     BaseOutOfBounds,
@@ -48,6 +44,10 @@ from yibao.contributions.models import (
     contribution_months,
     years_text,
 )
+from yibao.core.audit import record
+from yibao.core.masking import mask_id_number
+from yibao.core.models import Channel
+from yibao.core.money import MoneyError, yuan
 from yibao.enrollment.models import Enrollment, EnrollmentStatus, Person, Scheme
 from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
 from yibao.enrollment.parameters import month_start, parameters_for

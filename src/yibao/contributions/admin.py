@@ -2,7 +2,6 @@
 their actions)."""
 from django.contrib import admin
 
-from yibao.core.admin import ReadOnlyAdmin
 from yibao.contributions.models import (
     Assessment,
     Certificate,
@@ -11,6 +10,7 @@ from yibao.contributions.models import (
     ECredential,
     PaymentNotice,
 )
+from yibao.core.admin import ReadOnlyAdmin
 
 
 @admin.register(PaymentNotice)

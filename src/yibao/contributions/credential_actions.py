@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yibao.cases.interface import prefix_for
-from yibao.core.audit import record
 from yibao.contributions.exceptions import CredentialAlreadyActive
-from yibao.contributions.models import contribution_summary
-from yibao.contributions.models import Certificate, CredentialStatus, ECredential
-from yibao.enrollment.exceptions import InvalidStatusChange, NotEnrolled
-from yibao.enrollment.models import OPEN_STATUSES, PersonStatus
+from yibao.contributions.models import Certificate, CredentialStatus, ECredential, contribution_summary
+from yibao.core.audit import record
+from yibao.enrollment.exceptions import NotEnrolled
+from yibao.enrollment.machines import PERSONS, PersonAction
+from yibao.enrollment.models import OPEN_STATUSES
 
 
 def _user(actor):
@@ -73,8 +73,8 @@ def grant_e_credential(person, *, region, actor, channel, case=None):
 
 def check_e_credential(person):
     """Refuse a claim the register does not allow (used by the handler before anything is written)."""
-    if person.status != PersonStatus.LIVING:
-        raise InvalidStatusChange(f"{person}登记为“{person.get_status_display()}”，不能申领医保电子凭证")
+    PERSONS.move(person.status, PersonAction.CLAIM_CREDENTIAL,
+                 message=f"{person}登记为“{person.get_status_display()}”，不能申领医保电子凭证")
     if not person.enrollments.filter(status__in=OPEN_STATUSES).exists():
         raise NotEnrolled(f"{person}未参加基本医疗保险，不能申领医保电子凭证")
     if person.e_credentials.filter(status=CredentialStatus.ACTIVE).exists():

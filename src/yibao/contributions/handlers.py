@@ -23,11 +23,8 @@ from django.utils import timezone
 from pydantic import BaseModel, Field, field_validator
 
 from yibao.cases.interface import COMMITMENT, DomainCheckFailed, register
-from yibao.core.audit import record
-from yibao.core.money import MoneyError, yuan
 from yibao.contributions import actions as contribution_actions
 from yibao.contributions import credential_actions
-from yibao.enrollment import actions
 from yibao.contributions.exceptions import (
     CollectedByHRSS,
     InvalidPeriod,
@@ -36,11 +33,14 @@ from yibao.contributions.exceptions import (
     RetirementApprovalRequired,
 )
 from yibao.contributions.models import years_text
+from yibao.contributions.queries import open_lump_sum_notice, person_record, unit_record
+from yibao.core.audit import record
+from yibao.core.money import MoneyError, yuan
+from yibao.enrollment import actions
 from yibao.enrollment.exceptions import NotEnrolled
 from yibao.enrollment.handlers import BankAccount, RegisterHandler, applicant_employer, own_person
 from yibao.enrollment.models import CollectionAgency, EmployerStatus, EnrollmentStatus, Scheme
 from yibao.enrollment.parameters import month_start, parameters_for
-from yibao.contributions.queries import open_lump_sum_notice, person_record, unit_record
 
 EMPLOYEE = Scheme.EMPLOYEE
 FLEXIBLE = "灵活就业人员"

@@ -24,9 +24,9 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from yibao.core.records import AppendOnly, new_verify_code
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.money import yuan
+from yibao.core.records import AppendOnly, new_verify_code
 from yibao.enrollment.models import Scheme
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}

@@ -23,9 +23,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from yibao.core.records import AppendOnly
 from yibao.core.masking import MaskedIdentity, mask_bank_account, mask_id_number, mask_name, mask_phone
 from yibao.core.models import Channel
+from yibao.core.records import AppendOnly
 from yibao.enrollment.exceptions import ParametersMissing
 from yibao.people.models import IdType
 

@@ -1,7 +1,7 @@
 """Every change of a payment order, one function per verb.
 
-Each runs in one transaction, locks the order, checks the move against models.TRANSITIONS and the
-maker-checker rule, appends one PaymentEvent and one audit entry. Only payers of the order's
+Each runs in one transaction, locks the order, checks the move against models.TRANSITIONS (the
+ORDERS machine) and the maker-checker rule, appends one PaymentEvent and one audit entry. Only payers of the order's
 region act (people.policy "pay").
 """
 from django.db import IntegrityError, transaction
@@ -11,8 +11,8 @@ from stdnum import luhn
 from yibao.cases.interface import CaseState
 from yibao.core.audit import record
 from yibao.core.money import MoneyError, yuan
-from yibao.payments.exceptions import InvalidOrderTransition, InvalidPayee, MakerChecker, OrderExists, OrderNotFound
-from yibao.payments.models import TRANSITIONS, AccountKind, OrderAction, OrderState, PaymentEvent, PaymentOrder
+from yibao.payments.exceptions import InvalidPayee, MakerChecker, OrderExists, OrderNotFound
+from yibao.payments.models import ORDERS, AccountKind, OrderAction, OrderState, PaymentEvent, PaymentOrder
 from yibao.people import policy
 
 A = OrderAction
@@ -40,10 +40,7 @@ def clean_account(kind, number):
 
 
 def _step(order, action, actor, channel, comment="", fields=()):
-    target = TRANSITIONS.get((order.state, action))
-    if target is None:
-        raise InvalidOrderTransition(
-            f"支付指令当前为“{order.get_state_display()}”，不能{A(action).label}", state=order.state, action=action)
+    target = ORDERS.move(order.state, action)
     before, order.state = order.state, target
     order.save(update_fields=["state", "updated_at", *fields])
     PaymentEvent.objects.create(order=order, actor=_user(actor), channel=channel, action=action, from_state=before,

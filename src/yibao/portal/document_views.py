@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 
 from yibao.cases.models import Notice
 from yibao.cases.pdf import render_notice_pdf
-from yibao.core.pdf import agency_name
 from yibao.core.masking import mask_name
+from yibao.core.pdf import agency_name
 from yibao.people import policy
 
 # Codes are secrets.token_urlsafe output; anything else is not looked up at all.

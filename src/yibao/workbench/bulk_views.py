@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
-from yibao.core.models import Channel
 from yibao.contributions import base_sheet
+from yibao.core.models import Channel
 from yibao.enrollment import sheets
 from yibao.enrollment.exceptions import RegisterError
 from yibao.enrollment.models import Employer

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from yibao.cases import actions as case_actions
 from yibao.cases.checklist import checklist
-from yibao.cases.handlers import handler_for
 from yibao.cases.exceptions import CaseError, ConcurrentUpdate
+from yibao.cases.handlers import handler_for
 from yibao.cases.models import FollowUp, Notification
 from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
@@ -23,16 +23,16 @@ from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
 from yibao.enrollment.sheets import SheetInvalid
 from yibao.payments.queries import order_for_case
-from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.actions import RegistrationRefused
+from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
 from yibao.workbench import charts, documents, forms, queries
-from yibao.workbench.bulk_views import base_rows
-from yibao.workbench.payment_views import order_panel
 from yibao.workbench.access import case_for, forbidden, may, staff_required
 from yibao.workbench.actions import (
     STAFF_CHANNELS, Identity, find_applicant, mark_notifications_read, take_window_application,
 )
+from yibao.workbench.bulk_views import base_rows
+from yibao.workbench.payment_views import order_panel
 from yibao.workdays.calendar import current
 
 W = Channel.WINDOW

@@ -2,8 +2,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yibao.catalog.models import Region
-from yibao.core.models import Channel
 from yibao.contributions.actions import load_sample_parameters
+from yibao.core.models import Channel
 from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
 
 SHOWN = ["employer_rate", "personal_rate", "base_floor", "base_ceiling", "flexible_rate", "flexible_base_floor",
