@@ -89,8 +89,8 @@ def _by_system(actor, channel):
     return actor is None and channel == Channel.SYSTEM
 
 
-def _staff_role(actor, policy_action):
-    profile = policy.staff_profile(actor)
+def _role_of(profile, policy_action):
+    """The role recorded on the event: the one the action needs, of those the profile holds."""
     if profile is None:
         return ""
     wanted = policy.ACTIONS.get(policy_action, ("", set()))[1]
@@ -99,7 +99,8 @@ def _staff_role(actor, policy_action):
 
 
 def _authorise_staff(actor, policy_action, case):
-    policy.check(
+    """The acting staff member, resolved once: authorised for the action on `case`; the role recorded."""
+    profile = policy.authorise(
         actor,
         policy_action,
         region_id=case.region_id,
@@ -107,7 +108,7 @@ def _authorise_staff(actor, policy_action, case):
         applicant_user_id=case.applicant.user_id,
         agent_user_id=case.agent.user_id if case.agent_id else None,
     )
-    return _staff_role(actor, policy_action)
+    return _role_of(profile, policy_action)
 
 
 def _authorise_applicant_side(actor, applicant, agent, region_id, office):
@@ -117,11 +118,11 @@ def _authorise_applicant_side(actor, applicant, agent, region_id, office):
         return APPLICANT_ROLE
     if user is not None and agent is not None and user.pk == agent.user_id:
         return AGENT_ROLE
-    policy.check(actor, "accept", region_id=region_id, office=office)
-    return _staff_role(actor, "accept")
+    return _role_of(policy.authorise(actor, "accept", region_id=region_id, office=office), "accept")
 
 
 def _office_of(actor, case):
+    # The profile policy.check read (cached on the user instance): no second read.
     profile = policy.staff_profile(actor) if actor is not None else None
     return (profile.office if profile and profile.office else case.office)[:200]
 
