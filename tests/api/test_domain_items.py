@@ -17,6 +17,7 @@ from tests.api.domain_support import (  # noqa: F401
     panzhihua,
     person_account,
     regions,
+    shipped_regions,
     registered_unit,
     submit,
     teams,

@@ -15,7 +15,7 @@ from yibao.accounts.models import ZERO, AccountEntry, EntryKind, PersonalAccount
 from yibao.accounts.sheet_file import SheetFile
 from yibao.cases.interface import item_in_force, open_case_as_system
 from yibao.contributions.models import ContributionPeriod, PeriodSource, contribution_summary
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.core.models import Channel
 from yibao.core.money import yuan
 from yibao.enrollment import actions as registers
@@ -27,10 +27,6 @@ from yibao.people.models import Applicant, ApplicantKind
 TRANSFER_IN = "关系转入"
 
 K = EntryKind
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _case_ref(case):
@@ -47,7 +43,7 @@ def open_account(person, region, *, on, actor, channel):
             account = PersonalAccount.objects.create(person=person, region=region, opened_on=on)
     except IntegrityError:  # opened concurrently
         return PersonalAccount.objects.get(person=person, region=region)
-    record(actor=_user(actor), channel=channel, action="建立个人账户", obj=account, summary=str(account))
+    record(actor=acting_user(actor), channel=channel, action="建立个人账户", obj=account, summary=str(account))
     return account
 
 
@@ -61,9 +57,9 @@ def _locked(person, region):
 def _post(account, kind, amount, *, on, case, reference, note, actor, channel):
     entry = AccountEntry.objects.create(account=account, kind=kind, amount=amount, on=on, case=case,
                                         reference=(reference or "")[:100], note=(note or "")[:200],
-                                        actor=_user(actor), channel=channel)
+                                        actor=acting_user(actor), channel=channel)
     balance = account.balance()
-    record(actor=_user(actor), channel=channel, action=f"个人账户{K(kind).label}", obj=account,
+    record(actor=acting_user(actor), channel=channel, action=f"个人账户{K(kind).label}", obj=account,
            summary=f"{_case_ref(case)}{account} {K(kind).label} {amount}元，余额{balance}元",
            changes={"entry": entry.pk, "amount": str(amount), "balance": str(balance), "reference": reference})
     return entry, balance
@@ -116,7 +112,7 @@ def record_remote_filing(person, region, *, kind, cross_province, destination, r
         filing = RemoteFilingRef.objects.create(
             person=person, region=region, kind=kind, cross_province=cross_province, destination=destination[:100],
             reference=reference[:60], valid_from=valid_from, valid_until=valid_until, case=case)
-        record(actor=_user(actor), channel=channel, action="异地长期备案", obj=filing,
+        record(actor=acting_user(actor), channel=channel, action="异地长期备案", obj=filing,
                summary=f"{_case_ref(case)}{filing}")
     return filing
 
@@ -127,7 +123,7 @@ def end_remote_filing(filing, *, on, actor, channel):
         filing = RemoteFilingRef.objects.select_for_update().get(pk=filing.pk)
         filing.ended_on = on
         filing.save(update_fields=["ended_on"])
-        record(actor=_user(actor), channel=channel, action="取消异地备案", obj=filing, summary=f"{filing} 自{on}起取消")
+        record(actor=acting_user(actor), channel=channel, action="取消异地备案", obj=filing, summary=f"{filing} 自{on}起取消")
     return filing
 
 
@@ -156,7 +152,7 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
             scheme=enrollment.scheme, insured_from=enrollment.start_on, insured_until=today,
             periods=[{"source": source, "months": months} for source, months in summary["by_source"].items()],
             account_balance=balance, issued_on=today)
-        record(actor=_user(actor), channel=case.channel, action="出具参保人员基本医疗保险信息表", obj=sheet,
+        record(actor=acting_user(actor), channel=case.channel, action="出具参保人员基本医疗保险信息表", obj=sheet,
                summary=f"{case.receipt_no} {sheet.sheet_no} {person} {case.region.name}→{to_name}，"
                        f"缴费{summary['text']}，个人账户{balance}元")
     return sheet
@@ -199,7 +195,7 @@ def import_transfer_sheet(content, region, *, actor, channel):
                 sheet = TransferSheet.objects.create(**fields, to_region=region, imported=True)
         except IntegrityError:
             raise InvalidSheet(f"信息表{sheet_file.sheet_no}已导入，不能重复导入") from None
-        record(actor=_user(actor), channel=channel, action="导入参保人员基本医疗保险信息表", obj=sheet,
+        record(actor=acting_user(actor), channel=channel, action="导入参保人员基本医疗保险信息表", obj=sheet,
                summary=f"{sheet.sheet_no} {sheet.from_region_name}→{region.name}")
         return receive_transfer_sheet(sheet, region)
 
@@ -218,7 +214,7 @@ def carry_over(case, sheet, person, *, employer=None, actor):
                 ContributionPeriod(person=person, scheme=sheet.scheme, region=case.region,
                                    source=PeriodSource.TRANSFER_IN, months=int(p["months"]),
                                    origin=f"{sheet.from_region_name}：{p.get('source', '')}"[:200], case=case,
-                                   actor=_user(actor))
+                                   actor=acting_user(actor))
                 for p in sheet.periods if int(p.get("months", 0)) > 0)
         balance = None
         if sheet.account_balance > 0:

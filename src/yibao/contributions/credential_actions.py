@@ -8,14 +8,10 @@ from django.utils import timezone
 from yibao.cases.interface import prefix_for
 from yibao.contributions.exceptions import CredentialAlreadyActive
 from yibao.contributions.models import Certificate, CredentialStatus, ECredential, contribution_summary
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.enrollment.exceptions import NotEnrolled
 from yibao.enrollment.machines import PERSONS, PersonAction
 from yibao.enrollment.models import OPEN_STATUSES
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _case_ref(case):
@@ -49,8 +45,8 @@ def issue_certificate(person, *, region, actor, channel, case=None):
         content = certificate_content(person, region, today)
         certificate = Certificate.objects.create(
             number=f"{prefix_for(region)}-PZ-{today:%Y%m%d}-{secrets.token_hex(5).upper()}", person=person,
-            region=region, case=case, content=content, issued_by=_user(actor))
-        record(actor=_user(actor), channel=channel, action="出具参保凭证", obj=certificate,
+            region=region, case=case, content=content, issued_by=acting_user(actor))
+        record(actor=acting_user(actor), channel=channel, action="出具参保凭证", obj=certificate,
                summary=f"{_case_ref(case)}{person} 参保凭证{certificate.number}")
     return certificate
 
@@ -66,7 +62,7 @@ def grant_e_credential(person, *, region, actor, channel, case=None):
                                                         number=f"EC{secrets.token_hex(8).upper()}")
         except IntegrityError:  # a concurrent claim committed first
             raise CredentialAlreadyActive(f"{person}已申领医保电子凭证，无需重复申领") from None
-        record(actor=_user(actor), channel=channel, action="医保电子凭证申领", obj=credential,
+        record(actor=acting_user(actor), channel=channel, action="医保电子凭证申领", obj=credential,
                summary=f"{_case_ref(case)}{person} 电子凭证{credential.masked_number}")
     return credential
 

@@ -34,7 +34,7 @@ from yibao.contributions.exceptions import (
 )
 from yibao.contributions.models import years_text
 from yibao.contributions.queries import open_lump_sum_notice, person_record, unit_record
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.core.money import MoneyError, yuan
 from yibao.enrollment import actions
 from yibao.enrollment.exceptions import NotEnrolled
@@ -283,7 +283,7 @@ class LumpSumContribution(RegisterHandler):
 
 def _record_read(case, actor, obj, what):
     # A read of personal data is kept on record like a change: who saw whose record, and why.
-    record(actor=actor if getattr(actor, "is_authenticated", False) else None, channel=case.channel,
+    record(actor=acting_user(actor), channel=case.channel,
            action=what, obj=obj, summary=f"{case.receipt_no} {obj}")
 
 

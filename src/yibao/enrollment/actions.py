@@ -10,7 +10,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_bank_account, mask_id_number
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
@@ -54,11 +54,6 @@ EMPLOYER_FIELDS = {
 }
 PERSON_FIELDS = {"name": "姓名", "sex": "性别", "id_type": "证件类型", "id_number": "证件号码", "birth_date": "出生日期"}
 MASKED = {"bank_account": mask_bank_account, "id_number": mask_id_number}
-
-
-def acting_user(actor):
-    """The user behind an action, or None for the system and commands."""
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _case_ref(case):

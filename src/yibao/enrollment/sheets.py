@@ -20,9 +20,9 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from yibao.cases.interface import ItemNotAvailable, item_in_force
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_id_number, mask_phone
-from yibao.enrollment.actions import acting_user, person_particulars
+from yibao.enrollment.actions import person_particulars
 from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, RegisterError
 from yibao.enrollment.guide_rules import accepted_id_types
 from yibao.enrollment.machines import EMPLOYERS, PERSONS, EmployerAction, PersonAction
