@@ -21,7 +21,6 @@ from tests.domain_support import (  # noqa: F401 (re-exported for the test modul
     panzhihua,
     person_account,
     regions,
-    shipped_regions,
     registered_unit,
     teams,
     unit_account,

@@ -18,11 +18,11 @@ from tests.api.domain_support import (  # noqa: F401
     panzhihua,
     person_account,
     regions,
-    shipped_regions,
     registered_unit,
     submit,
     teams,
 )
+from tests.domain_support import shipped_regions  # noqa: F401 (a fixture regions needs)
 from tests.enrollment import factories as ef
 from yibao.cases import actions
 from yibao.cases.models import Case

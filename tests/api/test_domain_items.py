@@ -17,12 +17,12 @@ from tests.api.domain_support import (  # noqa: F401
     panzhihua,
     person_account,
     regions,
-    shipped_regions,
     registered_unit,
     submit,
     teams,
     unit_account,
 )
+from tests.domain_support import shipped_regions  # noqa: F401 (a fixture regions needs)
 from tests.enrollment import factories as ef
 from yibao.accounts import actions as accounts
 from yibao.accounts.models import FilingKind

@@ -14,7 +14,7 @@ from yibao.accounts.models import EntryKind
 from yibao.cases.interface import Action, Handler, register, with_materials
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
-from yibao.enrollment.machines import PERSON_ACTION_FOR, PERSONS, PersonAction
+from yibao.enrollment.machines import PERSONS
 from yibao.enrollment.models import ChangeKind, Person, PersonStatus, Scheme, SharedDeath
 from yibao.payments.actions import clean_account, create_order
 from yibao.payments.exceptions import InvalidPayee
@@ -119,7 +119,7 @@ class AccountWithdrawal(Handler):
             if balance <= threshold:
                 raise ReasonNotOffered(f"{data.reason}人员个人账户余额超过{threshold}元方可一次性支取，"
                                        f"现余额{balance}元", threshold=str(threshold), balance=str(balance))
-        if data.reason == ABANDON and not PERSONS.allows(person.status, PersonAction.ABANDON):
+        if data.reason == ABANDON and not PERSONS.allows(person.status, "abandon"):
             raise ReasonNotOffered(f"{person}登记为“{person.get_status_display()}”，不能以主动放弃为由支取")
         return person, balance
 
@@ -156,7 +156,7 @@ class AccountWithdrawal(Handler):
         """End the employee enrolment as the reason requires; what was ended."""
         if data.reason in (DEATH, EMIGRATION):
             status = PersonStatus.DECEASED if data.reason == DEATH else PersonStatus.EMIGRATED
-            if not PERSONS.allows(person.status, PERSON_ACTION_FOR[status]):
+            if not PERSONS.allows(person.status, status):
                 return []  # already recorded (by 职工参保登记 终止, or data sharing)
             shared = SharedDeath.objects.filter(id_number=person.id_number).first() if data.reason == DEATH else None
             on = shared.died_on if shared else data.died_on or today

@@ -10,7 +10,7 @@ from yibao.contributions.exceptions import CredentialAlreadyActive
 from yibao.contributions.models import Certificate, CredentialStatus, ECredential, contribution_summary
 from yibao.core.audit import acting_user, record
 from yibao.enrollment.exceptions import NotEnrolled
-from yibao.enrollment.machines import PERSONS, PersonAction
+from yibao.enrollment.machines import PERSONS
 from yibao.enrollment.models import OPEN_STATUSES
 
 
@@ -69,7 +69,7 @@ def grant_e_credential(person, *, region, actor, channel, case=None):
 
 def check_e_credential(person):
     """Refuse a claim the register does not allow (used by the handler before anything is written)."""
-    PERSONS.move(person.status, PersonAction.CLAIM_CREDENTIAL,
+    PERSONS.move(person.status, "claim_credential",
                  message=f"{person}登记为“{person.get_status_display()}”，不能申领医保电子凭证")
     if not person.enrollments.filter(status__in=OPEN_STATUSES).exists():
         raise NotEnrolled(f"{person}未参加基本医疗保险，不能申领医保电子凭证")

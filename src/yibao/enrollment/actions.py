@@ -22,9 +22,7 @@ from yibao.enrollment.exceptions import (
     NothingToChange,
     NotEnrolled,
 )
-from yibao.enrollment.machines import EMPLOYERS, ENROLLMENTS, PERSON_ACTION_FOR, PERSONS
-from yibao.enrollment.machines import EmployerAction as EA
-from yibao.enrollment.machines import PersonAction as PA
+from yibao.enrollment.machines import EMPLOYERS, ENROLLMENTS, PERSONS
 from yibao.enrollment.models import (
     OPEN_STATUSES,
     ChangeKind,
@@ -77,7 +75,7 @@ def register_employer(*, region, data, on, actor, channel, case=None):
     with transaction.atomic():
         existing = Employer.objects.select_for_update().filter(uscc=uscc).first()
         if existing is not None:
-            if not EMPLOYERS.allows(existing.status, EA.REGISTER):
+            if not EMPLOYERS.allows(existing.status, "register"):
                 raise EmployerAlreadyRegistered(
                     f"统一社会信用代码{uscc}已登记为参保单位（{existing.get_status_display()}）", uscc=uscc)
             return _restore_employer(existing, on, actor, channel, case)
@@ -93,7 +91,7 @@ def register_employer(*, region, data, on, actor, channel, case=None):
 
 
 def _restore_employer(employer, on, actor, channel, case):
-    employer.status, employer.status_on = EMPLOYERS.move(employer.status, EA.REGISTER), on
+    employer.status, employer.status_on = EMPLOYERS.move(employer.status, "register"), on
     employer.save(update_fields=["status", "status_on", "updated_at"])
     suspended = Enrollment.objects.filter(employer=employer, status=ES.SUSPENDED)
     for enrollment in _locked(Enrollment, suspended.values_list("pk", flat=True)):
@@ -108,7 +106,7 @@ def suspend_employer(employer, *, on, reason="", actor, channel, case=None):
     with transaction.atomic():
         employer = _lock_one(employer)
         employer.status = EMPLOYERS.move(
-            employer.status, EA.SUSPEND, message=f"{employer.name}当前为“{employer.get_status_display()}”，不能暂停参保")
+            employer.status, "suspend", message=f"{employer.name}当前为“{employer.get_status_display()}”，不能暂停参保")
         employer.status_on = on
         employer.save(update_fields=["status", "status_on", "updated_at"])
         active = Enrollment.objects.filter(employer=employer, status=ES.ACTIVE)
@@ -128,7 +126,7 @@ def cancel_employer(employer, *, on, reason="", actor, channel, case=None):
     """注销登记: only once no employee is enrolled through the unit any more."""
     with transaction.atomic():
         employer = _lock_one(employer)
-        EMPLOYERS.move(employer.status, EA.CANCEL, message=f"{employer.name}已注销")
+        EMPLOYERS.move(employer.status, "cancel", message=f"{employer.name}已注销")
         employees = open_enrollments_of(employer).count()
         if employees:
             raise EmployerHasActiveEmployees(
@@ -172,7 +170,7 @@ def split_employer(source, *, successors, on, actor, channel, case=None, divide=
     kind = LineageKind.DIVIDE if divide else LineageKind.SPLIT
     with transaction.atomic():
         source = _lock_one(source)
-        EMPLOYERS.move(source.status, EA.DIVIDE if divide else EA.SPLIT,
+        EMPLOYERS.move(source.status, "divide" if divide else "split",
                        message=f"{source.name}当前为“{source.get_status_display()}”，不能办理{kind.label}")
         assigned = [n for s in successors for n in s.get("employees", [])]
         if divide:
@@ -203,7 +201,7 @@ def merge_employers(target, *, sources, on, actor, channel, case=None):
         by_pk = {e.pk: e for e in locked}
         target = by_pk[target.pk]
         for employer in locked:
-            EMPLOYERS.move(employer.status, EA.MERGE, EmployerStatus.ACTIVE,
+            EMPLOYERS.move(employer.status, "merge", EmployerStatus.ACTIVE,
                            message=f"{employer.name}当前为“{employer.get_status_display()}”，不能办理合并")
         moved = 0
         for source in (by_pk[s.pk] for s in sources):
@@ -334,7 +332,7 @@ def change_employer(employer, changes, *, key_fields, evidence="", actor, channe
         changes = {**changes, "uscc": validate_id("uscc", changes["uscc"])}
     with transaction.atomic():
         employer = _lock_one(employer)
-        EMPLOYERS.move(employer.status, EA.CHANGE, message=f"{employer.name}已注销，不能变更信息")
+        EMPLOYERS.move(employer.status, "change", message=f"{employer.name}已注销，不能变更信息")
         return _field_changes(employer, changes, labels=EMPLOYER_FIELDS, key_fields=key_fields, evidence=evidence,
                               actor=actor, channel=channel, case=case, subject="employer")
 
@@ -372,10 +370,10 @@ def enrol(person, scheme, *, employer=None, region, on, actor, channel, case=Non
     """新增/增加 (employees, through `employer` or as a flexible worker) or 新参保 (residents)."""
     with transaction.atomic():
         person = _lock_one(person)
-        PERSONS.move(person.status, PA.ENROL, message=f"{person}登记为“{person.get_status_display()}”，不能参保")
+        PERSONS.move(person.status, "enrol", message=f"{person}登记为“{person.get_status_display()}”，不能参保")
         if employer is not None:
             employer = _lock_one(employer)
-            EMPLOYERS.move(employer.status, EA.ADD_EMPLOYEES,
+            EMPLOYERS.move(employer.status, "add_employees",
                            message=f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
         current = open_enrollment(person, scheme)
         if current is not None:
@@ -405,7 +403,7 @@ def _apply(enrollment, kind, *, on, reason, actor, channel, case, sheet=None, sh
     if on < enrollment.start_on:
         raise InvalidStatusChange(f"变动日期不能早于参保日期{enrollment.start_on}")
     if kind == K.RESUME and enrollment.employer_id:
-        EMPLOYERS.move(enrollment.employer.status, EA.RESUME_EMPLOYEES,
+        EMPLOYERS.move(enrollment.employer.status, "resume_employees",
                        message=f"{enrollment.employer.name}未正常参保，不能恢复其职工的参保")
     from_status = enrollment.status
     enrollment.status = target
@@ -443,7 +441,7 @@ def record_death_or_emigration(person, status, *, on, actor, channel, case=None)
     reason = PersonStatus(status).label
     with transaction.atomic():
         person = _lock_one(person)
-        person.status = PERSONS.move(person.status, PERSON_ACTION_FOR[status],
+        person.status = PERSONS.move(person.status, status,
                                      message=f"{person}已登记为“{person.get_status_display()}”")
         person.status_on = on
         person.save(update_fields=["status", "status_on", "updated_at"])

@@ -1,8 +1,6 @@
 """What each status of the registers allows (core.machine): enrolments by scheme, employers and
 persons. The actions ask these before they change a status; the handlers and the sheet import
 ask them before anything is written."""
-from django.db import models
-
 from yibao.core.machine import Machine
 from yibao.enrollment.exceptions import EmployerNotActive, InvalidStatusChange
 from yibao.enrollment.models import (
@@ -40,57 +38,38 @@ def _enrollments(scheme):
 ENROLLMENTS = {scheme: _enrollments(scheme) for scheme in Scheme}
 
 
-class EmployerAction(models.TextChoices):
-    REGISTER = "register", "参保登记"  # again, by a suspended unit: restores it
-    SUSPEND = "suspend", "暂停参保"
-    CANCEL = "cancel", "注销登记"
-    CHANGE = "change", "变更信息"
-    ADD_EMPLOYEES = "add_employees", "增加职工"
-    RESUME_EMPLOYEES = "resume_employees", "恢复职工参保"
-    SPLIT = "split", "拆分"
-    DIVIDE = "divide", "分立"
-    MERGE = "merge", "合并"
+# An employer's status and what it allows: action -> (its name in messages, {status: the status it
+# leads to}). A status leading to itself allows the action without changing.
+EMS = EmployerStatus
+EMPLOYER_ACTIONS = {
+    "register": ("参保登记", {EMS.SUSPENDED: EMS.ACTIVE}),  # again, by a suspended unit: restores it
+    "suspend": ("暂停参保", {EMS.ACTIVE: EMS.SUSPENDED}),
+    "cancel": ("注销登记", {EMS.ACTIVE: EMS.CANCELLED, EMS.SUSPENDED: EMS.CANCELLED}),
+    "change": ("变更信息", {EMS.ACTIVE: EMS.ACTIVE, EMS.SUSPENDED: EMS.SUSPENDED}),
+    "add_employees": ("增加职工", {EMS.ACTIVE: EMS.ACTIVE}),
+    "resume_employees": ("恢复职工参保", {EMS.ACTIVE: EMS.ACTIVE}),
+    "split": ("拆分", {EMS.ACTIVE: EMS.ACTIVE}),
+    "divide": ("分立", {EMS.ACTIVE: EMS.CANCELLED}),
+    "merge": ("合并", {EMS.ACTIVE: {EMS.ACTIVE, EMS.CANCELLED}}),  # the target stays, the sources end
+}
+
+# A person's status and what it allows, likewise.
+PS = PersonStatus
+PERSON_ACTIONS = {
+    "enrol": ("参保", {PS.LIVING: PS.LIVING}),
+    "claim_credential": ("申领医保电子凭证", {PS.LIVING: PS.LIVING}),
+    "abandon": ("主动放弃", {PS.LIVING: PS.LIVING}),
+    PS.DECEASED: ("死亡登记", {PS.LIVING: PS.DECEASED}),  # record_death_or_emigration names the status
+    PS.EMIGRATED: ("出国（境）定居登记", {PS.LIVING: PS.EMIGRATED}),
+}
 
 
-EA, EMS = EmployerAction, EmployerStatus
-EMPLOYERS = Machine(
-    {
-        (EMS.SUSPENDED, EA.REGISTER): EMS.ACTIVE,
-        (EMS.ACTIVE, EA.SUSPEND): EMS.SUSPENDED,
-        (EMS.ACTIVE, EA.CANCEL): EMS.CANCELLED,
-        (EMS.SUSPENDED, EA.CANCEL): EMS.CANCELLED,
-        (EMS.ACTIVE, EA.CHANGE): EMS.ACTIVE,
-        (EMS.SUSPENDED, EA.CHANGE): EMS.SUSPENDED,
-        (EMS.ACTIVE, EA.ADD_EMPLOYEES): EMS.ACTIVE,
-        (EMS.ACTIVE, EA.RESUME_EMPLOYEES): EMS.ACTIVE,
-        (EMS.ACTIVE, EA.SPLIT): EMS.ACTIVE,
-        (EMS.ACTIVE, EA.DIVIDE): EMS.CANCELLED,
-        (EMS.ACTIVE, EA.MERGE): {EMS.ACTIVE, EMS.CANCELLED},  # the target stays, the sources end
-    },
-    error=EmployerNotActive, names=None,
-    refusal=lambda status, action: f"参保单位当前为“{EMS(status).label}”，不能办理{EA(action).label}",
-)
+def _statuses(actions, statuses, error, subject):
+    """A machine of a register's statuses; its errors carry no details, as the checks never did."""
+    return Machine({(status, action): to for action, (_, moves) in actions.items() for status, to in moves.items()},
+                   error=error, names=None,
+                   refusal=lambda status, action: f"{subject}当前为“{statuses(status).label}”，不能{actions[action][0]}")
 
 
-class PersonAction(models.TextChoices):
-    ENROL = "enrol", "参保"
-    DIE = "die", "死亡登记"
-    EMIGRATE = "emigrate", "出国（境）定居登记"
-    CLAIM_CREDENTIAL = "claim_credential", "申领医保电子凭证"
-    ABANDON = "abandon", "主动放弃"
-
-
-PA, PS = PersonAction, PersonStatus
-PERSONS = Machine(
-    {
-        (PS.LIVING, PA.ENROL): PS.LIVING,
-        (PS.LIVING, PA.DIE): PS.DECEASED,
-        (PS.LIVING, PA.EMIGRATE): PS.EMIGRATED,
-        (PS.LIVING, PA.CLAIM_CREDENTIAL): PS.LIVING,
-        (PS.LIVING, PA.ABANDON): PS.LIVING,
-    },
-    error=InvalidStatusChange, names=None,
-    refusal=lambda status, action: f"该人员登记为“{PS(status).label}”，不能{PA(action).label}",
-)
-# record_death_or_emigration is asked for the status it records.
-PERSON_ACTION_FOR = {PS.DECEASED: PA.DIE, PS.EMIGRATED: PA.EMIGRATE}
+EMPLOYERS = _statuses(EMPLOYER_ACTIONS, EmployerStatus, EmployerNotActive, "参保单位")
+PERSONS = _statuses(PERSON_ACTIONS, PersonStatus, InvalidStatusChange, "该人员")

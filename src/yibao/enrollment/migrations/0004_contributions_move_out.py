@@ -3,6 +3,9 @@ record of the models changes here; the tables and their rows stay as they are (c
 takes them over under the same table names)."""
 from django.db import migrations
 
+# Those that refer to another of them first, so none is left pointing at a model already gone.
+MOVED = ["ContributionPeriod", "Assessment", "ContributionBase", "Certificate", "ECredential", "PaymentNotice"]
+
 
 class Migration(migrations.Migration):
 
@@ -11,100 +14,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(state_operations=[
-                migrations.RemoveField(
-                    model_name='certificate',
-                    name='case',
-                ),
-                migrations.RemoveField(
-                    model_name='certificate',
-                    name='issued_by',
-                ),
-                migrations.RemoveField(
-                    model_name='certificate',
-                    name='person',
-                ),
-                migrations.RemoveField(
-                    model_name='certificate',
-                    name='region',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionbase',
-                    name='case',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionbase',
-                    name='employer',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionbase',
-                    name='person',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionperiod',
-                    name='actor',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionperiod',
-                    name='case',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionperiod',
-                    name='notice',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionperiod',
-                    name='person',
-                ),
-                migrations.RemoveField(
-                    model_name='contributionperiod',
-                    name='region',
-                ),
-                migrations.RemoveField(
-                    model_name='ecredential',
-                    name='case',
-                ),
-                migrations.RemoveField(
-                    model_name='ecredential',
-                    name='person',
-                ),
-                migrations.RemoveField(
-                    model_name='ecredential',
-                    name='region',
-                ),
-                migrations.RemoveField(
-                    model_name='paymentnotice',
-                    name='case',
-                ),
-                migrations.RemoveField(
-                    model_name='paymentnotice',
-                    name='employer',
-                ),
-                migrations.RemoveField(
-                    model_name='paymentnotice',
-                    name='person',
-                ),
-                migrations.RemoveField(
-                    model_name='paymentnotice',
-                    name='region',
-                ),
-                migrations.DeleteModel(
-                    name='Assessment',
-                ),
-                migrations.DeleteModel(
-                    name='Certificate',
-                ),
-                migrations.DeleteModel(
-                    name='ContributionBase',
-                ),
-                migrations.DeleteModel(
-                    name='ContributionPeriod',
-                ),
-                migrations.DeleteModel(
-                    name='ECredential',
-                ),
-                migrations.DeleteModel(
-                    name='PaymentNotice',
-                ),
-        ], database_operations=[]),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name) for name in MOVED], database_operations=[]),
     ]
