@@ -4,7 +4,7 @@ employer's record and roster, their PDFs, the employer's 增减 Excel sheet, and
 
 Who may read: the person themself (or the employer itself), and staff of a region where the
 record is kept; anyone else gets the same 404 as a record that does not exist. Personal data
-arrives masked as the domain's queries mask it (enrollment.queries); only the employer's own
+arrives masked as the domain's queries mask it (contributions.queries); only the employer's own
 roster.xlsx carries full particulars, because the unit edits it and hands it back.
 """
 import io
