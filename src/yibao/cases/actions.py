@@ -17,6 +17,7 @@ from yibao.cases.exceptions import (
     AlreadyRated,
     CaseNotFound,
     ConcurrentUpdate,
+    DomainCheckFailed,
     EmptyCorrection,
     FollowUpClosed,
     InvalidCaseData,
@@ -598,7 +599,9 @@ def pay_case(case, actor, *, channel, payee=None, reference="", comment="", expe
             raise PayerIsApprover("审核该办件的人员不得办理拨付，请由其他拨付人员办理")
         handler = handler_for(case.item_code)
         handler.check(case, A.PAY, actor)
-        disbursement = handler.on_pay(case, actor, channel, payee=payee)
+        disbursement = handler.on_pay(case, actor, channel, payee=payee) or {}
+        if not disbursement.get("order"):
+            raise DomainCheckFailed("未生成支付指令，不能拨付")
         _move(case, A.PAY, actor, channel, role=role, comment=comment,
               payload={"amount": str(case.amount), "reference": (reference or "").strip(), "disbursement": disbursement})
     return case

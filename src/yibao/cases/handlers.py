@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, PaymentAmountRequired
 from yibao.catalog import flow as catalog_flow
 from yibao.catalog.codes import BY_CODE, ITEM_CODES
-from yibao.core.money import MoneyError, payable
+from yibao.core.money import MoneyError, payable, yuan
 
 
 class Handler:
@@ -89,7 +89,8 @@ class Handler:
         if own is None and given in (None, ""):
             raise PaymentAmountRequired("需拨付的事项审核通过时须核定金额", field="amount")
         try:
-            return payable(own if own is not None else given, ceiling=ceiling_for(case))
+            # the handler computes (to the fen, rounded); the reviewer types (2 places at most)
+            return payable(yuan(own) if own is not None else given, ceiling=ceiling_for(case))
         except MoneyError as exc:
             raise PaymentAmountRequired(str(exc), field="amount") from None
 
