@@ -50,7 +50,9 @@ def test_demo_accounts_are_created_once_and_work(client):
     assert Applicant.objects.count() == 3
     assert {p.region.code for p in StaffProfile.objects.all()} == {"dazhou", "songpan", "panzhihua"}
     assert all(password == DEMO_PASSWORD for _, _, password in accounts)
-    assert len(accounts) == 16
+    assert len(accounts) == 22  # 3 regions x (clerk, reviewer, 3 payers, supervisor) + admin + 3 applicants
+    for region in ("dazhou", "songpan", "panzhihua"):  # the three-person rule can be met in every region
+        assert sum(login.startswith(f"{region}-payer") for _, login, _ in accounts) == 3
 
     again = ensure_demo_accounts()
     assert again == accounts

@@ -119,8 +119,16 @@ class ApproveIn(CommentIn):
     amount: str | None = Field(None, max_length=20, description="核定金额（元，字符串，如 \"1234.50\"），拨付事项必填")
 
 
+class PayeeIn(In):
+    payee_name: str = Field("", max_length=200, description="收款人")
+    account_kind: str = Field("bank", max_length=10, description="bank / ssc / employer")
+    account_no: str = Field("", max_length=40, description="收款账号")
+    bank_name: str = Field("", max_length=100, description="开户银行")
+
+
 class PayIn(CommentIn):
     reference: str = Field("", max_length=100, description="拨付凭证号")
+    payee: PayeeIn | None = Field(None, description="收款账户；事项的业务模块按申请信息确定收款账户时不填")
 
 
 class SupplyIn(In):
@@ -509,7 +517,7 @@ def deny(request, receipt_no: str, payload: ReasonIn):
 @router.post("/cases/{receipt_no}/pay", summary="拨付", **STAFF)
 def pay(request, receipt_no: str, payload: PayIn):
     return _staff_act(request, receipt_no, actions.pay_case, reference=payload.reference, comment=payload.comment,
-                      expected_version=payload.version)
+                      payee=payload.payee.model_dump() if payload.payee else None, expected_version=payload.version)
 
 
 @router.post("/cases/{receipt_no}/complete", summary="办结", **STAFF)

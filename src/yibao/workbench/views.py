@@ -22,7 +22,7 @@ from yibao.core.models import Channel
 from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
 from yibao.enrollment.sheets import SheetInvalid
-from yibao.payments.queries import order_for_case
+from yibao.payments.queries import order_for_case, orders_for_case
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.actions import RegistrationRefused
 from yibao.people.policy import NotAllowed
@@ -156,7 +156,7 @@ STEPS = {
     Action.START_REVIEW: ("review", forms.StepForm, "开始审核", "已开始审核"),
     Action.APPROVE: ("approve", forms.ApproveForm, "审核通过", "已审核通过"),
     Action.DENY: ("deny", forms.ReasonForm, "审核不通过", "已审核不通过"),
-    Action.PAY: ("pay", forms.PayForm, "拨付", "已拨付"),
+    Action.PAY: ("pay", forms.PayForm, "拨付（生成支付指令）", "已生成支付指令，待复核和银行支付"),
     Action.COMPLETE: ("complete", forms.StepForm, "办结", "已办结"),
     Action.REASSIGN: ("reassign", forms.ReassignForm, "改派", "已改派"),
     Action.RESUBMIT: ("accept", forms.MaterialsForm, "登记补正材料", "已登记补正材料"),
@@ -191,7 +191,8 @@ def _run(step, case, user, form):
     if step == Action.DENY:
         return case_actions.deny_case(case, user, reason=d["reason"], comment=comment, **common)
     if step == Action.PAY:
-        return case_actions.pay_case(case, user, reference=d["reference"], comment=comment, **common)
+        return case_actions.pay_case(case, user, payee=form.payee(), reference=d["reference"], comment=comment,
+                                     **common)
     if step == Action.COMPLETE:
         return case_actions.complete_case(case, user, comment=comment, **common)
     if step == Action.REASSIGN:
@@ -239,6 +240,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "case_data": describe(handler_for(case.item_code).schema, case.data),
         "effect": _effect(case),
         "order": order_panel(order_for_case(case), request.user),
+        "earlier_orders": list(orders_for_case(case))[:-1],
         "documents": documents.for_case(case),
     }, status=status)  # fmt: skip
 
