@@ -46,7 +46,7 @@ def test_staff_roles_edited_in_admin_are_saved_and_audited(admin_client, region,
 
 def test_demo_accounts_are_created_once_and_work(client):
     accounts = ensure_demo_accounts()
-    assert StaffProfile.objects.count() == 3 * 4 + 1
+    assert StaffProfile.objects.count() == 3 * 6 + 1  # three payers per region: the three-person rule
     assert Applicant.objects.count() == 3
     assert {p.region.code for p in StaffProfile.objects.all()} == {"dazhou", "songpan", "panzhihua"}
     assert all(password == DEMO_PASSWORD for _, _, password in accounts)

@@ -255,6 +255,9 @@ class ItemStatus(Schema):
     code: str
     handler: str
     effect: bool
+    pays: bool | None  # the handler's declaration; null: it pays as the item's flow says
+    flow_ok: bool  # every item of the code in force agrees with its handler
+    flow_problems: list[str]
 
 
 def _summary(case):
