@@ -26,9 +26,9 @@ def test_every_code_with_its_handler_and_effect_as_status_says(as_user, clerk, g
         assert row[2] == [want["code"]]
         assert want["handler"] in row[3]
         assert row[4] == ["有业务效果" if want["effect"] else "仅记录办件"]
+        assert row[5][0] == {True: "拨付", False: "不拨付", None: "按事项流程"}[want["pays"]]
     with_effect = sum(r["effect"] for r in expected)
     assert f"共 43 个事项代码，其中 {with_effect} 个有业务效果，{43 - with_effect} 个仅记录办件" in html
-        assert row[5][0] == {True: "拨付", False: "不拨付", None: "按事项流程"}[want["pays"]]
     listed = {r[2][0] for r in rows if r[6] == ["已列"]}
     assert listed == {THREE_DAY, PAYMENT_ITEM, INSTANT}
 
