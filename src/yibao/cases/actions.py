@@ -52,6 +52,7 @@ from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_revie
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
 from yibao.core.audit import record, record_many
+from yibao.core.bulk import update_rows
 from yibao.core.models import Channel
 from yibao.people import policy
 from yibao.people.models import Role, StaffProfile
@@ -647,7 +648,7 @@ def record_payments(outcomes, actor, *, channel):
                        "changes": {"state": [from_state, case.state], "order": order_no}})
         if not paid:
             failed.append((case, order_no, reason))
-    Case.objects.bulk_update(cases, ["state", "version", "updated_at"], batch_size=1000)
+    update_rows(cases, ["state", "version", "updated_at"])
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     record_many(audits, actor=_user(actor), channel=channel)
     for case, order_no, reason in failed:

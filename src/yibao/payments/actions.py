@@ -15,6 +15,7 @@ from yibao.cases import actions as case_actions
 from yibao.cases.queries import reviewers_of
 from yibao.cases.states import CaseState
 from yibao.core.audit import record
+from yibao.core.bulk import update_rows
 from yibao.core.money import MoneyError, yuan
 from yibao.payments.exceptions import (
     BatchConflict,
@@ -347,9 +348,8 @@ def import_return(batch, content, actor, *, channel, filename=""):
             events.append(PaymentEvent(order=order, actor=_user(actor), channel=channel,
                                        action=A.PAY if line.paid else A.FAIL, from_state=before, to_state=order.state,
                                        comment=(f"回盘 {line.reference}" if line.paid else line.reason)[:300]))
-        PaymentOrder.objects.bulk_update([o for o, _ in outcome.changes],
-                                         ["state", "bank_reference", "failure_reason", "settled_by", "settled_at",
-                                          "updated_at"], batch_size=1000)
+        update_rows([o for o, _ in outcome.changes],
+                    ["state", "bank_reference", "failure_reason", "settled_by", "settled_at", "updated_at"])
         PaymentEvent.objects.bulk_create(events, batch_size=1000)
         case_actions.record_payments(
             [(o.case_id, line.paid, o.order_no, "" if line.paid else line.reason) for o, line in outcome.changes],
