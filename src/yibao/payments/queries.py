@@ -70,6 +70,7 @@ def batch_next_steps(batch, user):
     uid = getattr(user, "pk", None)
     if batch.state == BatchState.CREATED:
         return [] if uid == batch.created_by_id else ["approve"]
-    if batch.state in (BatchState.APPROVED, BatchState.EXPORTED):
-        return ["export", "import_return"] if batch.state == BatchState.EXPORTED else ["export"]
-    return []
+    if batch.state == BatchState.APPROVED:
+        return ["export"]
+    # exported or settled: a return file may come (again: the same file changes nothing)
+    return ["export", "import_return"]
