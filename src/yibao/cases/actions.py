@@ -630,7 +630,9 @@ def record_payments(outcomes, actor, *, channel):
     [(case id, paid, order no, reason)]. The cases are locked in pk order; each gets its event and
     audit entry, written in bulk."""
     by_case = {case_id: (paid, order_no, reason) for case_id, paid, order_no, reason in outcomes}
-    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=by_case).order_by("pk"))
+    # only what a step reads and writes: a return file may settle 100,000 cases
+    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=by_case).order_by("pk")
+                 .only("id", "receipt_no", "item_code", "snapshot", "region_id", "office", "state", "version"))
     role = _staff_role(actor, "pay") if _user(actor) else SYSTEM_ROLE
     now, events, audits, failed = timezone.now(), [], [], []
     for case in cases:

@@ -332,8 +332,7 @@ def import_return(batch, content, actor, *, channel, filename=""):
             return done, False
         if batch.state not in (BatchState.EXPORTED, BatchState.SETTLED):
             raise InvalidOrderTransition("批次导出并发送银行后方可导入回盘文件", state=batch.state)
-        orders = list(PaymentOrder.objects.select_for_update().filter(batch=batch).order_by("pk")
-                      .select_related("case"))
+        orders = list(PaymentOrder.objects.select_for_update().filter(batch=batch).order_by("pk"))
         outcome = bankfiles.match(lines, orders)  # refuses the whole file, naming the row
         reviewers = _reviewers(orders)
         for order, _ in outcome.changes:

@@ -38,7 +38,7 @@ def batchable(region_id):
     rows = (PaymentOrder.objects.filter(region_id=region_id, state=OrderState.APPROVED, batch=None)
             .values("account_kind", "bank_name").annotate(n=Count("id"), total=Sum("amount"))
             .order_by("account_kind", "bank_name"))
-    return [(r["account_kind"], r["bank_name"], r["n"], r["total"]) for r in rows]
+    return [(r["account_kind"], r["bank_name"], r["n"], yuan(r["total"])) for r in rows]
 
 
 def region_batches(region_id):
@@ -55,14 +55,15 @@ def reconciliation(batch):
         pending_n=Count("id", filter=Q(state=OrderState.APPROVED)),
         pending=Sum("amount", filter=Q(state=OrderState.APPROVED)),
         n=Count("id"), total=Sum("amount"))
+    # SQLite sums decimals as floats: back to yuan with 2 places before anyone compares or shows them.
     out = {
-        "count": batch.order_count, "total": batch.total,
-        "paid_count": agg["paid_n"], "paid": agg["paid"] or zero,
-        "failed_count": agg["failed_n"], "failed": agg["failed"] or zero,
-        "pending_count": agg["pending_n"], "pending": agg["pending"] or zero,
+        "count": batch.order_count, "total": yuan(batch.total),
+        "paid_count": agg["paid_n"], "paid": yuan(agg["paid"] or zero),
+        "failed_count": agg["failed_n"], "failed": yuan(agg["failed"] or zero),
+        "pending_count": agg["pending_n"], "pending": yuan(agg["pending"] or zero),
     }
     out["balanced"] = (out["paid_count"] + out["failed_count"] + out["pending_count"] == batch.order_count == agg["n"]
-                       and out["paid"] + out["failed"] + out["pending"] == batch.total == (agg["total"] or zero))
+                       and out["paid"] + out["failed"] + out["pending"] == out["total"] == yuan(agg["total"] or zero))
     return out
 
 

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from yibao.cases.exceptions import CaseError
@@ -210,5 +211,6 @@ def batch_import(request, batch_no):
             messages.success(request, f"已导入回盘文件：成功{imported.paid}笔，失败{imported.failed}笔，"
                                       f"已处理过{imported.unchanged}笔")
         else:
-            messages.info(request, f"该回盘文件已于{imported.imported_at:%Y-%m-%d %H:%M}导入，本次未作任何变更")
+            at = timezone.localtime(imported.imported_at)
+            messages.info(request, f"该回盘文件已于{at:%Y-%m-%d %H:%M}导入，本次未作任何变更")
     return redirect("workbench:batch", batch_no=batch.batch_no)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from yibao.cases.exceptions import CaseError
 from yibao.catalog.models import Region
@@ -87,7 +88,8 @@ class Command(BaseCommand):
             self.stdout.write(f"已导入回盘文件 {path.name}：成功{imported.paid}笔，失败{imported.failed}笔，"
                               f"已处理过{imported.unchanged}笔")
         else:
-            self.stdout.write(f"该回盘文件已导入过（{imported.imported_at:%Y-%m-%d %H:%M}），未作任何变更")
+            at = timezone.localtime(imported.imported_at)
+            self.stdout.write(f"该回盘文件已导入过（{at:%Y-%m-%d %H:%M}），未作任何变更")
         self._show(user, o)
 
     def _show(self, user, o):
