@@ -56,7 +56,7 @@ def test_demo_accounts_are_created_once_and_work(client):
 
     again = ensure_demo_accounts()
     assert again == accounts
-    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (13, 3)
+    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (19, 3)
 
     for applicant in Applicant.objects.all():
         assert validate_id(applicant.id_type, applicant.id_number) == applicant.id_number
