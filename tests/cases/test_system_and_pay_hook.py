@@ -94,3 +94,20 @@ def test_a_handler_that_makes_no_order_cannot_pay(city, submit, clerk, reviewer,
         handlers.unregister("prenatal-payment")
     case.refresh_from_db()
     assert case.state == "approved" and not case.events.filter(action="pay").exists()
+
+
+def test_no_case_is_paid_without_a_paid_order(city, submit, clerk, reviewer, payer):
+    """Even code that calls the engine directly cannot mark a case 已拨付 on an order that is not paid."""
+    case = submit(f.item(city, "prenatal-payment", stages=f.PAYMENT))
+    actions.accept_case(case, clerk, channel=W)
+    actions.start_review(case, reviewer, channel=W)
+    actions.approve_case(case, reviewer, channel=W, amount="12.30")
+    case = actions.pay_case(case, payer, channel=W, payee=f.PAYEE)
+    order_no = case.payment_orders.get().order_no
+    for call in (lambda: actions.record_payment(case, payer, channel=W, paid=True, order_no=order_no),
+                 lambda: actions.record_payments([(case.pk, True, order_no, "")], payer, channel=W),
+                 lambda: actions.record_payment(case, payer, channel=W, paid=True, order_no="ZF-INVENTED")):
+        with pytest.raises(DomainCheckFailed, match="未支付成功"):
+            call()
+    case.refresh_from_db()
+    assert case.state == "paying"

@@ -31,7 +31,7 @@ from yibao.cases.exceptions import (
     RepeatedCorrection,
     UnknownMaterial,
 )
-from yibao.cases.handlers import flow_problem, handler_for
+from yibao.cases.handlers import check_paid, flow_problem, handler_for
 from yibao.cases.models import (
     ONLINE_CHANNELS,
     Attachment,
@@ -616,6 +616,8 @@ def record_payment(case, actor, *, channel, paid, order_no, reason=""):
     action = A.PAYMENT_PAID if paid else A.PAYMENT_FAILED
     check_transition(case.state, action)
     _check_flow(case, action)
+    if paid:
+        check_paid([(case.pk, order_no)])  # 已拨付 only with an order the payments core holds as paid
     role = _staff_role(actor, "pay") if _user(actor) else SYSTEM_ROLE
     _move(case, action, actor, channel, role=role, comment=(reason or "")[:300],
           payload={"order": order_no, **({"reason": reason} if reason else {})})
@@ -633,6 +635,7 @@ def record_payments(outcomes, actor, *, channel):
     # only what a step reads and writes: a return file may settle 100,000 cases
     cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=by_case).order_by("pk")
                  .only("id", "receipt_no", "item_code", "snapshot", "region_id", "office", "state", "version"))
+    check_paid([(case_id, order_no) for case_id, (paid, order_no, _) in by_case.items() if paid])
     role = _staff_role(actor, "pay") if _user(actor) else SYSTEM_ROLE
     now, events, audits, failed = timezone.now(), [], [], []
     for case in cases:

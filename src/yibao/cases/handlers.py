@@ -107,12 +107,22 @@ class GenericHandler(Handler):
 
 _REGISTRY = {}
 _GENERIC = GenericHandler()
-_DISBURSER = []  # the payments core, once it registered
+_DISBURSER = []  # the payments core, once it registered: (make_order, paid_orders)
 
 
-def register_disburser(make_order):
-    """`make_order(case, payee, *, actor, channel) -> {"order": order_no, ...}`: the payments core."""
-    _DISBURSER[:] = [make_order]
+def register_disburser(make_order, paid_orders):
+    """The payments core: `make_order(case, payee, *, actor, channel) -> {"order": order_no, ...}`
+    and `paid_orders([(case id, order no)]) -> {order no, ...}` (those recorded as paid)."""
+    _DISBURSER[:] = [make_order, paid_orders]
+
+
+def check_paid(pairs):
+    """Refuse to mark cases 已拨付 unless the payments core says each (case id, order no) is paid."""
+    wanted = {order_no for _, order_no in pairs}
+    paid = _DISBURSER[1](pairs) if _DISBURSER else set()
+    missing = sorted(wanted - set(paid))
+    if missing:
+        raise DomainCheckFailed(f"支付指令未支付成功：{'、'.join(missing[:5])}", orders=missing[:100])
 
 
 def disburse(case, payee, *, actor, channel):

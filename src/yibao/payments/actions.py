@@ -383,3 +383,16 @@ def _reviewers(orders):
 def disburse(case, payee, *, actor, channel):
     """The engine's disburser (cases.handlers.register_disburser)."""
     return make_order(case, payee, actor=actor, channel=channel)
+
+
+def paid_orders(pairs):
+    """Of [(case id, order no)], the order numbers recorded paid for that case (the engine checks
+    this before a case becomes 已拨付)."""
+    pairs = list(pairs)
+    found = set()
+    for start in range(0, len(pairs), 5000):
+        chunk = pairs[start:start + 5000]
+        rows = PaymentOrder.objects.filter(order_no__in=[n for _, n in chunk], state=OrderState.PAID)
+        wanted = set(chunk)
+        found |= {n for c, n in rows.values_list("case_id", "order_no") if (c, n) in wanted}
+    return found

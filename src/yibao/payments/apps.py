@@ -8,6 +8,6 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         # The engine asks the disbursement core for an order at 拨付 (it imports no domain).
         from yibao.cases.handlers import register_disburser
-        from yibao.payments.actions import disburse
+        from yibao.payments.actions import disburse, paid_orders
 
-        register_disburser(disburse)
+        register_disburser(disburse, paid_orders)
