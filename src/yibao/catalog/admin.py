@@ -6,12 +6,14 @@ from yibao.catalog.models import (
     ItemOffice,
     Material,
     Office,
+    ReferenceList,
+    ReferenceRow,
     Region,
     ServiceItem,
     Stage,
     TimeLimit,
 )
-from yibao.core.admin import AuditedAdmin
+from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 class MaterialInline(admin.TabularInline):
@@ -59,9 +61,9 @@ class GuideAdmin(AuditedAdmin):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(AuditedAdmin):
-    list_display = ["display_title", "code", "group", "guide", "ordinal"]
+    list_display = ["display_title", "code", "catalogue_code", "group", "guide", "ordinal"]
     list_filter = ["guide__region", "group", "guide"]
-    search_fields = ["name", "title", "code"]
+    search_fields = ["name", "title", "code", "catalogue_code"]
     inlines = [MaterialInline, TimeLimitInline, StageInline, ChannelInline, ItemOfficeInline]
 
 
@@ -70,3 +72,18 @@ class OfficeAdmin(AuditedAdmin):
     list_display = ["name", "guide", "address", "hours"]
     list_filter = ["guide__region"]
     search_fields = ["name", "address"]
+
+
+class ReferenceRowInline(ReadOnlyInline, admin.TabularInline):
+    model = ReferenceRow
+    fields = ["number", "item_code", "name", "catalogue_code", "max_materials", "max_working_days", "public",
+              "added", "certainty", "basis"]
+    readonly_fields = fields
+
+
+@admin.register(ReferenceList)
+class ReferenceListAdmin(ReadOnlyAdmin):
+    """Lists change only by loading a file (yibao catalog reference load), which is recorded."""
+
+    list_display = ["name", "level", "province", "date", "complete", "loaded_at"]
+    inlines = [ReferenceRowInline]

@@ -6,7 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yibao.catalog.codes import BY_CODE, GROUPS, ITEM_CODES
-from yibao.catalog.models import Guide, Region, ServiceItem
+from yibao.catalog.audit import KINDS as AUDIT_KINDS
+from yibao.catalog.audit import audit as list_audit
+from yibao.catalog.models import Guide, ReferenceList, Region, ServiceItem
+from yibao.catalog.neighbours import verdicts as neighbour_verdicts
 from yibao.portal import queries
 from yibao.portal.compare import build_rows, note_text
 from yibao.portal.display import field_label
@@ -143,7 +146,11 @@ def compare_index(request):
         codes = [(c, having.get(c.code, [])) for c in ITEM_CODES if c.group == group.code]
         if codes:
             groups.append((group.name, codes))
-    return render(request, "portal/compare_index.html", {"groups": groups, "region_count": len(guides)})
+    _, summaries = neighbour_verdicts()
+    return render(
+        request, "portal/compare_index.html",
+        {"groups": groups, "region_count": len(guides), "summaries": [s for s in summaries if s.shared]},
+    )
 
 
 def compare(request, item_code):
@@ -168,11 +175,14 @@ def compare(request, item_code):
         {"guide": g, "item": i, "url": urls.get(i.pk) if i else "", "current": g.pk in current_ids}
         for g, i in zip(guides, items)
     ]
+    verdicts, summaries = neighbour_verdicts(item_code)
     return render(
         request,
         "portal/compare.html",
         {
             "code": code,
+            "verdicts": verdicts,
+            "verdicts_compared": any(s.shared for s in summaries),
             "columns": columns,
             "rows": build_rows(items),
             "all_editions": all_editions,
@@ -216,3 +226,34 @@ def search(request):
     if request.headers.get("HX-Request"):
         return render(request, "portal/_search_results.html", context)
     return render(request, "portal/search.html", context)
+
+
+def audit(request):
+    """清单对标, public for transparency: where each guide in force exceeds the service lists."""
+    region_code = request.GET.get("region", "").strip()
+    regions = list(Region.objects.all())
+    if region_code and region_code not in {r.code for r in regions}:
+        raise Http404(f"未找到统筹地区“{region_code}”")
+    return render(request, "portal/audit.html", audit_context(region_code, regions))
+
+
+def audit_context(region_code, regions):
+    """What the public audit page and the workbench's show: findings grouped by guide, counts."""
+    findings = list_audit(region=region_code or None)["findings"]
+    names = {r.code: r.name for r in regions}
+    guides = []
+    for f in findings:
+        if not guides or guides[-1]["source"] != f["source"]:
+            guides.append({"source": f["source"], "region": f["region"], "region_name": names.get(f["region"], f["region"]),
+                           "findings": [], "counts": {}})
+        f = {**f, "kind_label": AUDIT_KINDS[f["kind"]]}
+        guides[-1]["findings"].append(f)
+        guides[-1]["counts"][f["kind_label"]] = guides[-1]["counts"].get(f["kind_label"], 0) + 1
+    return {
+        "region_code": region_code,
+        "regions": regions,
+        "guides": guides,
+        "total": len(findings),
+        "lists": ReferenceList.objects.order_by("level", "province"),
+        "kinds": AUDIT_KINDS,
+    }
