@@ -99,13 +99,16 @@ def _judge_item(guide, item, reference, row):
     return found
 
 
-def judge_guide(guide, lists):
-    """The findings for one guide against `lists` (the region's lists)."""
+def judge_guide(guide, lists, loaded=None):
+    """The findings for one guide against `lists` (the region's lists); `loaded` (every list
+    loaded, default `lists`) gives the evidence of what the national list lacks."""
     items = list(guide.items.all())
     codes = {item.code for item in items}
-    # What a loaded provincial list marks as its own addition is, by that mark, not in the national list.
+    # What any loaded provincial list marks as its own addition is, by that mark, not in the
+    # national list, whichever region's guide publishes it.
     added_by_province = {
-        r.item_code: r for lst in lists if lst.level == ReferenceList.Level.PROVINCIAL for r in lst.rows.all() if r.added
+        r.item_code: r for lst in (lists if loaded is None else loaded)
+        if lst.level == ReferenceList.Level.PROVINCIAL for r in lst.rows.all() if r.added
     }
     findings = []
     for reference in lists:
@@ -144,7 +147,7 @@ def audit(region=None, on=None):
     lists = list(ReferenceList.objects.prefetch_related("rows").order_by("level", "province"))
     findings = []
     for guide in guides:
-        findings.extend(judge_guide(guide, lists_for(guide.region, lists)))
+        findings.extend(judge_guide(guide, lists_for(guide.region, lists), lists))
     return {"findings": findings}
 
 
@@ -154,3 +157,29 @@ def summary(findings):
     for f in findings:
         counts[(f["region"], f["kind"])] += 1
     return dict(counts)
+
+
+def audit_page(region=None, regions=None):
+    """What the public page and the workbench's show (template catalog/_audit_body.html): the
+    findings grouped by guide with counts per kind, and the lists judged against."""
+    from yibao.catalog.models import Region
+
+    regions = list(Region.objects.all()) if regions is None else regions
+    names = {r.code: r.name for r in regions}
+    findings = audit(region=region)["findings"]
+    guides = []
+    for f in findings:
+        if not guides or guides[-1]["source"] != f["source"]:
+            guides.append({"source": f["source"], "region": f["region"],
+                           "region_name": names.get(f["region"], f["region"]), "findings": [], "counts": {}})
+        f = {**f, "kind_label": KINDS[f["kind"]]}
+        guides[-1]["findings"].append(f)
+        guides[-1]["counts"][f["kind_label"]] = guides[-1]["counts"].get(f["kind_label"], 0) + 1
+    return {
+        "region_code": region or "",
+        "regions": regions,
+        "guides": guides,
+        "total": len(findings),
+        "lists": ReferenceList.objects.order_by("level", "province"),
+        "kinds": KINDS,
+    }

@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yibao.catalog.codes import BY_CODE, GROUPS, ITEM_CODES
-from yibao.catalog.audit import KINDS as AUDIT_KINDS
-from yibao.catalog.audit import audit as list_audit
-from yibao.catalog.models import Guide, ReferenceList, Region, ServiceItem
+from yibao.catalog.audit import audit_page
+from yibao.catalog.models import Guide, Region, ServiceItem
 from yibao.catalog.neighbours import verdicts as neighbour_verdicts
 from yibao.portal import queries
 from yibao.portal.compare import build_rows, note_text
@@ -234,26 +233,4 @@ def audit(request):
     regions = list(Region.objects.all())
     if region_code and region_code not in {r.code for r in regions}:
         raise Http404(f"未找到统筹地区“{region_code}”")
-    return render(request, "portal/audit.html", audit_context(region_code, regions))
-
-
-def audit_context(region_code, regions):
-    """What the public audit page and the workbench's show: findings grouped by guide, counts."""
-    findings = list_audit(region=region_code or None)["findings"]
-    names = {r.code: r.name for r in regions}
-    guides = []
-    for f in findings:
-        if not guides or guides[-1]["source"] != f["source"]:
-            guides.append({"source": f["source"], "region": f["region"], "region_name": names.get(f["region"], f["region"]),
-                           "findings": [], "counts": {}})
-        f = {**f, "kind_label": AUDIT_KINDS[f["kind"]]}
-        guides[-1]["findings"].append(f)
-        guides[-1]["counts"][f["kind_label"]] = guides[-1]["counts"].get(f["kind_label"], 0) + 1
-    return {
-        "region_code": region_code,
-        "regions": regions,
-        "guides": guides,
-        "total": len(findings),
-        "lists": ReferenceList.objects.order_by("level", "province"),
-        "kinds": AUDIT_KINDS,
-    }
+    return render(request, "portal/audit.html", audit_page(region_code or None, regions))
