@@ -201,13 +201,13 @@ def plan(file_name, head, rows):
         raise ReferenceFormatError(file_name, 0, f"事项行太多（{len(rows)}），一份清单不超过{MAX_ROWS}行")
     result = ListPlan(level, province, _text(head["name"]), _text(head["source"]), date, complete, file_name)
     seen = set()
-    for n, (where, raw) in enumerate(rows, start=1):
+    for where, raw in rows:
         try:
             row = _row(where, raw, province)
         except ValueError as exc:
-            raise ReferenceFormatError(file_name, n, str(exc)) from exc
+            raise ReferenceFormatError(file_name, 0, str(exc)) from exc  # the message names the row
         if row.item_code and row.item_code in seen:
-            raise ReferenceFormatError(file_name, n, f"{where}：事项代码“{row.item_code}”重复出现")
+            raise ReferenceFormatError(file_name, 0, f"{where}：事项代码“{row.item_code}”重复出现")
         seen.add(row.item_code)
         result.rows.append(row)
     return result
