@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.db.models.signals import post_delete, post_save
 
 from yibao.catalog.codes import BY_CODE
@@ -347,8 +348,18 @@ _index = None
 
 
 def _in_force_key():
-    guides = Guide.objects.only("id", "region_id", "effective_from").in_force()
-    return tuple(guides.order_by("id").values_list("id", "content_hash", "effective_from"))
+    """(id, content hash, effective date) of each region's guide in force today, in one query (the
+    same choice as GuideQuerySet.in_force: latest effective date not after today, ties to the
+    later import). Asked on every search, so it must stay cheap."""
+    rows = (
+        Guide.objects.filter(effective_from__lte=timezone.localdate())
+        .order_by("region_id", "-effective_from", "-id")
+        .values_list("id", "region_id", "content_hash", "effective_from")
+    )
+    chosen = {}
+    for guide_id, region_id, content_hash, effective_from in rows:
+        chosen.setdefault(region_id, (guide_id, content_hash, effective_from))
+    return tuple(sorted(chosen.values()))
 
 
 def index():
