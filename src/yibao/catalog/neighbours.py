@@ -58,19 +58,24 @@ def _in_force_items(code=None):
 def verdicts(code=None):
     """(verdicts, summaries): the Verdicts for every item (or one item code) shared by regions of a
     province, and a RegionSummary per region, in region order."""
-    guides = _in_force_items(code)
+    return compare_pairs([(guide, item) for guide in _in_force_items(code) for item in guide.items.all()])
+
+
+def compare_pairs(pairs):
+    """verdicts() over given (guide in force, item) pairs, items with their materials and limits
+    prefetched (the compare page has them already): no query of its own."""
     by_province = defaultdict(list)
-    for guide in guides:
-        by_province[province_of(guide.region)].append(guide)
+    for guide, item in pairs:
+        province = province_of(guide.region)
+        if province:
+            by_province[province].append((guide, item))
     found, summaries = [], {}
     for province, members in by_province.items():
-        for guide in members:
-            summaries[guide.region.code] = RegionSummary(guide.region.code, guide.region.name, province)
-        # item code -> [(guide, item)]: a guide listing an item twice (模板 #30) counts the first.
+        # item code -> {guide: item}: a guide listing an item twice (模板 #30) counts the first.
         published = defaultdict(dict)
-        for guide in members:
-            for item in guide.items.all():
-                published[item.code].setdefault(guide.pk, (guide, item))
+        for guide, item in members:
+            summaries.setdefault(guide.region.code, RegionSummary(guide.region.code, guide.region.name, province))
+            published[item.code].setdefault(guide.pk, (guide, item))
         for item_code, entries in published.items():
             entries = list(entries.values())
             if len(entries) < 2:
@@ -96,4 +101,5 @@ def verdicts(code=None):
                                 kinds[guide.pk], neighbour.region.name, fewest)
                     found.append(v)
                     summary.more_materials.append(v)
-    return found, list(summaries.values())
+    order = {guide.region.code: (guide.region.sort_order, guide.region.code) for guide, _ in pairs}
+    return found, sorted(summaries.values(), key=lambda s: order[s.region])

@@ -8,6 +8,7 @@ from django.utils import timezone
 from yibao.catalog.codes import BY_CODE, GROUPS, ITEM_CODES
 from yibao.catalog.audit import audit_page
 from yibao.catalog.models import Guide, Region, ServiceItem
+from yibao.catalog.neighbours import compare_pairs
 from yibao.catalog.neighbours import verdicts as neighbour_verdicts
 from yibao.portal import queries
 from yibao.portal.compare import build_rows, note_text
@@ -174,7 +175,8 @@ def compare(request, item_code):
         {"guide": g, "item": i, "url": urls.get(i.pk) if i else "", "current": g.pk in current_ids}
         for g, i in zip(guides, items)
     ]
-    verdicts, summaries = neighbour_verdicts(item_code)
+    # Verdicts between the guides in force only, from the items already fetched.
+    verdicts, summaries = compare_pairs([(g, found[g.pk]) for g in current if g.pk in found])
     return render(
         request,
         "portal/compare.html",
