@@ -24,6 +24,7 @@ urlpatterns = [
     path("employers/base-sheet.xlsx", bulk_views.base_template, name="base_template"),
     path("items/", views.items_status, name="items"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit/", views.list_audit, name="audit"),
     path("follow-up/<int:pk>/close/", views.close_follow_up, name="close_follow_up"),
     path("notifications/", views.notifications, name="notifications"),
 ]
