@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.remote_care.conftest import place
 from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData
+from yibao.cases.models import Case
 from yibao.remote_care import queries
 from yibao.remote_care.exceptions import (
     BackdateNotAllowed,
@@ -138,3 +139,20 @@ def test_the_referral_filed_by_the_referring_hospital(dazhou, insured, provider,
     assert filing.submitted_by_provider == "H51170299999 达州市中心医院"
     assert filing.referring_provider == "达州市中心医院"
     assert "代为申报" in filing.events.get(action="file").note
+
+
+def test_a_case_decided_days_after_it_came_in(dazhou, insured, submit, finish):
+    """An online case is decided up to 2 working days later: no date given, the filing starts the
+    day it is made; the date given at application (then today) is no 补办 when the case is decided."""
+    ins, other = insured(dazhou), insured(dazhou, name="王五")
+    two_days_ago = timezone.now() - datetime.timedelta(days=2)
+    plain = submit(dazhou, "remote-retiree", ins.applicant, data=place(basis="证明材料"))
+    dated = submit(dazhou, "remote-retiree", other.applicant, data=place(basis="证明材料", start_on=TODAY().isoformat()))
+    # as if both had come in two days ago, the second asking to start that day
+    Case.objects.filter(pk__in=[plain.pk, dated.pk]).update(submitted_at=two_days_ago)
+    Case.objects.filter(pk=dated.pk).update(data={**dated.data, "start_on": timezone.localdate(two_days_ago).isoformat()})
+    plain.refresh_from_db()
+    dated.refresh_from_db()
+    assert Filing.objects.get(case=finish(plain)[0]).start_on == TODAY()
+    filing = Filing.objects.get(case=finish(dated)[0])
+    assert filing.start_on == timezone.localdate(two_days_ago) and filing.admitted_on is None

@@ -69,6 +69,7 @@ class Request:
     end_on: datetime.date | None = None  # temporary: an earlier end than the region's period, not below the floor
     referring_provider: str = ""
     submitted_by_provider: str = ""
+    applied_on: datetime.date | None = None  # the application's date: a start before it is a 补办
 
 
 @dataclass
@@ -99,7 +100,7 @@ def check_filing(person, region, request, *, today=None, replacing=None):
     """The Terms of a new filing, or the named refusal: the place, the trauma rule (R34), the basis
     (R36), 补办 (back to an admission, before its discharge settlement), the temporary validity
     (the region's period, never below the national floor) and no overlap within the same class."""
-    today = today or timezone.localdate()
+    today = request.applied_on or today or timezone.localdate()
     kind = FilingKind(request.kind)
     filing_class = CLASS_OF[kind]
     if request.province not in PROVINCES:
@@ -181,7 +182,7 @@ def file_filing(person, region, request, *, actor, channel, case=None):
     with transaction.atomic():
         person = _lock_person(person)
         terms = check_filing(person, region, request, today=today)
-        note = "补办（追溯至入院日期）" if request.start_on < today else ""
+        note = "补办（追溯至入院日期）" if request.start_on < (request.applied_on or today) else ""
         if request.submitted_by_provider:
             note = f"{note} 由{request.submitted_by_provider}代为申报".strip()
         return _create(person, region, request, terms, case=case, actor=actor, channel=channel, today=today,

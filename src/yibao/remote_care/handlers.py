@@ -142,9 +142,11 @@ class FilingHandler(Handler):
                 raise NoBasis("请填写开具转诊转院证明的定点医疗机构", field="referring_provider")
         if data.trauma:
             note.append("外伤（已填外伤入院登记表）")
-        start = data.start_on or timezone.localdate(case.submitted_at)
+        applied = timezone.localdate(case.submitted_at)
+        # no date given: from the day of 办结 (an online case may be decided days after it came in)
+        start = data.start_on or max(applied, timezone.localdate())
         return actions.Request(
-            kind=self.kind, province=data.province, city=data.city, start_on=start, basis=basis,
+            applied_on=applied, kind=self.kind, province=data.province, city=data.city, start_on=start, basis=basis,
             basis_note="；".join(note), trauma=data.trauma, admitted_on=data.admitted_on,
             discharge_settled=data.discharge_settled, end_on=data.end_on, referring_provider=referring,
             submitted_by_provider=by_provider)
