@@ -4,6 +4,7 @@ the demo hospital files a referral for the demo person."""
 import pytest
 
 from tests.accounts.conftest import SSC_CARD
+from yibao.accounts.demo import DEMO_BALANCE, ensure_demo_insured
 from yibao.cases import actions
 from yibao.cases.snapshot import has_review, item_in_force
 from yibao.core.models import Channel
@@ -36,6 +37,7 @@ def finish(case, *, payer=False):
 @pytest.mark.django_db
 def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
     ensure_demo_accounts()
+    ensure_demo_insured()  # what `yibao serve` does after the accounts
     person_login = Applicant.objects.get(id_number=DEMO_APPLICANTS[0][2])
     hospital = Applicant.objects.get(id_number=DEMO_APPLICANTS[2][2])
     dazhou = person_login.region
@@ -51,7 +53,7 @@ def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
                                    materials={str(m.ordinal): "document" for m in item.materials.filter(when="")},
                                    data={"card_bank_name": "四川省农村信用社", "card_account": SSC_CARD})
     transfer = finish(transfer, payer=True)
-    assert transfer.events.last().payload["effect"]["transferred"] == "1200.00"
+    assert transfer.events.last().payload["effect"]["transferred"] == str(DEMO_BALANCE)
     referral = item_in_force(dazhou, "remote-referral")
     case = actions.submit_case(item=referral, applicant=hospital, actor=hospital.user, channel=Channel.PORTAL,
                                materials={str(m.ordinal): "document" for m in referral.materials.filter(when="")},
@@ -59,4 +61,5 @@ def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
     finish(case)
     assert Filing.objects.get(case=case).submitted_by_provider.startswith(hospital.id_number)
     ensure_demo_accounts()  # a second run changes nothing
+    ensure_demo_insured()
     assert Filing.objects.count() == 2
