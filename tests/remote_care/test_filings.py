@@ -45,6 +45,15 @@ def test_each_kind_puts_a_filing_on_the_register(dazhou, insured, submit, finish
     assert queries.filing_on(ins.person, TODAY(), province="海南省", city="三亚市") == filing
 
 
+def test_a_residence_permit_receipt_stands_for_the_permit(dazhou, insured, submit, finish):
+    """R37: a 居住证 applied for but not yet issued: its 受理凭证 is accepted, and the filing says so."""
+    ins = insured(dazhou)
+    case, _ = finish(submit(dazhou, "remote-resident", ins.applicant,
+                            data=place(basis="证明材料", residence_permit_receipt=True)))
+    filing = Filing.objects.get(case=case)
+    assert filing.basis == "proof" and "居住证受理凭证" in filing.basis_note
+
+
 def test_other_temporary_filing_in_panzhihua(panzhihua, insured, submit, finish):
     ins = insured(panzhihua)
     case, _ = finish(submit(panzhihua, "remote-temporary", ins.applicant, data=place("重庆市", "渝中区")))
