@@ -45,8 +45,8 @@ def add_months(day, months):
 
 
 class FilingClass(models.TextChoices):
-    LONG_TERM = "long_term", "异地长期居住人员"  # valid until changed or cancelled
-    TEMPORARY = "temporary", "临时外出就医人员"  # valid for the region's period (≥ 6 months)
+    LONG_TERM = "long_term", "长期"  # 异地长期居住人员: valid until changed or cancelled
+    TEMPORARY = "temporary", "临时"  # 临时外出就医人员: valid for the region's period (≥ 6 months)
 
 
 class FilingKind(models.TextChoices):
