@@ -9,6 +9,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from tests.cases import factories as cf
 from tests.enrollment import factories as ef
@@ -20,6 +21,7 @@ from yibao.contributions.actions import load_sample_parameters
 from yibao.enrollment import actions as registers
 from yibao.enrollment.models import Scheme
 from yibao.people.models import Applicant, ApplicantKind, IdType
+from yibao.remote_care import actions as remote_care
 
 CARD = "6222021234567890128"  # passes the Luhn check
 SSC_CARD = "6217996500001234565"
@@ -99,3 +101,11 @@ def insured(region, *, name="张三", balance="", born=datetime.date(1990, 1, 1)
         accounts.credit(person, region, balance, on=datetime.date(2025, 12, 31), reference="历史余额", actor=None,
                         channel=Channel.SYSTEM)
     return me, person
+
+
+def long_term_filing(person, region, *, province="海南省", city="三亚市", kind="retiree", basis="proof"):
+    """A long-term remote-care filing of `person` from `region`, starting today, written through the
+    filing register's own action (as 办结 of remote-retiree writes it)."""
+    remote_care.ensure_sample_parameters()
+    request = remote_care.Request(kind=kind, province=province, city=city, start_on=timezone.localdate(), basis=basis)
+    return remote_care.file_filing(person, region, request, actor=None, channel=Channel.WINDOW)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yibao.contributions",
     "yibao.payments",
     "yibao.accounts",
+    "yibao.remote_care",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

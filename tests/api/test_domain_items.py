@@ -22,10 +22,9 @@ from tests.api.domain_support import (  # noqa: F401
     teams,
     unit_account,
 )
+from tests import domain_support as ds
 from tests.domain_support import shipped_regions  # noqa: F401 (a fixture regions needs)
 from tests.enrollment import factories as ef
-from yibao.accounts import actions as accounts
-from yibao.accounts.models import FilingKind
 from yibao.core.models import AuditEntry, Channel
 from yibao.enrollment import actions as registers
 from yibao.contributions.actions import record_contribution_period
@@ -238,9 +237,7 @@ def test_account_withdrawal(dazhou, submit, drive, as_user, teams):
 
 def test_account_transfer(dazhou, submit, drive, as_user, teams):
     me, person = insured(dazhou, balance="2100.00")
-    accounts.record_remote_filing(person, dazhou, kind=FilingKind.RETIREE, cross_province=True,
-                                  destination="海南省三亚市", reference="BA1", valid_from=datetime.date(2025, 1, 1),
-                                  actor=None, channel=Channel.SYSTEM)
+    ds.long_term_filing(person, dazhou)
     receipt = submit(me, application(dazhou, "account-transfer", data={
         "card_bank_name": "四川省农村信用社", "card_account": SSC_CARD}))
     _, steps = drive(receipt, "dazhou")

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yibao.accounts.exceptions import InsufficientBalance, InvalidSheet, NoBalance
-from yibao.accounts.models import ZERO, AccountEntry, EntryKind, PersonalAccount, RemoteFilingRef, TransferSheet
+from yibao.accounts.models import ZERO, AccountEntry, EntryKind, PersonalAccount, TransferSheet
 from yibao.accounts.sheet_file import SheetFile
 from yibao.cases.interface import item_in_force, open_case_as_system
 from yibao.contributions.models import ContributionPeriod, PeriodSource, contribution_summary
@@ -103,28 +103,6 @@ def reverse(entry, *, on, reason, actor, channel):
             raise InsufficientBalance("冲正后个人账户余额将为负数，不能冲正")
         return _post(account, K.REVERSAL, -entry.amount, on=on, case=entry.case, reference=f"冲正#{entry.pk}",
                      note=reason, actor=actor, channel=channel)
-
-
-def record_remote_filing(person, region, *, kind, cross_province, destination, reference, valid_from,
-                         valid_until=None, actor, channel, case=None):
-    """A long-term remote-care filing (what the future remote_care app will write on 办结)."""
-    with transaction.atomic():
-        filing = RemoteFilingRef.objects.create(
-            person=person, region=region, kind=kind, cross_province=cross_province, destination=destination[:100],
-            reference=reference[:60], valid_from=valid_from, valid_until=valid_until, case=case)
-        record(actor=acting_user(actor), channel=channel, action="异地长期备案", obj=filing,
-               summary=f"{_case_ref(case)}{filing}")
-    return filing
-
-
-def end_remote_filing(filing, *, on, actor, channel):
-    """取消备案 from `on`."""
-    with transaction.atomic():
-        filing = RemoteFilingRef.objects.select_for_update().get(pk=filing.pk)
-        filing.ended_on = on
-        filing.save(update_fields=["ended_on"])
-        record(actor=acting_user(actor), channel=channel, action="取消异地备案", obj=filing, summary=f"{filing} 自{on}起取消")
-    return filing
 
 
 # ---------------------------------------------------------------- 转移接续

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from yibao.accounts.models import AccountEntry, AccountParameters, PersonalAccount, RemoteFilingRef, TransferSheet
+from yibao.accounts.models import AccountEntry, AccountParameters, PersonalAccount, TransferSheet
 from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 # Registers written by accounts/actions.py only: shown here, never edited by hand.
@@ -38,9 +38,3 @@ class TransferSheetAdmin(ReadOnlyAdmin):
 class AccountParametersAdmin(AuditedAdmin):
     list_display = ["__str__", "withdrawal_threshold", "sample", "basis"]
     list_filter = ["region", "sample"]
-
-
-@admin.register(RemoteFilingRef)
-class RemoteFilingRefAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "reference", "valid_from", "valid_until", "ended_on"]
-    list_filter = ["region", "kind", "cross_province"]

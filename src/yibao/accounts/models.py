@@ -1,13 +1,10 @@
-"""Personal accounts (个人账户) and their ledger; the remote-care filings the 划转 needs; the
-parameters of withdrawal; the 参保人员基本医疗保险信息表 of a transfer.
+"""Personal accounts (个人账户) and their ledger; the parameters of withdrawal; the 参保人员基本医疗保险信息表 of a transfer.
 
 - PersonalAccount: one per person and region. Its balance is the sum of its entries, computed
   (balance() / with_balance()), never stored: nothing can drift.
 - AccountEntry: one ledger line, append-only: 划入 (+), 支取 (-), 划转 (-), 冲正 (either sign).
   Entries are written by accounts/actions.py with the account row locked.
 - AccountParameters: versions, per region (or for every region), of the withdrawal threshold.
-- RemoteFilingRef: a 异地就医 long-term filing as far as the 划转 needs it (the remote-care app
-  does not exist yet; it will write these rows through actions.record_remote_filing).
 - TransferSheet: the 信息表 the out side issues, or one imported from outside the deployment.
 """
 from decimal import Decimal
@@ -129,39 +126,6 @@ class AccountParameters(models.Model):
     def __str__(self):
         where = self.region.name if self.region_id else "所有地区"
         return f"{where} 自{self.effective_from}起{'（' + SAMPLE_LABEL + '）' if self.sample else ''}"
-
-
-class FilingKind(models.TextChoices):
-    RETIREE = "retiree", "异地安置退休人员"
-    RESIDENT = "resident", "异地长期居住人员"
-    WORKER = "worker", "常驻异地工作人员"
-
-
-class RemoteFilingRef(models.Model):
-    """A long-term 异地就医 filing of a person insured in `region`: what account-transfer checks."""
-
-    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="remote_filings",
-                               verbose_name="参保人员")
-    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="参保地")
-    kind = models.CharField("备案类型", max_length=10, choices=FilingKind.choices)
-    cross_province = models.BooleanField("跨省备案")
-    destination = models.CharField("就医地", max_length=100)
-    reference = models.CharField("备案编号", max_length=60, unique=True)
-    valid_from = models.DateField("备案生效日期")
-    valid_until = models.DateField("备案截止日期", null=True, blank=True, help_text="留空表示长期有效")
-    ended_on = models.DateField("取消备案日期", null=True, blank=True)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                             verbose_name="备案办件")
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "异地长期备案"
-        verbose_name_plural = "异地长期备案"
-        ordering = ["person", "-valid_from"]
-
-    def __str__(self):
-        scope = "跨省" if self.cross_province else "省内"
-        return f"{self.person} {scope}{self.get_kind_display()}备案（{self.destination}）"
 
 
 class TransferSheet(AppendOnly):

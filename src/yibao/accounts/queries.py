@@ -1,8 +1,7 @@
-"""Reading accounts, filings and parameters."""
-from django.db.models import Q
-
-from yibao.accounts.models import ZERO, AccountParameters, FilingKind, PersonalAccount, RemoteFilingRef
+"""Reading accounts and parameters; the remote-care filing the 划转 needs (asked of remote_care)."""
+from yibao.accounts.models import ZERO, AccountParameters, PersonalAccount
 from yibao.core.money import yuan
+from yibao.remote_care import queries as remote_care
 
 
 def account_of(person, region):
@@ -23,17 +22,9 @@ def parameters(region, on):
 
 
 def long_term_filing(person, region, on, *, cross_province=True):
-    """The person's long-term (安置, 长期居住, 常驻工作) remote-care filing from `region` valid on
-    `on`, cross-province unless told otherwise; None if there is none. The future remote_care app
-    writes these rows (actions.record_remote_filing); this is the one question the 划转 asks."""
-    return (
-        RemoteFilingRef.objects.filter(person=person, region=region, kind__in=FilingKind.values,
-                                       cross_province=cross_province, valid_from__lte=on)
-        .filter(Q(valid_until=None) | Q(valid_until__gte=on))
-        .filter(Q(ended_on=None) | Q(ended_on__gt=on))
-        .order_by("-valid_from")
-        .first()
-    )
+    """The person's long-term remote-care filing from `region` covering `on` (cross-province unless
+    told otherwise), or None: the one question the 划转 asks, answered by the filing register."""
+    return remote_care.long_term_filing(person, region, on, cross_province=cross_province)
 
 
 def statement(person, region=None, limit=50):

@@ -55,6 +55,7 @@ class PersonOut(Schema):
     recent_assessments: list[dict]
     unpaid_notices: list[dict]
     e_credential: dict | None
+    remote_care: list[str]  # the remote-care filings in force today, one line each
     accounts: list[dict]  # personal accounts: balance (yuan, text) and latest entries
 
 

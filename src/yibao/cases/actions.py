@@ -432,7 +432,8 @@ def accept_case(case, actor, *, channel, comment="", complete=False, expected_ve
                 # 即办: the window decides on the spot; each step is still its own event.
                 _move(case, A.START_REVIEW, actor, channel, role=role, comment="即时办结")
                 _approve(case, actor, channel, role=role, comment="即时办结", amount=None)
-            _complete(case, actor, channel, role=role, comment="即时办结")
+            # the clerk's comment is what 办结 says (a ticket's answer), else the plain 即时办结
+            _complete(case, actor, channel, role=role, comment=comment or "即时办结", closing_comment=comment)
     return case
 
 
@@ -671,12 +672,14 @@ def complete_case(case, actor, *, channel, comment="", expected_version=None):
     return case
 
 
-def _complete(case, actor, channel, *, role, comment):
+def _complete(case, actor, channel, *, role, comment, closing_comment=None):
     check_transition(case.state, A.COMPLETE)
     _check_flow(case, A.COMPLETE)
     if case.owed:
         raise OwedMaterialsOutstanding(f"容缺受理的材料尚未补齐：{'、'.join(o['name'] for o in case.owed)}")
     handler = handler_for(case.item_code)
+    # what staff wrote at 办结 (not a default text), for a handler whose effect records it
+    case.closing_comment = comment if closing_comment is None else closing_comment
     handler.check(case, A.COMPLETE, actor)
     effect = handler.on_complete(case, actor) or {}
     _move(case, A.COMPLETE, actor, channel, role=role, comment=comment,

@@ -53,6 +53,7 @@ def record_pdf(record, region, *, office=""):
         _notices(doc, record["unpaid_notices"])
         credential = record["e_credential"]
         doc.paragraph(f"医保电子凭证：{'已激活（' + credential['number'] + '）' if credential else '未申领'}")
+        doc.paragraph("异地就医备案：" + ("；".join(record.get("remote_care") or []) or "无有效备案"))
     else:
         e = record["employer"]
         doc = Document(issuer=agency_name(region), office=office, title="参保单位参保信息查询结果", issued_on=today,

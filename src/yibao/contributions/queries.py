@@ -2,6 +2,7 @@
 as ISO text, money as text), for the screen, the PDF, a 参保凭证 and the API. Personal data is
 masked where the reader does not need the full value (ID and bank numbers, phones)."""
 from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
 
 from yibao.contributions.models import (
     Assessment,
@@ -16,6 +17,7 @@ from yibao.contributions.models import (
 from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
 from yibao.core.money import yuan
 from yibao.enrollment.models import OPEN_STATUSES, EnrollmentChange, EnrollmentStatus
+from yibao.remote_care import queries as remote_care
 
 RECENT_MONTHS = 12
 ROSTER_LIMIT = 500
@@ -44,7 +46,7 @@ def _enrollment(e, *, history=True):
 
 def person_record(person):
     """参保人员参保信息: particulars, enrolments with their history, contribution time, the
-    last months assessed, unpaid notices, the e-credential."""
+    last months assessed, unpaid notices, the e-credential, the remote-care filings in force today."""
     enrollments = (person.enrollments.select_related("employer", "region")
                    .prefetch_related(Prefetch("changes", queryset=EnrollmentChange.objects.order_by("on", "id")))
                    .order_by("-start_on", "-id"))
@@ -69,6 +71,7 @@ def person_record(person):
         "unpaid_notices": [_notice(n) for n in unpaid],
         "e_credential": {"number": credential.masked_number, "activated_at": _iso(credential.activated_at)}
         if credential else None,
+        "remote_care": remote_care.record_lines(person, timezone.localdate()),
     }
 
 

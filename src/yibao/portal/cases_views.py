@@ -29,6 +29,7 @@ from yibao.people.policy import NotAllowed
 from yibao.portal import actions, queries
 from yibao.portal.forms import ApplyForm, RateForm, SupplyForm, TrackForm, WithdrawForm
 from yibao.portal.links import item_urls
+from yibao.remote_care.queries import filings_of_case
 from yibao.workdays.calendar import current as current_calendar
 
 
@@ -195,6 +196,7 @@ def _case_page(request, case, *, supply_form=None, withdraw_form=None, rate_form
         "rate_form": rate_form if evaluation is None and case.state in RATABLE_STATES else None,
         "evaluation": evaluation,
         "limit_days": case.limit_days if case.accepted_on else expected_limit(case),
+        "filings": filings_of_case(case),
         "error": error,
     }, status=status)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.portal import cases_views, certificate_views, document_views, views
+from yibao.portal import cases_views, certificate_views, document_views, filing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("verify/<str:code>/", document_views.verify, name="verify"),
     path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),
     path("certificates/<str:number>.pdf", certificate_views.certificate_pdf, name="certificate_pdf"),
+    path("filings/verify/<str:code>/", filing_views.verify, name="filing_verify"),
+    path("filings/<str:number>.pdf", filing_views.filing_pdf, name="filing_pdf"),
     # The public side of cases (cases_views.py).
     path("apply/<int:item_id>/", cases_views.apply, name="apply"),
     path("my/cases/", cases_views.my_cases, name="my_cases"),

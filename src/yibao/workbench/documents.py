@@ -11,6 +11,7 @@ from yibao.contributions.documents import certificate_pdf, record_pdf
 from yibao.contributions.models import Certificate
 from yibao.contributions.queries import person_record, unit_record
 from yibao.enrollment.models import Employer, Person
+from yibao.remote_care.queries import filings_of_case
 from yibao.workbench.access import case_for, staff_required
 from yibao.workbench.actions import note_download
 
@@ -30,7 +31,9 @@ def for_case(case):
         return [(QUERIES[case.item_code], reverse("workbench:case_record_pdf", args=[case.receipt_no]))]
     if case.item_code == "insurance-certificate" and _certificate_no(case):
         return [("《参保凭证》（PDF）", reverse("workbench:case_certificate_pdf", args=[case.receipt_no]))]
-    return []
+    # 备案凭证: the portal's PDF answers the region's staff as well as the filed person
+    return [(f"《异地就医备案凭证》{f.number}（PDF）", reverse("portal:filing_pdf", args=[f.number]))
+            for f in filings_of_case(case)]
 
 
 def _pdf(content, file_name):

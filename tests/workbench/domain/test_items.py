@@ -9,10 +9,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
+from tests import domain_support as ds
 from tests.domain_support import CARD, SSC_CARD, account, insured, person_account, registered_unit
 from tests.enrollment import factories as ef
-from yibao.accounts import actions as accounts
-from yibao.accounts.models import FilingKind
 from yibao.accounts.queries import balance_of
 from yibao.cases.models import Case
 from yibao.cases.snapshot import item_in_force
@@ -239,9 +238,7 @@ def test_account_withdrawal(dazhou, window, drive, client):
 
 def test_account_transfer(dazhou, window, drive):
     me, person = insured(dazhou, balance="2100.00")
-    accounts.record_remote_filing(person, dazhou, kind=FilingKind.RETIREE, cross_province=True,
-                                  destination="海南省三亚市", reference="BA1", valid_from=datetime.date(2025, 1, 1),
-                                  actor=None, channel=Channel.SYSTEM)
+    ds.long_term_filing(person, dazhou)
     case, steps = drive(window(dazhou, me, "account-transfer", fields={
         "data_card_bank_name": "四川省农村信用社", "data_card_account": SSC_CARD}))
     assert steps == PAID

@@ -1,0 +1,65 @@
+"""With only the printed demo accounts, a new user takes a long-term cross-province filing and then
+account-transfer to their end (the engine's actions as the workbench and the portal call them), and
+the demo hospital files a referral for the demo person."""
+import pytest
+
+from tests.accounts.conftest import SSC_CARD
+from yibao.accounts.demo import DEMO_BALANCE, ensure_demo_insured
+from yibao.cases import actions
+from yibao.cases.snapshot import has_review, item_in_force
+from yibao.core.models import Channel
+from yibao.payments import actions as payments
+from yibao.payments.queries import order_for_case
+from yibao.people.demo import DEMO_APPLICANTS, ensure_demo_accounts
+from yibao.people.models import Applicant, StaffProfile
+from yibao.remote_care.models import Filing
+
+W = Channel.WINDOW
+
+
+def staff(username):
+    return StaffProfile.objects.select_related("user").get(user__username=username).user
+
+
+def finish(case, *, payer=False):
+    clerk = staff("dazhou-clerk")
+    case = actions.accept_case(case, clerk, channel=W)
+    if has_review(case.snapshot):
+        actions.start_review(case, staff("dazhou-reviewer"), channel=W)
+        case = actions.approve_case(case, staff("dazhou-reviewer"), channel=W)
+    if payer:
+        case = actions.pay_case(case, staff("dazhou-payer"), channel=W)
+        order = payments.approve_order(order_for_case(case), staff("dazhou-payer2"), channel=W)
+        payments.mark_paid(order, staff("dazhou-payer3"), channel=W, bank_reference="DEMO-1")
+    return actions.complete_case(case, clerk, channel=W)
+
+
+@pytest.mark.django_db
+def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
+    ensure_demo_accounts()
+    ensure_demo_insured()  # what `yibao serve` does after the accounts
+    person_login = Applicant.objects.get(id_number=DEMO_APPLICANTS[0][2])
+    hospital = Applicant.objects.get(id_number=DEMO_APPLICANTS[2][2])
+    dazhou = person_login.region
+    filed = actions.submit_case(item=item_in_force(dazhou, "remote-retiree"), applicant=person_login,
+                                actor=person_login.user, channel=Channel.PORTAL,
+                                materials={str(m.ordinal): "document" for m in
+                                           item_in_force(dazhou, "remote-retiree").materials.filter(when="")},
+                                data={"province": "海南省", "city": "三亚市", "basis": "证明材料"})
+    finish(filed)
+    assert Filing.objects.get(case=filed).cross_province
+    item = item_in_force(dazhou, "account-transfer")
+    transfer = actions.submit_case(item=item, applicant=person_login, actor=person_login.user, channel=Channel.PORTAL,
+                                   materials={str(m.ordinal): "document" for m in item.materials.filter(when="")},
+                                   data={"card_bank_name": "四川省农村信用社", "card_account": SSC_CARD})
+    transfer = finish(transfer, payer=True)
+    assert transfer.events.last().payload["effect"]["transferred"] == str(DEMO_BALANCE)
+    referral = item_in_force(dazhou, "remote-referral")
+    case = actions.submit_case(item=referral, applicant=hospital, actor=hospital.user, channel=Channel.PORTAL,
+                               materials={str(m.ordinal): "document" for m in referral.materials.filter(when="")},
+                               data={"id_number": person_login.id_number, "province": "重庆市", "city": "渝中区"})
+    finish(case)
+    assert Filing.objects.get(case=case).submitted_by_provider.startswith(hospital.id_number)
+    ensure_demo_accounts()  # a second run changes nothing
+    ensure_demo_insured()
+    assert Filing.objects.count() == 2
