@@ -234,9 +234,27 @@ class Reimbursement(Handler):
     def on_complete(self, case, actor):
         order = settled_order(case)
         claim = queries.claim_of(case)
+        totals = claim.explanation.get("totals", {})
         return {"effect": True, "paid": str(order.amount), "order": order.order_no,
                 "invoices": [i["invoice_no"] for i in case.data.get("invoices", [])],
-                "explanation_total": claim.explanation.get("totals", {}).get("payable") if claim else None}
+                "summary": f"医疗费用{totals.get('amount')}元，按政策核算支付{claim.payable}元，"
+                           f"已于支付指令{order.order_no}划入{case.data.get('payout')}",
+                "table": explanation_table(claim.explanation)}
+
+
+def explanation_table(explanation):
+    """The 核算明细 as a table (title, headers, rows) for the result notice and plain screens."""
+    headers = ["明细", "项目", "类别", "金额", "不予支付", "乙类自付", "起付线", "支付比例", "封顶余额", "应付"]
+    rows = [[r["ref"], r["item"], r["category"], r["amount"], r["excluded"], r["self_paid"], r["deductible"],
+             f"{Decimal(r['ratio']) * 100:.0f}%", r["cap_left"], r["payable"]] for r in explanation.get("lines", [])]
+    totals = explanation.get("totals", {})
+    rows.append(["合计", "", "", totals.get("amount", ""), totals.get("excluded", ""), totals.get("self_paid", ""),
+                 totals.get("deductible", ""), "", "", totals.get("payable", "")])
+    notes = [f"{r['ref']}：{r['excluded_reason']}" for r in explanation.get("lines", []) if r.get("excluded_reason")]
+    notes += [f"{r['ref']}：{r['ratio_note']}" for r in explanation.get("lines", [])[:1]]
+    if explanation.get("sample"):
+        notes.append("所用政策参数为示例参数（非正式政策）")
+    return {"title": "核算明细", "headers": headers, "rows": rows, "notes": notes}
 
 
 class OutpatientReimbursement(Reimbursement):
