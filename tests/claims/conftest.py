@@ -22,8 +22,20 @@ W = Channel.WINDOW
 OUT, IN = "outpatient-reimbursement", "inpatient-reimbursement"
 
 
+def sample_data():
+    """The sample parameters and disease list the migrations ship (again: a transactional test's
+    flush empties every table)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("yibao.claims.migrations.0002_sample_parameters").forwards(apps, None)
+    import_module("yibao.entitlements.migrations.0002_sample_diseases").forwards(apps, None)
+
+
 @pytest.fixture
 def regions(shipped_regions):
+    sample_data()
     return shipped_regions
 
 
