@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yibao.cases.interface import CaseState
-from yibao.claims import policy, queries
+from yibao.claims import queries
 from yibao.claims.exceptions import (
     InvoiceAlreadyClaimed,
-    NoParameters,
     NotInsured,
     NothingPayable,
     ReviewOrderError,
@@ -81,19 +80,6 @@ def open_claim(case):
     return claim
 
 
-def calculate(case, claim, adjustments=None, used=None):
-    """The explanation of the claim as it stands (adjustments: the latest 初审's unless given)."""
-    if adjustments is None:
-        first = queries.first_review(claim)
-        adjustments = {a["ref"]: a for a in (first.adjustments if first else [])}
-    try:
-        return policy.calculate(queries.visits(case, claim.person, adjustments),
-                                queries.tariffs(case.region, claim.scheme),
-                                used if used is not None else queries.used_by(claim.person, exclude_case=case))
-    except policy.PolicyError as exc:
-        raise NoParameters(exc.message, **exc.details) from None
-
-
 def _store(claim, explanation):
     claim.explanation = explanation.as_json(entitlements.disease_names())
     claim.payable = explanation.payable
@@ -105,7 +91,7 @@ def preview(case):
     """Calculate and store the explanation without fixing anything (the reviewer's first look)."""
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(case=case)
-        explanation = calculate(case, claim)
+        explanation = queries.calculate(case, claim)
         _store(claim, explanation)
     return claim
 
@@ -141,7 +127,7 @@ def first_review(case, actor, *, channel, adjustments=(), comment=""):
             raise ReviewOrderError(f"办件当前状态为“{case.get_state_display()}”，审核中方可初审")
         staff_policy.check(actor, "approve", region_id=case.region_id)
         cleaned = _clean_adjustments(case, adjustments)
-        explanation = calculate(case, claim, {a["ref"]: a for a in cleaned})
+        explanation = queries.calculate(case, claim, {a["ref"]: a for a in cleaned})
         _store(claim, explanation)
         review = ClaimReview.objects.create(claim=claim, level=ReviewLevel.FIRST, actor=actor, adjustments=cleaned,
                                             payable=explanation.payable, comment=(comment or "")[:500], channel=channel)
@@ -161,7 +147,7 @@ def fix_amount(case, actor, channel):
     if acting_user(actor) is not None and first.actor_id == actor.pk:
         raise ReviewOrderError("初审与复核不能由同一人办理", field="amount")
     person = Person.objects.select_for_update().get(pk=claim.person_id)  # serialises the person's use
-    explanation = calculate(case, claim)
+    explanation = queries.calculate(case, claim)
     if explanation.payable <= 0:
         raise NothingPayable(f"按政策核算应付金额为0元（{_why_nothing(explanation)}），请作审核不通过处理",
                              explanation=claim.explanation)

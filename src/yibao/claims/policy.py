@@ -161,6 +161,7 @@ class Bucket:
     benefit: str
     year: int
     period: str
+    tariff: str
     deductible: Decimal
     deductible_before: Decimal
     deductible_used: Decimal
@@ -269,10 +270,12 @@ def calculate(visits: Sequence[Visit], tariffs: Sequence[Tariff], used: Used | N
         year = visit.on.year
         period = str(year) if tariff.deductible_per == PER_YEAR else f"{visit.key}"
         ded_key, cap_key = (visit.benefit, period), (visit.benefit, year)
-        bucket = buckets.get((visit.benefit, year, period))
+        # one summary row per benefit, period and parameter version (a version may change mid-year)
+        bucket = buckets.get((visit.benefit, year, period, tariff.effective_from))
         if bucket is None:
-            bucket = buckets[(visit.benefit, year, period)] = {
-                "benefit": visit.benefit, "year": year, "period": period, "deductible": fen(tariff.deductible),
+            bucket = buckets[(visit.benefit, year, period, tariff.effective_from)] = {
+                "benefit": visit.benefit, "year": year, "period": period, "tariff": tariff.label,
+                "deductible": fen(tariff.deductible),
                 "deductible_before": fen(state.deductible.get(ded_key, ZERO)), "deductible_used": ZERO,
                 "cap": fen(tariff.yearly_cap), "paid_before": fen(state.paid.get(cap_key, ZERO)), "paid": ZERO}
         for line in visit.lines:

@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 
 from yibao.cases.interface import CaseState
 from yibao.claims import facts, policy
+from yibao.claims.exceptions import NoParameters
 from yibao.claims.models import Claim, ClaimReview, ClaimUse, InvoiceUse, ReimbursementParameters, ReviewLevel
 from yibao.entitlements import queries as entitlements
 
@@ -96,3 +97,28 @@ def visits(case, person, adjustments=None):
                                 remote=remote, filed=filed, lines=tuple(lines),
                                 note="；".join(n for n in (note, filing_note) if n)))
     return out
+
+
+def calculate(case, claim, adjustments=None, used=None):
+    """The explanation of the claim as it stands (adjustments: the latest 初审's unless given;
+    use: the person's claims standing now, this one left out). Reads only."""
+    if adjustments is None:
+        first = first_review(claim)
+        adjustments = {a["ref"]: a for a in (first.adjustments if first else [])}
+    try:
+        return policy.calculate(visits(case, claim.person, adjustments), tariffs(case.region, claim.scheme),
+                                used if used is not None else used_by(claim.person, exclude_case=case))
+    except policy.PolicyError as exc:
+        raise NoParameters(exc.message, **exc.details) from None
+
+
+def explanation_of(case):
+    """The 核算明细 to show: the stored one once the amount is fixed, else as it would stand now
+    (nothing stored); None for a case without a claim."""
+    claim = Claim.objects.filter(case=case).select_related("person").first()
+    if claim is None:
+        return None
+    if claim.fixed:
+        return {**claim.explanation, "fixed": True, "payable": str(claim.payable)}
+    explanation = calculate(case, claim)
+    return {**explanation.as_json(entitlements.disease_names()), "fixed": False, "payable": str(explanation.payable)}
