@@ -11,8 +11,8 @@ from yibao.claims.exceptions import NoParameters
 from yibao.claims.models import Claim, ClaimReview, ClaimUse, InvoiceUse, ReimbursementParameters, ReviewLevel
 from yibao.entitlements import queries as entitlements
 
-# A fixed claim counts in the year's use while its case stands (approved, being paid, paid, done).
-STANDING = (CaseState.APPROVED, CaseState.PAID, CaseState.COMPLETED)
+# A fixed claim counts in the year's use while its case stands (approved, 拨付中, paid, done).
+STANDING = (CaseState.APPROVED, CaseState.PAYING, CaseState.PAID, CaseState.COMPLETED)
 # A case in one of these ended without payment: its invoices may be claimed again.
 ENDED_UNPAID = (CaseState.REFUSED, CaseState.DENIED, CaseState.WITHDRAWN)
 
