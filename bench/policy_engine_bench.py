@@ -133,6 +133,8 @@ def sql():
     least = "MIN" if connection.vendor == "sqlite" else "LEAST"
     greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
     return f"""
+-- integer fen and basis points throughout; integer division rounds half up after adding 5000
+-- (PostgreSQL's SUM of bigint is numeric: cast back so the divisions stay integer divisions)
 WITH l AS (
   SELECT c.person, c.seq, c.benefit, c.yr,
          CASE WHEN t.per_admission = 1 THEN c.visit ELSE -c.yr END AS period,
@@ -143,13 +145,15 @@ WITH l AS (
          t.ded, t.cap
   FROM bench_claim_line c JOIN bench_tariff t ON t.benefit = c.benefit
 ), d AS (
-  SELECT l.*, SUM(eligible) OVER (PARTITION BY person, benefit, period ORDER BY seq ROWS UNBOUNDED PRECEDING) AS cum_e
+  SELECT l.*, CAST(SUM(eligible) OVER (PARTITION BY person, benefit, period ORDER BY seq ROWS UNBOUNDED PRECEDING)
+              AS bigint) AS cum_e
   FROM l
 ), r AS (
   SELECT d.*, ((eligible - ({least}(cum_e, ded) - {least}(cum_e - eligible, ded))) * ratio + 5000) / 10000 AS raw
   FROM d
 ), p AS (
-  SELECT r.*, SUM(raw) OVER (PARTITION BY person, benefit, yr ORDER BY seq ROWS UNBOUNDED PRECEDING) AS cum_raw FROM r
+  SELECT r.*, CAST(SUM(raw) OVER (PARTITION BY person, benefit, yr ORDER BY seq ROWS UNBOUNDED PRECEDING) AS bigint)
+         AS cum_raw FROM r
 )
 SELECT SUM({least}(cum_raw, cap) - {least}(cum_raw - raw, cap)) FROM p
 """
