@@ -19,21 +19,15 @@ from yibao.claims.exceptions import (
 from yibao.claims.models import Claim, ClaimReview, ClaimUse, InvoiceUse, ReviewLevel
 from yibao.core.audit import acting_user, record
 from yibao.core.money import MoneyError, yuan
-from yibao.enrollment.models import OPEN_STATUSES, Enrollment, Person
+from yibao.enrollment.models import Person
 from yibao.entitlements import queries as entitlements
+from yibao.entitlements.handlers import insured as insured_person
 from yibao.people import policy as staff_policy
 
 
 def insured(case):
-    """(person, scheme) the claim is about: the applicant's record and open enrolment (the region's first)."""
-    person = Person.objects.filter(id_number=case.applicant.id_number).first()
-    if person is None:
-        raise NotInsured("未找到申请人的参保登记信息，不能报销")
-    enrolments = list(Enrollment.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("id"))
-    if not enrolments:
-        raise NotInsured(f"{person}无有效参保关系，不能报销")
-    own = [e for e in enrolments if e.region_id == case.region_id] or enrolments
-    return person, own[0].scheme
+    """(person, scheme) the claim is about: the applicant's record and open enrolment."""
+    return insured_person(case, purpose="报销", error=NotInsured)
 
 
 def _holder_ended(holder):

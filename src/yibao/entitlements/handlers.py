@@ -47,15 +47,16 @@ class NotEligible(DomainCheckFailed):
     code = "not_eligible"
 
 
-def insured(case):
-    if case.applicant.kind != ApplicantKind.PERSON:
-        raise NotEligible("待遇认定须以参保人员为申请人", field="applicant")
+def insured(case, *, purpose="申请待遇认定", error=None):
+    """(person, scheme) a recognition or a claim is about: the applicant's record and open enrolment
+    (the case's region's first); `error` (a DomainCheckFailed class) says why not, for `purpose`."""
+    error = error or NotEligible
     person = Person.objects.filter(id_number=case.applicant.id_number).first()
     if person is None:
-        raise NotEligible("未找到申请人的参保登记信息，不能申请待遇认定")
+        raise error(f"未找到申请人的参保登记信息，不能{purpose}")
     enrolments = list(Enrollment.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("id"))
     if not enrolments:
-        raise NotEligible(f"{person}无有效参保关系，不能申请待遇认定")
+        raise error(f"{person}无有效参保关系，不能{purpose}")
     own = [e for e in enrolments if e.region_id == case.region_id] or enrolments
     return person, own[0].scheme
 
@@ -88,6 +89,8 @@ class Recognition(Handler):
         return disease
 
     def eligible(self, case):
+        if case.applicant.kind != ApplicantKind.PERSON:
+            raise NotEligible("待遇认定须以参保人员为申请人", field="applicant")
         person, scheme = insured(case)
         if self.kind == DiseaseKind.TWO_DISEASES and scheme != "resident":
             raise NotEligible("“两病”门诊用药待遇认定限城乡居民医保参保人员", field="applicant")
