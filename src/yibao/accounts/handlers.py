@@ -11,13 +11,12 @@ from pydantic import BaseModel, Field, field_validator
 from yibao.accounts import actions, queries
 from yibao.accounts.exceptions import NoBalance, NoRemoteFiling, PaymentNotSettled, ReasonNotOffered
 from yibao.accounts.models import EntryKind
-from yibao.cases.checklist import with_materials
-from yibao.cases.handlers import Handler, register
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Handler, register, with_materials
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
+from yibao.enrollment.machines import PERSONS
 from yibao.enrollment.models import ChangeKind, Person, PersonStatus, Scheme, SharedDeath
-from yibao.payments.actions import clean_account, create_order
+from yibao.payments.actions import clean_account
 from yibao.payments.exceptions import InvalidPayee
 from yibao.payments.models import AccountKind, OrderState
 from yibao.payments.queries import order_for_case
@@ -97,6 +96,7 @@ class AccountWithdrawal(Handler):
     label = "个人账户一次性支取"
     schema = WithdrawalData
     has_effect = True
+    pays = True
 
     def _data(self, case):
         return WithdrawalData.model_validate(case.data)
@@ -120,7 +120,7 @@ class AccountWithdrawal(Handler):
             if balance <= threshold:
                 raise ReasonNotOffered(f"{data.reason}人员个人账户余额超过{threshold}元方可一次性支取，"
                                        f"现余额{balance}元", threshold=str(threshold), balance=str(balance))
-        if data.reason == ABANDON and person.status != PersonStatus.LIVING:
+        if data.reason == ABANDON and not PERSONS.allows(person.status, "abandon"):
             raise ReasonNotOffered(f"{person}登记为“{person.get_status_display()}”，不能以主动放弃为由支取")
         return person, balance
 
@@ -133,12 +133,10 @@ class AccountWithdrawal(Handler):
     def amount(self, case):
         return self.eligible(case)[1]  # the whole balance as it stands at approval
 
-    def on_pay(self, case, actor, channel):
+    def payee(self, case):
         data = self._data(case)
-        order = create_order(case, payee_name=case.applicant.name, account_kind=AccountKind.BANK,
-                             account_no=data.bank_account, bank_name=data.bank_name, amount=case.amount,
-                             purpose=f"个人账户一次性支取（{data.reason}）", actor=actor, channel=channel)
-        return {"order": order.order_no, "account": order.masked_account, "amount": str(order.amount)}
+        return {"payee_name": case.applicant.name, "account_kind": AccountKind.BANK, "account_no": data.bank_account,
+                "bank_name": data.bank_name, "purpose": f"个人账户一次性支取（{data.reason}）"}
 
     def on_complete(self, case, actor):
         data = self._data(case)
@@ -156,11 +154,11 @@ class AccountWithdrawal(Handler):
     def _end(self, case, person, data, today, actor):
         """End the employee enrolment as the reason requires; what was ended."""
         if data.reason in (DEATH, EMIGRATION):
-            if person.status != PersonStatus.LIVING:
+            status = PersonStatus.DECEASED if data.reason == DEATH else PersonStatus.EMIGRATED
+            if not PERSONS.allows(person.status, status):
                 return []  # already recorded (by 职工参保登记 终止, or data sharing)
             shared = SharedDeath.objects.filter(id_number=person.id_number).first() if data.reason == DEATH else None
             on = shared.died_on if shared else data.died_on or today
-            status = PersonStatus.DECEASED if data.reason == DEATH else PersonStatus.EMIGRATED
             return registers.record_death_or_emigration(person, status, on=on, actor=actor, channel=case.channel,
                                                         case=case)[1]
         current = registers.open_enrollment(person, Scheme.EMPLOYEE)
@@ -177,6 +175,7 @@ class AccountTransfer(Handler):
     label = "个人账户资金划转（跨省异地长期备案）"
     schema = TransferData
     has_effect = True
+    pays = True
 
     def _data(self, case):
         return TransferData.model_validate(case.data)
@@ -197,13 +196,12 @@ class AccountTransfer(Handler):
     def amount(self, case):
         return self.eligible(case)[1]
 
-    def on_pay(self, case, actor, channel):
+    def payee(self, case):
         data = self._data(case)
         person = insured_person(case, data.id_number)
-        order = create_order(case, payee_name=person.name, account_kind=AccountKind.SOCIAL_SECURITY_CARD,
-                             account_no=data.card_account, bank_name=data.card_bank_name, amount=case.amount,
-                             purpose="个人账户资金划转至本人社会保障卡金融账户", actor=actor, channel=channel)
-        return {"order": order.order_no, "account": order.masked_account, "amount": str(order.amount)}
+        return {"payee_name": person.name, "account_kind": AccountKind.SOCIAL_SECURITY_CARD,
+                "account_no": data.card_account, "bank_name": data.card_bank_name,
+                "purpose": "个人账户资金划转至本人社会保障卡金融账户"}
 
     def on_complete(self, case, actor):
         order = settled_order(case)
@@ -216,8 +214,5 @@ class AccountTransfer(Handler):
 
 
 def register_all():
-    from yibao.accounts.transfer import RelationTransfer
-
     register("account-withdrawal", AccountWithdrawal())
     register("account-transfer", AccountTransfer())
-    register("relation-transfer", RelationTransfer())

@@ -17,10 +17,12 @@ from yibao.cases.exceptions import (
     AlreadyRated,
     CaseNotFound,
     ConcurrentUpdate,
+    DomainCheckFailed,
     EmptyCorrection,
     FollowUpClosed,
     InvalidCaseData,
     InvalidTransition,
+    ItemNotAvailable,
     MaterialsIncomplete,
     NotInstant,
     OwedMaterialsOutstanding,
@@ -29,7 +31,7 @@ from yibao.cases.exceptions import (
     RepeatedCorrection,
     UnknownMaterial,
 )
-from yibao.cases.handlers import handler_for
+from yibao.cases.handlers import check_paid, flow_problem, handler_for
 from yibao.cases.models import (
     ONLINE_CHANNELS,
     Attachment,
@@ -43,13 +45,14 @@ from yibao.cases.models import (
     NoticeKind,
     Notification,
 )
-from yibao.cases.queries import region_offices
+from yibao.cases.queries import region_offices, reviewers_of
 from yibao.cases.receipts import next_receipt_no
 from yibao.cases.signals import case_changed
-from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
+from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_review, is_payment
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record, record_many
+from yibao.core.bulk import update_rows
 from yibao.core.models import Channel
 from yibao.people import policy
 from yibao.people.models import Role, StaffProfile
@@ -79,18 +82,14 @@ def _lock(case, expected_version=None):
     return locked
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _by_system(actor, channel):
     """The system itself acts (a case opened from another office's document, e.g. 转移接续's
     信息表): only code can ask for this, with no actor on the system channel."""
     return actor is None and channel == Channel.SYSTEM
 
 
-def _staff_role(actor, policy_action):
-    profile = policy.staff_profile(actor)
+def _role_of(profile, policy_action):
+    """The role recorded on the event: the one the action needs, of those the profile holds."""
     if profile is None:
         return ""
     wanted = policy.ACTIONS.get(policy_action, ("", set()))[1]
@@ -99,7 +98,8 @@ def _staff_role(actor, policy_action):
 
 
 def _authorise_staff(actor, policy_action, case):
-    policy.check(
+    """The acting staff member, resolved once: authorised for the action on `case`; the role recorded."""
+    profile = policy.authorise(
         actor,
         policy_action,
         region_id=case.region_id,
@@ -107,28 +107,35 @@ def _authorise_staff(actor, policy_action, case):
         applicant_user_id=case.applicant.user_id,
         agent_user_id=case.agent.user_id if case.agent_id else None,
     )
-    return _staff_role(actor, policy_action)
+    return _role_of(profile, policy_action)
 
 
 def _authorise_applicant_side(actor, applicant, agent, region_id, office):
     """The applicant, their agent, or a clerk acting for them at the window (帮办代办)."""
-    user = _user(actor)
+    user = acting_user(actor)
     if user is not None and user.pk == applicant.user_id:
         return APPLICANT_ROLE
     if user is not None and agent is not None and user.pk == agent.user_id:
         return AGENT_ROLE
-    policy.check(actor, "accept", region_id=region_id, office=office)
-    return _staff_role(actor, "accept")
+    return _role_of(policy.authorise(actor, "accept", region_id=region_id, office=office), "accept")
 
 
 def _office_of(actor, case):
+    # The profile policy.check read (cached on the user instance): no second read.
     profile = policy.staff_profile(actor) if actor is not None else None
     return (profile.office if profile and profile.office else case.office)[:200]
 
 
 def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
-    user = _user(actor)
-    return CaseEvent.objects.create(
+    event = _event(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload)
+    event.save()
+    return event
+
+
+def _event(case, action, from_state, actor, channel, *, role, comment="", payload=None):
+    """The event row of one step, not yet saved."""
+    user = acting_user(actor)
+    return CaseEvent(
         case=case,
         actor=user,
         actor_label=user.get_username() if user else SYSTEM_ROLE,
@@ -162,7 +169,7 @@ def _move(case, action, actor, channel, *, role, target=None, comment="", payloa
     case.save(update_fields=["state", "version", "updated_at", *dict.fromkeys(fields)])
     event = _append(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload)
     record(
-        actor=_user(actor),
+        actor=acting_user(actor),
         channel=channel,
         action=A(action).label,
         obj=case,
@@ -215,6 +222,13 @@ def _notice_deadlines(snapshot, code, received_on):
     return [incompleteness_notice(received_on, rule.incompleteness_notice_days)] if rule else []
 
 
+def _check_flow(case, action):
+    """Refuse `action` when the item's frozen flow leaves it out (snapshot.flow_refusal)."""
+    refusal = flow_refusal(case.snapshot, case.state, action)
+    if refusal:
+        raise InvalidTransition(refusal, state=case.state, action=action)
+
+
 def _reason(reason, what):
     reason = (reason or "").strip()
     if not reason:
@@ -238,6 +252,9 @@ def submit_case(
         raise InvalidCaseData("代理人不能是申请人本人")
     role = SYSTEM_ROLE if system else _authorise_applicant_side(actor, applicant, agent, region.pk, office)
     handler = handler_for(item.code)
+    problem = flow_problem(item)
+    if problem:  # said before a case exists, not discovered by a case stuck halfway
+        raise ItemNotAvailable(f"该事项暂不能受理：{problem}", code=item.code)
     parsed = Conditions.parse(conditions, agent=agent is not None)
     snapshot = freeze(item)
     supplied = normalise_supply(snapshot, materials)
@@ -255,7 +272,7 @@ def submit_case(
             channel=channel,
             applicant=applicant,
             agent=agent,
-            submitted_by=_user(actor),
+            submitted_by=acting_user(actor),
             conditions=parsed.as_json(),
             data=data,
             state=S.SUBMITTED,
@@ -266,7 +283,7 @@ def submit_case(
         case.save()
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
                         payload={"materials": supplied, "conditions": case.conditions})
-        record(actor=_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
+        record(actor=acting_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
                summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
         _announce(case, event)
     return case
@@ -361,9 +378,9 @@ def attach_material(case, actor, *, channel, material, upload):
                     case=case, material=int(found["key"]), material_name=found["name"][:500],
                     original_name=attachments.original_name(upload), stored_name=stored.stored_name,
                     content_type=stored.content_type, size=stored.size, sha256=stored.sha256, round=case.round,
-                    channel=channel, uploaded_by=_user(actor),
+                    channel=channel, uploaded_by=acting_user(actor),
                 )
-                record(actor=_user(actor), channel=channel, action="上传材料", obj=attachment,
+                record(actor=acting_user(actor), channel=channel, action="上传材料", obj=attachment,
                        summary=f"{case.receipt_no} {found['name']}（{stored.content_type}，{stored.size}字节）",
                        changes={"case": case.receipt_no, "material": found["key"], "sha256": stored.sha256})
         except BaseException:
@@ -519,8 +536,7 @@ def start_review(case, actor, *, channel, comment="", expected_version=None):
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.START_REVIEW)
-        if not has_review(case.snapshot):
-            raise InvalidTransition("该事项无审核环节，受理后直接办结", state=case.state, action=A.START_REVIEW)
+        _check_flow(case, A.START_REVIEW)
         role = _authorise_staff(actor, "review", case)
         handler_for(case.item_code).check(case, A.START_REVIEW, actor)
         _move(case, A.START_REVIEW, actor, channel, role=role, comment=comment)
@@ -568,24 +584,81 @@ def deny_case(case, actor, *, channel, reason, comment="", expected_version=None
     return case
 
 
-def pay_case(case, actor, *, channel, reference="", comment="", expected_version=None):
-    """拨付 the approved amount. The payer may not be a reviewer who approved the case."""
+def pay_case(case, actor, *, channel, payee=None, reference="", comment="", expected_version=None):
+    """拨付: make the payment order for the approved amount (the handler's payee, else `payee` as
+    the payer typed it); the case is 拨付中 until the order's paid event. After a failed order this
+    makes the re-issued one. The case's reviewer may not do it (three-person rule)."""
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.PAY)
-        if not is_payment(case.snapshot):
-            raise InvalidTransition("该事项无拨付环节", state=case.state, action=A.PAY)
+        _check_flow(case, A.PAY)
         role = _authorise_staff(actor, "pay", case)
-        approvers = set(case.events.filter(action=A.APPROVE).values_list("actor_id", flat=True))
-        if _user(actor) is not None and actor.pk in approvers:
-            raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
+        if acting_user(actor) is not None and actor.pk in reviewers_of(case):
+            raise PayerIsApprover("审核该办件的人员不得办理拨付，请由其他拨付人员办理")
         handler = handler_for(case.item_code)
         handler.check(case, A.PAY, actor)
-        disbursement = handler.on_pay(case, actor, channel) or {}
+        disbursement = handler.on_pay(case, actor, channel, payee=payee) or {}
+        if not disbursement.get("order"):
+            raise DomainCheckFailed("未生成支付指令，不能拨付")
         _move(case, A.PAY, actor, channel, role=role, comment=comment,
-              payload={"amount": str(case.amount), "reference": (reference or "").strip(),
-                       **({"disbursement": disbursement} if disbursement else {})})
+              payload={"amount": str(case.amount), "reference": (reference or "").strip(), "disbursement": disbursement})
     return case
+
+
+def record_payment(case, actor, *, channel, paid, order_no, reason=""):
+    """The payment order's own result reaches its case: paid → 已拨付; failed or cancelled → back to
+    审核通过, waiting for a re-issued order. Called by the payments core inside its transaction,
+    never by a screen: no case is 已拨付 without a paid order."""
+    case = _lock(case)
+    action = A.PAYMENT_PAID if paid else A.PAYMENT_FAILED
+    check_transition(case.state, action)
+    _check_flow(case, action)
+    if paid:
+        check_paid([(case.pk, order_no)])  # 已拨付 only with an order the payments core holds as paid
+    role = _role_of(policy.staff_profile(actor), "pay") if acting_user(actor) else SYSTEM_ROLE
+    _move(case, action, actor, channel, role=role, comment=(reason or "")[:300],
+          payload={"order": order_no, **({"reason": reason} if reason else {})})
+    if not paid:
+        _notify(supervisors(case.region_id), case, "payment_failed",
+                f"办件{case.receipt_no}的支付指令{order_no}支付失败：{reason}，请重新拨付")
+    return case
+
+
+def record_payments(outcomes, actor, *, channel):
+    """record_payment for many cases at once (a bank return file): `outcomes` is
+    [(case id, paid, order no, reason)]. The cases are locked in pk order; each gets its event and
+    audit entry, written in bulk."""
+    by_case = {case_id: (paid, order_no, reason) for case_id, paid, order_no, reason in outcomes}
+    # only what a step reads and writes: a return file may settle 100,000 cases
+    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=by_case).order_by("pk")
+                 .only("id", "receipt_no", "item_code", "snapshot", "region_id", "office", "state", "version"))
+    check_paid([(case_id, order_no) for case_id, (paid, order_no, _) in by_case.items() if paid])
+    role = _role_of(policy.staff_profile(actor), "pay") if acting_user(actor) else SYSTEM_ROLE
+    now, events, audits, failed = timezone.now(), [], [], []
+    for case in cases:
+        paid, order_no, reason = by_case[case.pk]
+        action = A.PAYMENT_PAID if paid else A.PAYMENT_FAILED
+        from_state = case.state
+        _check_flow(case, action)
+        case.state = check_transition(from_state, action)
+        case.version += 1
+        case.updated_at = now
+        events.append(_event(case, action, from_state, actor, channel, role=role, comment=(reason or "")[:300],
+                             payload={"order": order_no, **({"reason": reason} if reason else {})}))
+        audits.append({"action": A(action).label, "obj": case,
+                       "summary": f"{case.receipt_no} {case.title}：{S(from_state).label}→{S(case.state).label}",
+                       "changes": {"state": [from_state, case.state], "order": order_no}})
+        if not paid:
+            failed.append((case, order_no, reason))
+    update_rows(cases, ["state", "version", "updated_at"])
+    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    record_many(audits, actor=acting_user(actor), channel=channel)
+    for case, order_no, reason in failed:
+        _notify(supervisors(case.region_id), case, "payment_failed",
+                f"办件{case.receipt_no}的支付指令{order_no}支付失败：{reason}，请重新拨付")
+    for case, event in zip(cases, events):
+        _announce(case, event)
+    return cases
 
 
 def complete_case(case, actor, *, channel, comment="", expected_version=None):
@@ -600,10 +673,7 @@ def complete_case(case, actor, *, channel, comment="", expected_version=None):
 
 def _complete(case, actor, channel, *, role, comment):
     check_transition(case.state, A.COMPLETE)
-    if case.state == S.ACCEPTED and has_review(case.snapshot):
-        raise InvalidTransition("该事项须经审核后方可办结", state=case.state, action=A.COMPLETE)
-    if case.state == S.APPROVED and is_payment(case.snapshot):
-        raise InvalidTransition("需拨付的事项须先拨付再办结", state=case.state, action=A.COMPLETE)
+    _check_flow(case, A.COMPLETE)
     if case.owed:
         raise OwedMaterialsOutstanding(f"容缺受理的材料尚未补齐：{'、'.join(o['name'] for o in case.owed)}")
     handler = handler_for(case.item_code)
@@ -706,7 +776,7 @@ def rate_case(case, actor, *, level, channel, text=""):
         case = _lock(case)
         if case.state not in RATABLE_STATES:
             raise InvalidTransition("办件办结或不予受理后方可评价", state=case.state, action=A.RATE)
-        user = _user(actor)
+        user = acting_user(actor)
         if user is None or user.pk not in (case.applicant.user_id, case.agent.user_id if case.agent_id else None):
             raise policy.NotAllowed("只有申请人或其代理人可以评价该办件")
         if Evaluation.objects.filter(case=case).exists():
@@ -760,9 +830,9 @@ def close_follow_up(follow_up, actor, *, outcome, note, channel, called_back_on=
         if follow_up.closed_at is not None:
             raise FollowUpClosed("该差评已处理完毕")
         follow_up.outcome, follow_up.note, follow_up.called_back_on = outcome, note, called_back_on
-        follow_up.closed_at, follow_up.closed_by = timezone.now(), _user(actor)
+        follow_up.closed_at, follow_up.closed_by = timezone.now(), acting_user(actor)
         follow_up.save(update_fields=["outcome", "note", "called_back_on", "closed_at", "closed_by"])
-        record(actor=_user(actor), channel=channel, action="差评处理完毕", obj=follow_up,
+        record(actor=acting_user(actor), channel=channel, action="差评处理完毕", obj=follow_up,
                summary=f"{follow_up.case.receipt_no} {FollowUpOutcome(outcome).label}",
                changes={"outcome": outcome, "called_back_on": str(called_back_on or "")})
     return follow_up
