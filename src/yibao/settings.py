@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "yibao.contributions",
     "yibao.payments",
     "yibao.accounts",
+    "yibao.entitlements",
+    "yibao.claims",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",
