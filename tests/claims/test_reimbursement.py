@@ -209,3 +209,23 @@ def test_unsealed_documents_need_the_commitment_where_the_guide_says_so(panzhihu
     ok = submit(panzhihua, OUT, ins.applicant, data=claim_data(invoice("FP-S-2"), sealed=False,
                                                                unsealed_commitment=True))
     assert actions.accept_case(ok, staff["panzhihua"].clerk, channel=W).state == "accepted"
+
+
+def test_a_unit_applying_as_agent_may_be_paid_where_the_guide_says_so(dazhou, panzhihua, insured, submit, review,
+                                                                      pay_and_complete):
+    """R51: 达州's guide lets a unit that applied as agent be paid (it passes the money on); 攀枝花's pays
+    the insured's own account only; nobody but a unit agent is paid into a unit account."""
+    from tests import domain_support as ds
+
+    unit = ds.unit_account(name="达州市代办有限公司")
+    ins = insured(dazhou)
+    data = claim_data(invoice("FP-U-1"), payout="单位银行账户", account_no="4400123456789")
+    case = submit(dazhou, OUT, ins.applicant, data=data, agent=unit, extra=())
+    case, order = pay_and_complete(review(case))
+    assert (order.account_kind, order.payee_name, order.account_no) == ("employer", unit.name, "4400123456789")
+    other = insured(panzhihua, name="王五")
+    with pytest.raises(CaseError, match="划入参保人银行账户"):
+        submit(panzhihua, OUT, other.applicant, data=claim_data(invoice("FP-U-2"), payout="单位银行账户",
+                                                                account_no="4400123456789"), agent=unit)
+    with pytest.raises(CaseError, match="划入银行账户"):
+        submit(dazhou, OUT, ins.applicant, data=claim_data(invoice("FP-U-3"), payout="社会保障卡"))
