@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "yibao.payments",
     "yibao.accounts",
     "yibao.remote_care",
+    "yibao.entitlements",
+    "yibao.claims",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

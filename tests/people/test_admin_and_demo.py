@@ -46,17 +46,19 @@ def test_staff_roles_edited_in_admin_are_saved_and_audited(admin_client, region,
 
 def test_demo_accounts_are_created_once_and_work(client):
     accounts = ensure_demo_accounts()
-    assert StaffProfile.objects.count() == 3 * 6 + 1  # three payers per region: the three-person rule
-    assert Applicant.objects.count() == 3
+    # per region: clerk, two reviewers (初审 / 复核), three payers (the three-person rule), supervisor
+    assert StaffProfile.objects.count() == 3 * 7 + 1
+    assert Applicant.objects.count() == 4
     assert {p.region.code for p in StaffProfile.objects.all()} == {"dazhou", "songpan", "panzhihua"}
     assert all(password == DEMO_PASSWORD for _, _, password in accounts)
-    assert len(accounts) == 22  # 3 regions x (clerk, reviewer, 3 payers, supervisor) + admin + 3 applicants
+    assert len(accounts) == 26  # 3 regions x (clerk, 2 reviewers, 3 payers, supervisor) + admin + 4 applicants
     for region in ("dazhou", "songpan", "panzhihua"):  # the three-person rule can be met in every region
         assert sum(login.startswith(f"{region}-payer") for _, login, _ in accounts) == 3
+        assert sum(login.startswith(f"{region}-reviewer") for _, login, _ in accounts) == 2
 
     again = ensure_demo_accounts()
     assert again == accounts
-    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (19, 3)
+    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (22, 4)
 
     for applicant in Applicant.objects.all():
         assert validate_id(applicant.id_type, applicant.id_number) == applicant.id_number
@@ -65,7 +67,7 @@ def test_demo_accounts_are_created_once_and_work(client):
     assert songpan_payer.roles == ["payer"] and songpan_payer.office
     assert policy.has_role(StaffProfile.objects.get(user__username="admin").user, Role.ADMIN)
 
-    demo_person = next(login for role, login, _ in accounts if role.startswith("个人"))
+    demo_person = next(login for role, login, _ in accounts if role.startswith("个人"))  # 张演示
     response = client.post("/accounts/login/", {"username": demo_person, "password": DEMO_PASSWORD})
     assert response.status_code == 302
 

@@ -7,8 +7,12 @@ from django.urls import reverse
 
 from tests.cases import documents as d
 from tests.cases import factories as f
+from tests.handlers import generic_handlers_for
 from yibao.cases import actions
 from yibao.cases.models import NoticeKind
+
+# These tests are about the portal's documents, not the recognition domain (tests/entitlements).
+generic_handlers = generic_handlers_for("chronic-disease")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from yibao.core.models import Channel
 from yibao.payments import actions as payments
 from yibao.payments.queries import order_for_case
 from yibao.people.demo import DEMO_APPLICANTS, ensure_demo_accounts
-from yibao.people.models import Applicant, StaffProfile
+from yibao.people.models import Applicant, ApplicantKind, StaffProfile
 from yibao.remote_care.models import Filing
 
 W = Channel.WINDOW
@@ -39,7 +39,7 @@ def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
     ensure_demo_accounts()
     ensure_demo_insured()  # what `yibao serve` does after the accounts
     person_login = Applicant.objects.get(id_number=DEMO_APPLICANTS[0][2])
-    hospital = Applicant.objects.get(id_number=DEMO_APPLICANTS[2][2])
+    hospital = Applicant.objects.get(id_number=next(a[2] for a in DEMO_APPLICANTS if a[0] == ApplicantKind.PROVIDER))
     dazhou = person_login.region
     filed = actions.submit_case(item=item_in_force(dazhou, "remote-retiree"), applicant=person_login,
                                 actor=person_login.user, channel=Channel.PORTAL,

@@ -281,6 +281,7 @@ def submit_case(
         case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
         handler.check(case, A.SUBMIT, actor)
         case.save()
+        handler.on_submit(case, actor)
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
                         payload={"materials": supplied, "conditions": case.conditions})
         record(actor=acting_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
@@ -328,6 +329,7 @@ def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions
         handler.check(case, A.RESUBMIT, actor)
         _move(case, A.RESUBMIT, actor, channel, role=role, target=target, comment=comment, payload=payload,
               fields=[*fields, "paused_on", "paused_days", "due_date", "due_provisional"])
+        handler.on_submit(case, actor)
     return case
 
 

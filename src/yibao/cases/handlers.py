@@ -61,6 +61,11 @@ class Handler:
     def check(self, case, action, actor):
         """Domain rules before `action` (an Action value); raise DomainCheckFailed to refuse."""
 
+    def on_submit(self, case, actor):
+        """After the case row is written at 申请 and again after a 补正 (inside that transaction):
+        reserve what the case claims, e.g. invoice numbers under a unique constraint. A refusal
+        (DomainCheckFailed) rolls the submission back."""
+
     def on_complete(self, case, actor):
         """The effect of 办结 on the registers. Returns a summary (plain data) for the event.
         `case.closing_comment` holds what staff wrote at 办结 (an answer a ticket feeds back)."""

@@ -100,10 +100,23 @@ def _refusal(heading):
     return render
 
 
+def _effect_table(doc, table):
+    """A handler's table for the applicant (e.g. a claim's 核算明细): {"title", "headers", "rows",
+    "notes"}, printed as it is; columns share the width equally."""
+    if not table or not table.get("headers"):
+        return
+    doc.heading(table.get("title") or "明细")
+    headers = [str(h) for h in table["headers"]]
+    doc.table(headers, [[str(v) for v in row] for row in table.get("rows", [])], [1 / len(headers)] * len(headers))
+    for note in table.get("notes", []):
+        doc.paragraph(str(note))
+
+
 def _completion(doc, c, case, site):
     amount = f"{c['amount']}元" if c.get("amount") else ""
     summary = (c.get("effect") or {}).get("summary", "")  # a handler's line for the applicant, if any
     _head(doc, c, ("办理结果", c.get("result")), ("核定金额", amount), ("办理情况", summary))
+    _effect_table(doc, (c.get("effect") or {}).get("table"))
     doc.paragraph(c.get("evaluation"))
     _follow(doc, c, case, site)
 

@@ -23,9 +23,15 @@ EXTRA_PAYERS = [
     ("payer2", "复核：复核支付指令、审核批次"),
     ("payer3", "支付确认：组批、导出批量代发文件、导入回盘文件"),
 ]
+# Two reviewers per region: a reimbursement's 初审 and 复核 are different people (R05).
+EXTRA_REVIEWERS = [
+    ("reviewer", "初审；待遇认定抽取专家"),
+    ("reviewer2", "复核：报销“审核通过”"),
+]
 # Valid numbers (check digits computed), made up for the demo.
 DEMO_APPLICANTS = [
     (ApplicantKind.PERSON, IdType.RESIDENT_ID, "511702199003071238", "张演示", "13800001111"),
+    (ApplicantKind.PERSON, IdType.RESIDENT_ID, "511702198506124325", "李居民", "13800002222"),
     (ApplicantKind.EMPLOYER, IdType.USCC, "91511702MA62XKL1YD", "达州市演示商贸有限公司", "0818-2100000"),
     (ApplicantKind.PROVIDER, IdType.PROVIDER_CODE, "H51170200001", "达州市演示医院", "0818-2100001"),
 ]
@@ -52,7 +58,7 @@ def ensure_demo_accounts():
     for region in regions:
         office = _office(region)
         for role in STAFF_ROLES:
-            parts = EXTRA_PAYERS if role == Role.PAYER else [(role.value, "")]
+            parts = {Role.PAYER: EXTRA_PAYERS, Role.REVIEWER: EXTRA_REVIEWERS}.get(role, [(role.value, "")])
             for suffix, part in parts:
                 username = f"{region.code}-{suffix}"
                 if not User.objects.filter(username=username).exists():

@@ -26,7 +26,7 @@ from yibao.cases.states import RATABLE_STATES, Action, CaseState, allowed
 from yibao.catalog.models import ServiceItem
 from yibao.core.models import Channel
 from yibao.people.policy import NotAllowed
-from yibao.portal import actions, queries
+from yibao.portal import actions, domain_views, queries
 from yibao.portal.forms import ApplyForm, RateForm, SupplyForm, TrackForm, WithdrawForm
 from yibao.portal.links import item_urls
 from yibao.remote_care.queries import filings_of_case
@@ -197,6 +197,7 @@ def _case_page(request, case, *, supply_form=None, withdraw_form=None, rate_form
         "evaluation": evaluation,
         "limit_days": case.limit_days if case.accepted_on else expected_limit(case),
         "filings": filings_of_case(case),
+        "explanation": domain_views.explanation(case),
         "error": error,
     }, status=status)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.workbench import bulk_views, documents, payment_views, views
+from yibao.workbench import bulk_views, documents, domain_views, payment_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("case/<str:receipt_no>/", views.case_detail, name="case"),
     path("case/<str:receipt_no>/record.pdf", documents.case_record_pdf, name="case_record_pdf"),
     path("case/<str:receipt_no>/certificate.pdf", documents.case_certificate_pdf, name="case_certificate_pdf"),
+    path("case/<str:receipt_no>/claim/first-review/", domain_views.first_review, name="claim_first_review"),
+    path("case/<str:receipt_no>/claim/finance-check/", domain_views.finance_check, name="claim_finance_check"),
+    path("case/<str:receipt_no>/expert/assign/", domain_views.assign_expert, name="expert_assign"),
+    path("case/<str:receipt_no>/expert/opinion/", domain_views.expert_opinion, name="expert_opinion"),
     path("case/<str:receipt_no>/<str:step>/", views.case_step, name="case_step"),
     path("payments/", payment_views.orders, name="orders"),
     path("payments/batches/", payment_views.batches, name="batches"),

@@ -28,7 +28,7 @@ from yibao.people.actions import RegistrationRefused
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
 from yibao.people.verbs import VERBS
-from yibao.workbench import charts, documents, forms, queries
+from yibao.workbench import charts, documents, domain_views, forms, queries
 from yibao.workbench.access import case_for, forbidden, may, staff_required
 from yibao.workbench.actions import (
     STAFF_CHANNELS, Identity, find_applicant, mark_notifications_read, take_window_application,
@@ -207,6 +207,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "order": order_panel(orders[-1] if orders else None, request.user),
         "earlier_orders": orders[:-1],  # a failed or cancelled order before its re-issue
         "documents": documents.for_case(case),
+        "domain": domain_views.panel(case, request.user),
     }, status=status)  # fmt: skip
 
 

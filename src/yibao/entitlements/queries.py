@@ -1,0 +1,38 @@
+"""Reading the disease lists and the entitlement register."""
+from django.db.models import Q
+
+from yibao.entitlements.models import Disease, Entitlement, EntitlementStatus
+
+
+def diseases(region, scheme, on, kind=None):
+    """The disease list of `region` and `scheme` in force on `on`: per code the latest version not
+    after `on`, the region's own where it has one, else every region's default; inactive ones left out."""
+    rows = Disease.objects.filter(Q(region=region) | Q(region=None), scheme=scheme, effective_from__lte=on)
+    if kind:
+        rows = rows.filter(kind=kind)
+    best = {}
+    for row in rows.order_by("code", "effective_from"):
+        current = best.get(row.code)
+        # the region's own beats the default; a later version beats an earlier one of the same origin
+        if current is None or (row.region_id and not current.region_id) or (
+                bool(row.region_id) == bool(current.region_id) and row.effective_from >= current.effective_from):
+            best[row.code] = row
+    return sorted((d for d in best.values() if d.active), key=lambda d: d.code)
+
+
+def disease(region, scheme, code, on, kind=None):
+    return next((d for d in diseases(region, scheme, on, kind) if d.code == code), None)
+
+
+def active_entitlements(person):
+    return Entitlement.objects.filter(person=person, status=EntitlementStatus.ACTIVE).select_related("disease")
+
+
+def covering(person, disease_code, on):
+    """The person's entitlement for `disease_code` in force on `on`, or None."""
+    return Entitlement.objects.filter(person=person, disease_code=disease_code, status=EntitlementStatus.ACTIVE,
+                                      valid_from__lte=on, valid_to__gte=on).select_related("disease").first()
+
+
+def disease_names():
+    return dict(Disease.objects.values_list("code", "name"))
