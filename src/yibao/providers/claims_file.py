@@ -57,6 +57,9 @@ class Line(NamedTuple):
 
 
 def cents(text, line_no, label):
+    # The common shape first ("120.50"): digits, a point, two digits.
+    if text[-3:-2] == "." and text[:-3].isdigit() and text[-2:].isdigit() and len(text) < 16:
+        return int(text[:-3]) * 100 + int(text[-2:])
     text = text.strip().replace(",", "")
     if not _AMOUNT.fullmatch(text):
         raise ClaimFileInvalid(f"第{line_no}行{label}“{text[:20]}”不是金额（元，最多两位小数）", line=line_no,
