@@ -34,9 +34,10 @@ def main():
         from tests.cases import documents as d
         from tests.cases import factories as f
         from yibao.cases import actions, pdf
+        from yibao.core.pdf import font_name
         from yibao.cases.models import NoticeKind
 
-        font, seconds = timed(pdf.font_name)
+        font, seconds = timed(font_name)
         print(f"font {font}: registered in {seconds * 1000:.0f} ms (once per process)")
         city = f.region()
         clerk, reviewer, person = f.staff(city, "clerk"), f.staff(city, "reviewer"), f.applicant()

@@ -1,5 +1,6 @@
-"""Domain data shared by the register items' tests over the API (tests/api/domain_support.py) and
-through the workbench (tests/workbench/domain/): the shipped guides with their sample parameters,
+"""Domain data shared by the register items' tests: over the API (tests/api/domain_support.py),
+through the workbench (tests/workbench/domain/), and the domains' own (tests/accounts/conftest.py,
+tests/enrollment/conftest.py build on it): the shipped guides with their sample parameters,
 a team of staff per region (clerk, reviewer and three payers: maker, checker, cashier), applicant
 accounts, and insured persons and units written through the domains' own actions.
 
@@ -12,10 +13,11 @@ import pytest
 from tests.cases import factories as cf
 from tests.enrollment import factories as ef
 from yibao.accounts import actions as accounts
+from yibao.cases.checklist import Conditions, applies
 from yibao.catalog.models import Region
 from yibao.core.models import Channel
+from yibao.contributions.actions import load_sample_parameters
 from yibao.enrollment import actions as registers
-from yibao.enrollment.contribution_actions import load_sample_parameters
 from yibao.enrollment.models import Scheme
 from yibao.people.models import Applicant, ApplicantKind, IdType
 
@@ -25,9 +27,17 @@ SINCE = datetime.date(2020, 1, 1)
 
 
 @pytest.fixture
-def regions(seeded_catalog):
-    load_sample_parameters(actor=None, channel=Channel.SYSTEM)
+def shipped_regions(seeded_catalog):
+    """The regions of the shipped guides, without policy parameters."""
     return {r.code: r for r in Region.objects.filter(is_template=False)}
+
+
+@pytest.fixture
+def regions(shipped_regions):
+    """The shipped regions with the sample policy parameters (a conftest may override this name to
+    go without them)."""
+    load_sample_parameters(actor=None, channel=Channel.SYSTEM)
+    return shipped_regions
 
 
 @pytest.fixture
@@ -40,17 +50,25 @@ def panzhihua(regions):
     return regions["panzhihua"]
 
 
+def team(region):
+    """A clerk, a reviewer and three payers (maker, checker, cashier) of `region`."""
+    return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
+                           maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
+                           cashier=cf.staff(region, "payer"))
+
+
 @pytest.fixture
 def teams(regions):
-    def team(region):
-        return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
-                               maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
-                               cashier=cf.staff(region, "payer"))
-
     return {code: team(regions[code]) for code in ("dazhou", "panzhihua")}
 
 
-def account(kind, id_number, name):
+def catalogue_materials(item, conditions=None):
+    """The ordinals of the materials the item's catalogue entry lists for these conditions."""
+    parsed = Conditions.parse(conditions)
+    return [str(m.ordinal) for m in item.materials.all() if applies(m.when, parsed)]
+
+
+def account(kind, id_number, name="张三"):
     id_type = IdType.USCC if kind == ApplicantKind.EMPLOYER else IdType.RESIDENT_ID
     return Applicant.objects.create(user=cf.user(), kind=kind, id_type=id_type, id_number=id_number, name=name,
                                     phone="13800000000")

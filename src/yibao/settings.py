@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yibao.people",
     "yibao.cases",
     "yibao.enrollment",
+    "yibao.contributions",
     "yibao.payments",
     "yibao.accounts",
     "yibao.portal",

@@ -1,58 +1,37 @@
-"""Fixtures for the account items on the shipped guides: staff of each region (a clerk, a
-reviewer and three payers: maker, checker, cashier), insured persons with an account, and
-helpers that take a case through the engine's actions."""
+"""Fixtures for the account items on the shipped guides (built on tests/domain_support.py): staff of
+each region (a clerk, a reviewer and three payers: maker, checker, cashier), insured persons with
+an account, and helpers that take a case through the engine's actions."""
 import datetime
 from types import SimpleNamespace
 
 import pytest
 
-from tests.cases import factories as cf
-from tests.enrollment import factories as ef
-from yibao.accounts import actions as accounts
+from tests import domain_support as ds
+from tests.domain_support import CARD, SSC_CARD, dazhou, panzhihua, shipped_regions  # noqa: F401 (fixtures)
 from yibao.cases import actions
-from yibao.cases.checklist import Conditions, applies
 from yibao.cases.snapshot import item_in_force
-from yibao.catalog.models import Region
 from yibao.core.models import Channel
-from yibao.enrollment import actions as registers
 from yibao.enrollment.models import Scheme
 from yibao.payments import actions as payments
 from yibao.payments.queries import order_for_case
-from yibao.people.models import Applicant, ApplicantKind, IdType
+from yibao.people.models import ApplicantKind
 
 W = Channel.WINDOW
-CARD = "6222021234567890128"  # passes the Luhn check
-SSC_CARD = "6217996500001234565"
 
 
 @pytest.fixture
-def regions(seeded_catalog):
-    return {r.code: r for r in Region.objects.filter(is_template=False)}
-
-
-@pytest.fixture
-def dazhou(regions):
-    return regions["dazhou"]
-
-
-@pytest.fixture
-def panzhihua(regions):
-    return regions["panzhihua"]
+def regions(shipped_regions):
+    # The account items need no policy parameters: the shipped regions as they are.
+    return shipped_regions
 
 
 @pytest.fixture
 def staff(regions):
-    def team(region):
-        return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
-                               maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
-                               cashier=cf.staff(region, "payer"))
-
-    return {code: team(r) for code, r in regions.items()}
+    return {code: ds.team(r) for code, r in regions.items()}
 
 
 def applicant_for(person):
-    return Applicant.objects.create(user=cf.user(), kind=ApplicantKind.PERSON, id_type=IdType.RESIDENT_ID,
-                                    id_number=person.id_number, name=person.name, phone="13800000000")
+    return ds.account(ApplicantKind.PERSON, person.id_number, person.name)
 
 
 @pytest.fixture
@@ -61,13 +40,9 @@ def insured():
     flexible worker), with a public account and `balance` on their personal account."""
 
     def _insured(region, *, balance="3456.78", name="张三", scheme=Scheme.EMPLOYEE):
-        person = ef.person(region, name=name)
-        registers.enrol(person, scheme, region=region, on=datetime.date(2015, 3, 1), actor=None,
-                        channel=Channel.SYSTEM)
-        if balance:
-            accounts.credit(person, region, balance, on=datetime.date(2025, 12, 31), reference="历史余额",
-                            actor=None, channel=Channel.SYSTEM)
-        return SimpleNamespace(person=person, applicant=applicant_for(person))
+        applicant, person = ds.insured(region, name=name, balance=balance, scheme=scheme,
+                                       since=datetime.date(2015, 3, 1))
+        return SimpleNamespace(person=person, applicant=applicant)
 
     return _insured
 
@@ -80,8 +55,7 @@ def submit(staff):
     def _submit(region, code, applicant, *, materials=None, extra=(), **kw):
         item = item_in_force(region, code)
         if materials is None:
-            conditions = Conditions.parse(kw.get("conditions"))
-            materials = {str(m.ordinal): "document" for m in item.materials.all() if applies(m.when, conditions)}
+            materials = ds.catalogue_materials(item, kw.get("conditions"))
         materials = {**({k: "document" for k in materials} if isinstance(materials, list) else materials),
                      **{k: "document" for k in extra}}
         return actions.submit_case(item=item, applicant=applicant, actor=staff[region.code].clerk, channel=W,

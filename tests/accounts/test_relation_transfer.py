@@ -17,7 +17,7 @@ from yibao.cases.exceptions import InvalidCaseData
 from yibao.cases.models import Case
 from yibao.core.models import Channel
 from yibao.enrollment import actions as registers
-from yibao.enrollment.contributions import ContributionPeriod, PeriodSource, contribution_months
+from yibao.contributions.models import ContributionPeriod, PeriodSource, contribution_months
 from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, NotEnrolled
 from yibao.enrollment.models import Enrollment, EnrollmentStatus, Person
 from yibao.workdays.calendar import due_date
@@ -172,5 +172,5 @@ def test_to_and_from_outside_the_deployment_by_file(panzhihua, dazhou, insured, 
     with pytest.raises(CommandError, match="不符合格式"):
         call_command("transfer", "import", str(incoming), "--region", "panzhihua")
     with pytest.raises(InvalidSheet):
-        from yibao.accounts.transfer import SheetFile
+        from yibao.accounts.sheet_file import SheetFile
         SheetFile.read("not json")

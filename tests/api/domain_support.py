@@ -15,6 +15,7 @@ from tests.api.conftest import JsonClient
 from tests.domain_support import (  # noqa: F401 (re-exported for the test modules)
     CARD,
     SSC_CARD,
+    catalogue_materials,
     dazhou,
     insured,
     panzhihua,
@@ -25,7 +26,6 @@ from tests.domain_support import (  # noqa: F401 (re-exported for the test modul
     unit_account,
 )
 from yibao.api import actions as api_actions
-from yibao.cases.checklist import Conditions, applies
 from yibao.cases.snapshot import item_in_force
 
 # Who takes each step the case offers, in the order a case meets them.
@@ -59,9 +59,9 @@ def materials_for(region, code, conditions=None, words=()):
     """The keys of every material the catalogue lists for the case's conditions, and of those
     whose condition names one of `words` (the handler adds these from the case data: evidence of
     a key change, a death, 主动放弃)."""
-    parsed = Conditions.parse(conditions or {})
-    keys = [str(m.ordinal) for m in item_in_force(region, code).materials.all()
-            if applies(m.when, parsed) or any(w in m.when for w in words)]
+    item = item_in_force(region, code)
+    keys = catalogue_materials(item, conditions) + [str(m.ordinal) for m in item.materials.all()
+                                                    if any(w in m.when for w in words)]
     return sorted(set(keys), key=int)
 
 

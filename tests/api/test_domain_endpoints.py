@@ -22,6 +22,7 @@ from tests.api.domain_support import (  # noqa: F401
     submit,
     teams,
 )
+from tests.domain_support import shipped_regions  # noqa: F401 (a fixture regions needs)
 from tests.enrollment import factories as ef
 from yibao.cases import actions
 from yibao.cases.models import Case

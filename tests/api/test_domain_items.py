@@ -22,13 +22,14 @@ from tests.api.domain_support import (  # noqa: F401
     teams,
     unit_account,
 )
+from tests.domain_support import shipped_regions  # noqa: F401 (a fixture regions needs)
 from tests.enrollment import factories as ef
 from yibao.accounts import actions as accounts
 from yibao.accounts.models import FilingKind
 from yibao.core.models import AuditEntry, Channel
 from yibao.enrollment import actions as registers
-from yibao.enrollment.contribution_actions import record_contribution_period
-from yibao.enrollment.contributions import PeriodSource
+from yibao.contributions.actions import record_contribution_period
+from yibao.contributions.models import PeriodSource
 from yibao.enrollment.models import Scheme
 
 REVIEWED = ["accept", "start_review", "approve", "complete"]

@@ -8,6 +8,7 @@ import pytest
 from tests.cases import documents as d
 from tests.cases import factories as f
 from yibao.cases import actions, pdf
+from yibao.core.pdf import font_name
 from yibao.cases.models import Case, NoticeKind
 
 
@@ -105,11 +106,11 @@ def test_font_is_embedded(rendered):
 
 def test_without_the_font_file_it_falls_back_to_the_built_in_cid_font(settings, notices):
     settings.YIBAO_PDF_FONT = "/nonexistent/font.ttc"
-    pdf.font_name.cache_clear()
+    font_name.cache_clear()
     try:
         data = pdf.render_notice_pdf(notices[NoticeKind.REFUSAL])
     finally:
-        pdf.font_name.cache_clear()
+        font_name.cache_clear()
     # Read the PDF itself: poppler needs its Adobe-GB1 language pack (poppler-data) to parse a CID
     # font, which is the reason the TrueType font is embedded when present.
     assert b"/BaseFont /STSong-Light" in data and b"/FontFile2" not in data

@@ -15,7 +15,7 @@ from yibao.cases.models import Case
 from yibao.cases.snapshot import item_in_force
 from yibao.catalog.models import Region
 from yibao.core.models import Channel
-from yibao.enrollment.contribution_actions import load_sample_parameters
+from yibao.contributions.actions import load_sample_parameters
 from yibao.payments.models import PaymentOrder
 from yibao.people.actions import create_staff
 

@@ -1,15 +1,15 @@
-"""Fixtures for the registration items: the shipped guides, staff of each region, accounts of
-units and persons, and `run` that takes a case through the engine's actions to 办结."""
+"""Fixtures for the registration items (built on tests/domain_support.py): the shipped guides
+(without policy parameters: the contribution tests load them, contrib_support.py), staff of each
+region, accounts of units and persons, and `run` that takes a case through the engine's actions to
+办结."""
 import pytest
 
+from tests import domain_support as ds
 from tests.cases import factories as cf
-from tests.enrollment import factories as f
+from tests.domain_support import dazhou, panzhihua, shipped_regions  # noqa: F401 (fixtures)
 from yibao.cases import actions
-from yibao.cases.checklist import Conditions, applies
 from yibao.cases.snapshot import has_review, item_in_force
-from yibao.catalog.models import Region
 from yibao.core.models import Channel
-from yibao.people.models import Applicant, ApplicantKind, IdType
 
 W = Channel.WINDOW
 
@@ -20,18 +20,13 @@ def region(db):
 
 
 @pytest.fixture
-def guides(seeded_catalog):
-    return {r.code: r for r in Region.objects.filter(is_template=False)}
+def regions(shipped_regions):
+    return shipped_regions
 
 
 @pytest.fixture
-def dazhou(guides):
-    return guides["dazhou"]
-
-
-@pytest.fixture
-def panzhihua(guides):
-    return guides["panzhihua"]
+def guides(regions):
+    return regions
 
 
 @pytest.fixture
@@ -40,20 +35,14 @@ def staff(guides):
     return {code: cf.staff(r, "clerk", "reviewer") for code, r in guides.items()}
 
 
-def account(kind, id_number, name="张三"):
-    id_type = IdType.USCC if kind == ApplicantKind.EMPLOYER else IdType.RESIDENT_ID
-    return Applicant.objects.create(user=cf.user(), kind=kind, id_type=id_type, id_number=id_number, name=name,
-                                    phone="13800000000")
-
-
 @pytest.fixture
 def unit_account(db):
-    return lambda uscc=None, name="达州市测试有限公司": account(ApplicantKind.EMPLOYER, uscc or f.uscc_code(), name)
+    return ds.unit_account
 
 
 @pytest.fixture
 def person_account(db):
-    return lambda id_number=None, name="张三": account(ApplicantKind.PERSON, id_number or f.id_number(), name)
+    return ds.person_account
 
 
 @pytest.fixture
@@ -65,8 +54,7 @@ def submit(staff):
     def _submit(region, code, applicant, *, materials=None, **kw):
         item = item_in_force(region, code)
         if materials is None:
-            conditions = Conditions.parse(kw.get("conditions"))
-            materials = [str(m.ordinal) for m in item.materials.all() if applies(m.when, conditions)]
+            materials = ds.catalogue_materials(item, kw.get("conditions"))
         return actions.submit_case(item=item, applicant=applicant, actor=staff[region.code], channel=W,
                                    materials=materials, **kw)
 

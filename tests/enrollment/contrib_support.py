@@ -7,7 +7,7 @@ import pytest
 from tests.enrollment import factories as f
 from yibao.core.models import Channel
 from yibao.enrollment import actions
-from yibao.enrollment.contribution_actions import SAMPLE_VALUES, load_sample_parameters
+from yibao.contributions.actions import SAMPLE_VALUES, load_sample_parameters
 from yibao.enrollment.models import Scheme
 
 SYSTEM = Channel.SYSTEM

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from yibao.enrollment.handlers import EmployerData
-from yibao.enrollment.handlers_contributions import FlexibleContributionData
+from yibao.contributions.handlers import FlexibleContributionData
 
 UNIT = {"uscc": "91511702MA62XKL1YD", "name": "达州市演示商贸有限公司", "kind": "enterprise", "legal_representative": "王五"}
 MONTHS = {"from_month": "2026-01", "to_month": "2026-03"}

@@ -14,9 +14,9 @@ from yibao.cases.checklist import checklist
 from yibao.cases.exceptions import CommitmentNotAllowed
 from yibao.core.models import Channel
 from yibao.enrollment import actions
-from yibao.enrollment.base_sheet import rows_from_sheet, template_sheet
-from yibao.enrollment.contribution_actions import assess_employer_month, pay_notice, record_contribution_period
-from yibao.enrollment.contribution_exceptions import (
+from yibao.contributions.base_sheet import rows_from_sheet, template_sheet
+from yibao.contributions.actions import assess_employer_month, pay_notice, record_contribution_period
+from yibao.contributions.exceptions import (
     BaseAlreadyDeclared,
     BaseOutOfBounds,
     CollectedByHRSS,
@@ -25,7 +25,7 @@ from yibao.enrollment.contribution_exceptions import (
     LumpSumOutstanding,
     RetirementApprovalRequired,
 )
-from yibao.enrollment.contributions import (
+from yibao.contributions.models import (
     Assessment,
     ContributionBase,
     NoticeKind,
@@ -232,7 +232,7 @@ def test_a_commitment_is_refused_where_the_guide_allows_none(panzhihua, person_a
 
 def test_the_lump_sum_takes_the_version_in_force_on_the_day_of_submission(dazhou, person_account, submit, run,
                                                                           sample_parameters, today):
-    from yibao.enrollment.parameters import PolicyParameters
+    from yibao.enrollment.models import PolicyParameters
 
     account = male_account(person_account)
     retiree(dazhou, account, months=300)

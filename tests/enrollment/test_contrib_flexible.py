@@ -9,10 +9,11 @@ from tests.enrollment import factories as f
 from tests.enrollment.contrib_support import employee, flexible_worker, sample, sample_parameters, today  # noqa: F401
 from yibao.cases import actions
 from yibao.core.models import AuditEntry
-from yibao.enrollment.contribution_actions import cancel_notice, pay_notice
-from yibao.enrollment.contribution_exceptions import BaseOutOfBounds, MonthsAlreadyAssessed, NotFlexibleWorker
-from yibao.enrollment.contributions import Assessment, NoticeState, PaymentNotice, contribution_months
-from yibao.enrollment.parameters import SAMPLE_LABEL, ParametersMissing, PolicyParameters
+from yibao.contributions.actions import cancel_notice, pay_notice
+from yibao.contributions.exceptions import BaseOutOfBounds, MonthsAlreadyAssessed, NotFlexibleWorker
+from yibao.contributions.models import Assessment, NoticeState, PaymentNotice, contribution_months
+from yibao.enrollment.exceptions import ParametersMissing
+from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
 
 W = "window"
 CODE = "flexible-contribution"

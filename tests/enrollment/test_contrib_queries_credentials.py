@@ -14,13 +14,13 @@ from yibao.cases.models import CaseEvent
 from yibao.core.masking import mask_id_number
 from yibao.core.models import AuditEntry, Channel
 from yibao.enrollment import actions as register
-from yibao.enrollment.contribution_actions import issue_flexible_notice
-from yibao.enrollment.contribution_exceptions import CredentialAlreadyActive
-from yibao.enrollment.credentials import Certificate, ECredential
-from yibao.enrollment.documents import certificate_pdf, record_pdf
+from yibao.contributions.actions import issue_flexible_notice
+from yibao.contributions.exceptions import CredentialAlreadyActive
+from yibao.contributions.models import Certificate, ECredential
+from yibao.contributions.documents import certificate_pdf, record_pdf
 from yibao.enrollment.exceptions import NotEnrolled, NotTheApplicantsRecord, PersonNotFound
 from yibao.enrollment.models import PersonStatus, Scheme
-from yibao.enrollment.queries import person_record, unit_record
+from yibao.contributions.queries import person_record, unit_record
 
 W = "window"
 

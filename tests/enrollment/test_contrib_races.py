@@ -10,9 +10,9 @@ from tests.concurrency import race
 from tests.enrollment import factories as f
 from yibao.core.models import Channel
 from yibao.enrollment import actions
-from yibao.enrollment.contribution_actions import issue_flexible_notice, load_sample_parameters
-from yibao.enrollment.contribution_exceptions import MonthsAlreadyAssessed
-from yibao.enrollment.contributions import Assessment, PaymentNotice
+from yibao.contributions.actions import issue_flexible_notice, load_sample_parameters
+from yibao.contributions.exceptions import MonthsAlreadyAssessed
+from yibao.contributions.models import Assessment, PaymentNotice
 from yibao.enrollment.models import Scheme
 
 pytestmark = [

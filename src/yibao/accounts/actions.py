@@ -12,20 +12,21 @@ from django.utils import timezone
 
 from yibao.accounts.exceptions import InsufficientBalance, InvalidSheet, NoBalance
 from yibao.accounts.models import ZERO, AccountEntry, EntryKind, PersonalAccount, RemoteFilingRef, TransferSheet
-from yibao.core.audit import record
+from yibao.accounts.sheet_file import SheetFile
+from yibao.cases.interface import item_in_force, open_case_as_system
+from yibao.contributions.models import ContributionPeriod, PeriodSource, contribution_summary
+from yibao.core.audit import acting_user, record
 from yibao.core.models import Channel
 from yibao.core.money import yuan
 from yibao.enrollment import actions as registers
 from yibao.enrollment.models import ChangeKind
+from yibao.people.actions import register_applicant
+from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.models import Applicant, ApplicantKind
 
 TRANSFER_IN = "关系转入"
 
 K = EntryKind
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _case_ref(case):
@@ -42,7 +43,7 @@ def open_account(person, region, *, on, actor, channel):
             account = PersonalAccount.objects.create(person=person, region=region, opened_on=on)
     except IntegrityError:  # opened concurrently
         return PersonalAccount.objects.get(person=person, region=region)
-    record(actor=_user(actor), channel=channel, action="建立个人账户", obj=account, summary=str(account))
+    record(actor=acting_user(actor), channel=channel, action="建立个人账户", obj=account, summary=str(account))
     return account
 
 
@@ -56,9 +57,9 @@ def _locked(person, region):
 def _post(account, kind, amount, *, on, case, reference, note, actor, channel):
     entry = AccountEntry.objects.create(account=account, kind=kind, amount=amount, on=on, case=case,
                                         reference=(reference or "")[:100], note=(note or "")[:200],
-                                        actor=_user(actor), channel=channel)
+                                        actor=acting_user(actor), channel=channel)
     balance = account.balance()
-    record(actor=_user(actor), channel=channel, action=f"个人账户{K(kind).label}", obj=account,
+    record(actor=acting_user(actor), channel=channel, action=f"个人账户{K(kind).label}", obj=account,
            summary=f"{_case_ref(case)}{account} {K(kind).label} {amount}元，余额{balance}元",
            changes={"entry": entry.pk, "amount": str(amount), "balance": str(balance), "reference": reference})
     return entry, balance
@@ -111,7 +112,7 @@ def record_remote_filing(person, region, *, kind, cross_province, destination, r
         filing = RemoteFilingRef.objects.create(
             person=person, region=region, kind=kind, cross_province=cross_province, destination=destination[:100],
             reference=reference[:60], valid_from=valid_from, valid_until=valid_until, case=case)
-        record(actor=_user(actor), channel=channel, action="异地长期备案", obj=filing,
+        record(actor=acting_user(actor), channel=channel, action="异地长期备案", obj=filing,
                summary=f"{_case_ref(case)}{filing}")
     return filing
 
@@ -122,7 +123,7 @@ def end_remote_filing(filing, *, on, actor, channel):
         filing = RemoteFilingRef.objects.select_for_update().get(pk=filing.pk)
         filing.ended_on = on
         filing.save(update_fields=["ended_on"])
-        record(actor=_user(actor), channel=channel, action="取消异地备案", obj=filing, summary=f"{filing} 自{on}起取消")
+        record(actor=acting_user(actor), channel=channel, action="取消异地备案", obj=filing, summary=f"{filing} 自{on}起取消")
     return filing
 
 
@@ -133,8 +134,6 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
     """关系转出 on 办结: certify the person's contribution time and account balance in the
     《参保人员基本医疗保险信息表》, move the balance out of the account (划转) and end the enrolment.
     Returns the sheet; receive_transfer_sheet then puts it in the in side's queue."""
-    from yibao.enrollment.contributions import contribution_summary
-
     today = timezone.localdate()
     with transaction.atomic():
         summary = contribution_summary(person, enrollment.scheme)
@@ -153,7 +152,7 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
             scheme=enrollment.scheme, insured_from=enrollment.start_on, insured_until=today,
             periods=[{"source": source, "months": months} for source, months in summary["by_source"].items()],
             account_balance=balance, issued_on=today)
-        record(actor=_user(actor), channel=case.channel, action="出具参保人员基本医疗保险信息表", obj=sheet,
+        record(actor=acting_user(actor), channel=case.channel, action="出具参保人员基本医疗保险信息表", obj=sheet,
                summary=f"{case.receipt_no} {sheet.sheet_no} {person} {case.region.name}→{to_name}，"
                        f"缴费{summary['text']}，个人账户{balance}元")
     return sheet
@@ -162,29 +161,21 @@ def issue_transfer_sheet(case, person, enrollment, *, to_region, to_name, actor)
 def receive_transfer_sheet(sheet, region, *, employer_uscc="", comment=""):
     """The in side receives a 信息表: the system opens the 关系转入 case in `region` and accepts
     it on receipt (the sheet is its material), so the in side's limit counts from today."""
-    from yibao.cases import actions as engine
-    from yibao.cases.snapshot import item_in_force
-
     item = item_in_force(region, "relation-transfer")
     applicant = Applicant.objects.filter(id_number=sheet.id_number).first()
     if applicant is None:
         applicant = _applicant_for(sheet, region)
-    with transaction.atomic():
-        case = engine.submit_case(
-            item=item, applicant=applicant, actor=None, channel=Channel.SYSTEM, conditions={"sub_type": TRANSFER_IN},
-            data={"id_number": sheet.id_number, "scheme": sheet.scheme, "sheet_no": sheet.sheet_no,
-                  "employer_uscc": employer_uscc},
-            comment=comment or f"收到{sheet.from_region_name}出具的《参保人员基本医疗保险信息表》{sheet.sheet_no}")
-        return engine.accept_case(case, None, channel=Channel.SYSTEM,
-                                  comment="以《参保人员基本医疗保险信息表》受理，转入时限自收到之日起计算")
+    return open_case_as_system(
+        item, applicant, conditions={"sub_type": TRANSFER_IN},
+        data={"id_number": sheet.id_number, "scheme": sheet.scheme, "sheet_no": sheet.sheet_no,
+              "employer_uscc": employer_uscc},
+        comment=comment or f"收到{sheet.from_region_name}出具的《参保人员基本医疗保险信息表》{sheet.sheet_no}",
+        accept_comment="以《参保人员基本医疗保险信息表》受理，转入时限自收到之日起计算")
 
 
 def _applicant_for(sheet, region):
     """A public account for a person arriving from outside the deployment: the system opens it
     with a password nobody knows; the person sets one at a window (or by the reset procedure)."""
-    from yibao.people.actions import register_applicant
-    from yibao.people.identity import InvalidIdentity, InvalidPhone
-
     try:
         return register_applicant(ApplicantKind.PERSON, sheet.id_type, sheet.id_number, sheet.name, sheet.phone,
                                   secrets.token_urlsafe(24), region, actor=None, channel=Channel.SYSTEM)
@@ -195,8 +186,6 @@ def _applicant_for(sheet, region):
 def import_transfer_sheet(content, region, *, actor, channel):
     """`yibao transfer import`: a 信息表 from a region outside the deployment, received by `region`.
     Returns the 关系转入 case opened for it."""
-    from yibao.accounts.transfer import SheetFile
-
     sheet_file = SheetFile.read(content)
     with transaction.atomic():
         try:
@@ -206,7 +195,7 @@ def import_transfer_sheet(content, region, *, actor, channel):
                 sheet = TransferSheet.objects.create(**fields, to_region=region, imported=True)
         except IntegrityError:
             raise InvalidSheet(f"信息表{sheet_file.sheet_no}已导入，不能重复导入") from None
-        record(actor=_user(actor), channel=channel, action="导入参保人员基本医疗保险信息表", obj=sheet,
+        record(actor=acting_user(actor), channel=channel, action="导入参保人员基本医疗保险信息表", obj=sheet,
                summary=f"{sheet.sheet_no} {sheet.from_region_name}→{region.name}")
         return receive_transfer_sheet(sheet, region)
 
@@ -214,8 +203,6 @@ def import_transfer_sheet(content, region, *, actor, channel):
 def carry_over(case, sheet, person, *, employer=None, actor):
     """关系转入 on 办结: the in enrolment starts, the balance is credited, and the contribution time
     of a sheet from outside the deployment is recorded (inside it, the register already holds it)."""
-    from yibao.enrollment.contributions import ContributionPeriod, PeriodSource
-
     today = timezone.localdate()
     with transaction.atomic():
         enrollment = registers.enrol(person, sheet.scheme, employer=employer, region=case.region, on=today,
@@ -227,7 +214,7 @@ def carry_over(case, sheet, person, *, employer=None, actor):
                 ContributionPeriod(person=person, scheme=sheet.scheme, region=case.region,
                                    source=PeriodSource.TRANSFER_IN, months=int(p["months"]),
                                    origin=f"{sheet.from_region_name}：{p.get('source', '')}"[:200], case=case,
-                                   actor=_user(actor))
+                                   actor=acting_user(actor))
                 for p in sheet.periods if int(p.get("months", 0)) > 0)
         balance = None
         if sheet.account_balance > 0:

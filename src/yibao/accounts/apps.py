@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "个人账户与转移接续"
 
     def ready(self):
-        from yibao.accounts import handlers
+        from yibao.accounts import handlers, transfer
 
         handlers.register_all()
+        transfer.register_all()

@@ -1,6 +1,6 @@
 """What can go wrong with an account, a withdrawal or a transfer. Each is a DomainCheckFailed of
 the case engine, so a refusal reaches the applicant and the API as a structured error."""
-from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData
+from yibao.cases.interface import DomainCheckFailed, InvalidCaseData
 
 
 class AccountError(DomainCheckFailed):

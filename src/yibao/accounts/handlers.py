@@ -11,11 +11,10 @@ from pydantic import BaseModel, Field, field_validator
 from yibao.accounts import actions, queries
 from yibao.accounts.exceptions import NoBalance, NoRemoteFiling, PaymentNotSettled, ReasonNotOffered
 from yibao.accounts.models import EntryKind
-from yibao.cases.checklist import with_materials
-from yibao.cases.handlers import Handler, register
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Handler, register, with_materials
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
+from yibao.enrollment.machines import PERSONS
 from yibao.enrollment.models import ChangeKind, Person, PersonStatus, Scheme, SharedDeath
 from yibao.payments.actions import clean_account, create_order
 from yibao.payments.exceptions import InvalidPayee
@@ -120,7 +119,7 @@ class AccountWithdrawal(Handler):
             if balance <= threshold:
                 raise ReasonNotOffered(f"{data.reason}人员个人账户余额超过{threshold}元方可一次性支取，"
                                        f"现余额{balance}元", threshold=str(threshold), balance=str(balance))
-        if data.reason == ABANDON and person.status != PersonStatus.LIVING:
+        if data.reason == ABANDON and not PERSONS.allows(person.status, "abandon"):
             raise ReasonNotOffered(f"{person}登记为“{person.get_status_display()}”，不能以主动放弃为由支取")
         return person, balance
 
@@ -156,11 +155,11 @@ class AccountWithdrawal(Handler):
     def _end(self, case, person, data, today, actor):
         """End the employee enrolment as the reason requires; what was ended."""
         if data.reason in (DEATH, EMIGRATION):
-            if person.status != PersonStatus.LIVING:
+            status = PersonStatus.DECEASED if data.reason == DEATH else PersonStatus.EMIGRATED
+            if not PERSONS.allows(person.status, status):
                 return []  # already recorded (by 职工参保登记 终止, or data sharing)
             shared = SharedDeath.objects.filter(id_number=person.id_number).first() if data.reason == DEATH else None
             on = shared.died_on if shared else data.died_on or today
-            status = PersonStatus.DECEASED if data.reason == DEATH else PersonStatus.EMIGRATED
             return registers.record_death_or_emigration(person, status, on=on, actor=actor, channel=case.channel,
                                                         case=case)[1]
         current = registers.open_enrollment(person, Scheme.EMPLOYEE)
@@ -216,8 +215,5 @@ class AccountTransfer(Handler):
 
 
 def register_all():
-    from yibao.accounts.transfer import RelationTransfer
-
     register("account-withdrawal", AccountWithdrawal())
     register("account-transfer", AccountTransfer())
-    register("relation-transfer", RelationTransfer())

@@ -18,9 +18,9 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from yibao.cases.models import AppendOnly
 from yibao.core.models import Channel
 from yibao.core.money import yuan
+from yibao.core.records import AppendOnly
 from yibao.enrollment.models import Scheme
 
 ZERO = Decimal("0.00")

@@ -11,29 +11,22 @@ Each side has its own limit: 转出 counts from acceptance, 转入 from receipt 
 is accepted the day it arrives); where the guide splits the limit (攀枝花: 10 / 5 working days)
 the case's 情形 picks the part, elsewhere the item's limit applies.
 """
-import datetime
-import json
-from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from yibao.accounts import actions
 from yibao.accounts.actions import TRANSFER_IN
-from yibao.accounts.exceptions import InvalidSheet, TransferError
+from yibao.accounts.exceptions import TransferError
 from yibao.accounts.handlers import CHECKED_BEFORE, insured_person
 from yibao.accounts.models import TransferSheet
-from yibao.cases.exceptions import InvalidCaseData, ItemNotAvailable
-from yibao.cases.handlers import Handler
-from yibao.cases.snapshot import item_in_force
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Handler, InvalidCaseData, ItemNotAvailable, item_in_force, register
 from yibao.catalog.models import Region
 from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import EmployerNotActive, NotEnrolled
 from yibao.enrollment.models import Employer, EmployerStatus, Person, Scheme
 
 TRANSFER_OUT = "关系转出"
-FORMAT = "yibao.transfer-sheet"
 
 
 class RelationTransferData(BaseModel):
@@ -169,67 +162,5 @@ class RelationTransfer(Handler):
                 "account_balance": str(balance) if balance is not None else "0.00"}
 
 
-# ---------------------------------------------------------------- the file exchanged outside the deployment
-
-
-class SheetPeriod(BaseModel):
-    source: str = ""
-    months: int = Field(ge=0, le=1200)
-
-
-class SheetPerson(BaseModel):
-    id_type: str
-    id_number: str = Field(min_length=4, max_length=32)
-    name: str = Field(min_length=1, max_length=100)
-    sex: Literal["M", "F"]
-    birth_date: datetime.date
-    phone: str = Field("", max_length=20)
-
-
-class SheetFile(BaseModel):
-    """The JSON form of a 信息表: what `export` writes and `import` reads."""
-
-    format: Literal[FORMAT]
-    version: Literal[1]
-    sheet_no: str = Field(min_length=4, max_length=60)
-    from_region: str = Field(min_length=1, max_length=120)
-    to_region: str = Field("", max_length=120)
-    person: SheetPerson
-    scheme: Literal["employee", "resident"]
-    insured_from: datetime.date
-    insured_until: datetime.date
-    periods: list[SheetPeriod]
-    account_balance: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
-    issued_on: datetime.date
-
-    @classmethod
-    def read(cls, content):
-        try:
-            return cls.model_validate(json.loads(content))
-        except json.JSONDecodeError as exc:
-            raise InvalidSheet(f"信息表文件不是有效的 JSON：{exc.msg}") from None
-        except ValidationError as exc:
-            fields = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
-            raise InvalidSheet(f"信息表文件不符合格式：{fields}",
-                               errors=[{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-                                       for e in exc.errors()]) from None
-
-    @classmethod
-    def of(cls, sheet):
-        return cls(format=FORMAT, version=1, sheet_no=sheet.sheet_no, from_region=sheet.from_region_name,
-                   to_region=sheet.to_region_name,
-                   person=SheetPerson(id_type=sheet.id_type, id_number=sheet.id_number, name=sheet.name, sex=sheet.sex,
-                                      birth_date=sheet.birth_date, phone=sheet.phone),
-                   scheme=sheet.scheme, insured_from=sheet.insured_from, insured_until=sheet.insured_until,
-                   periods=[SheetPeriod(**p) for p in sheet.periods], account_balance=sheet.account_balance,
-                   issued_on=sheet.issued_on)
-
-    def dumps(self):
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2)
-
-    def fields(self):
-        """TransferSheet fields (the in side fills to_region)."""
-        return {"sheet_no": self.sheet_no, "from_region_name": self.from_region, "to_region_name": self.to_region,
-                **self.person.model_dump(), "scheme": self.scheme, "insured_from": self.insured_from,
-                "insured_until": self.insured_until, "periods": [p.model_dump() for p in self.periods],
-                "account_balance": self.account_balance, "issued_on": self.issued_on}
+def register_all():
+    register("relation-transfer", RelationTransfer())

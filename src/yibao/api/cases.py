@@ -1,5 +1,6 @@
 """Cases over JSON: submit (idempotent), upload materials, follow, hand in, withdraw and rate for
-applicants; accept, correct, refuse, review, approve, deny, pay and complete for staff.
+applicants; accept, correct, refuse, review, approve, deny, pay and complete for staff (one route per
+row of the verb table, people.verbs).
 
 Each endpoint parses, authorises what it reads, and calls ONE action of the engine
 (yibao.cases.actions) or of this app (api.actions); the engine's rules and its named exceptions
@@ -33,6 +34,7 @@ from yibao.core.masking import mask_name
 from yibao.core.models import Channel
 from yibao.people.identity import normalise as normalise_id
 from yibao.people.models import Applicant
+from yibao.people.verbs import VERBS
 from yibao.people.throttle import client_ip
 
 router = Router(tags=["办件"])
@@ -95,9 +97,16 @@ class CommentIn(In):
     version: int = Version
     comment: str = Field("", max_length=1000)
 
+    def engine_args(self):
+        """What the engine function behind the verb takes from this body (people.verbs)."""
+        return {"comment": self.comment}
+
 
 class AcceptIn(CommentIn):
     complete: bool = Field(False, description="即时办结：受理、审核、办结一次完成")
+
+    def engine_args(self):
+        return {**super().engine_args(), "complete": self.complete}
 
 
 class DefectIn(In):
@@ -110,17 +119,29 @@ class CorrectionIn(CommentIn):
     defects: list[DefectIn] = Field(default_factory=list, description="有问题的材料；未提交的材料自动列入")
     supply_by: date | None = Field(None, description="补正期限（默认5个工作日）")
 
+    def engine_args(self):
+        return {**super().engine_args(), "defects": [d.model_dump() for d in self.defects], "supply_by": self.supply_by}
+
 
 class ReasonIn(CommentIn):
     reason: str = Field(..., max_length=1000, description="理由（必填）")
+
+    def engine_args(self):
+        return {**super().engine_args(), "reason": self.reason}
 
 
 class ApproveIn(CommentIn):
     amount: str | None = Field(None, max_length=20, description="核定金额（元，字符串，如 \"1234.50\"），拨付事项必填")
 
+    def engine_args(self):
+        return {**super().engine_args(), "amount": self.amount}
+
 
 class PayIn(CommentIn):
     reference: str = Field("", max_length=100, description="拨付凭证号")
+
+    def engine_args(self):
+        return {**super().engine_args(), "reference": self.reference}
 
 
 class SupplyIn(In):
@@ -458,64 +479,31 @@ def track(request, payload: TrackIn):
 # ---------------------------------------------------------------- office side
 
 
-def _staff_act(request, receipt_no, action, **kwargs):
-    caller = request.auth
-    case = action(_case(caller, receipt_no), caller.require_user(), channel=Channel.API, **kwargs)
-    return _summary(case)
-
-
+# The input kinds of the verb table (people.verbs) as request bodies.
+BODIES = {"comment": CommentIn, "accept": AcceptIn, "correction": CorrectionIn, "reason": ReasonIn,
+          "approve": ApproveIn, "pay": PayIn}
 STAFF = {"response": {200: CaseOut, **ERRORS}, "auth": AUTH, "tags": ["办件（经办）"]}
 
 
-@router.post("/cases/{receipt_no}/accept", summary="受理", **STAFF)
-def accept(request, receipt_no: str, payload: AcceptIn):
-    """材料齐全（或所缺材料可容缺）时受理，开始计算办理时限；complete=true 即时办结。"""
-    return _staff_act(request, receipt_no, actions.accept_case, comment=payload.comment, complete=payload.complete,
-                      expected_version=payload.version)
+def _verb_route(verb):
+    """POST /cases/{receipt_no}/<route>: the verb's engine function with what its body parsed."""
+    body = BODIES[verb.form]
+
+    def endpoint(request, receipt_no: str, payload: body):
+        caller = request.auth
+        case = verb.run(_case(caller, receipt_no), caller.require_user(), channel=Channel.API,
+                        expected_version=payload.version, **payload.engine_args())
+        return _summary(case)
+
+    endpoint.__name__ = endpoint.__qualname__ = verb.route.replace("-", "_")
+    endpoint.__doc__ = verb.description or None
+    return router.post(f"/cases/{{receipt_no}}/{verb.route}", summary=verb.summary or verb.button_label,
+                       **STAFF)(endpoint)
 
 
-@router.post("/cases/{receipt_no}/request-correction", summary="一次性告知补正", **STAFF)
-def request_correction(request, receipt_no: str, payload: CorrectionIn):
-    """一次列明全部缺少或有问题的材料、补正方式和期限；未提交的材料自动列入。"""
-    return _staff_act(request, receipt_no, actions.request_correction,
-                      defects=[d.model_dump() for d in payload.defects], comment=payload.comment,
-                      supply_by=payload.supply_by, expected_version=payload.version)
-
-
-@router.post("/cases/{receipt_no}/refuse", summary="不予受理", **STAFF)
-def refuse(request, receipt_no: str, payload: ReasonIn):
-    return _staff_act(request, receipt_no, actions.refuse_case, reason=payload.reason, comment=payload.comment,
-                      expected_version=payload.version)
-
-
-@router.post("/cases/{receipt_no}/review", summary="开始审核", **STAFF)
-def review(request, receipt_no: str, payload: CommentIn):
-    return _staff_act(request, receipt_no, actions.start_review, comment=payload.comment,
-                      expected_version=payload.version)
-
-
-@router.post("/cases/{receipt_no}/approve", summary="审核通过", **STAFF)
-def approve(request, receipt_no: str, payload: ApproveIn):
-    return _staff_act(request, receipt_no, actions.approve_case, comment=payload.comment, amount=payload.amount,
-                      expected_version=payload.version)
-
-
-@router.post("/cases/{receipt_no}/deny", summary="审核不通过", **STAFF)
-def deny(request, receipt_no: str, payload: ReasonIn):
-    return _staff_act(request, receipt_no, actions.deny_case, reason=payload.reason, comment=payload.comment,
-                      expected_version=payload.version)
-
-
-@router.post("/cases/{receipt_no}/pay", summary="拨付", **STAFF)
-def pay(request, receipt_no: str, payload: PayIn):
-    return _staff_act(request, receipt_no, actions.pay_case, reference=payload.reference, comment=payload.comment,
-                      expected_version=payload.version)
-
-
-@router.post("/cases/{receipt_no}/complete", summary="办结", **STAFF)
-def complete(request, receipt_no: str, payload: CommentIn):
-    return _staff_act(request, receipt_no, actions.complete_case, comment=payload.comment,
-                      expected_version=payload.version)
+for _verb in VERBS:
+    if _verb.route:
+        _verb_route(_verb)
 
 
 # ---------------------------------------------------------------- items

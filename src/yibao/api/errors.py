@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from yibao.cases import exceptions as case_errors
+from yibao.core.errors import NamedError
 from yibao.core.money import MoneyError
 from yibao.people.actions import BadCredentials, LoginLocked, RegistrationRefused
 from yibao.people.identity import InvalidIdentity, InvalidPhone
@@ -92,6 +93,7 @@ CASE_STATUS = {
     case_errors.PayerIsApprover: 403,
     case_errors.ImmutableRecord: 409,
     case_errors.CaseError: 422,  # bad data, reasons missing, unknown materials, files refused ...
+    NamedError: 422,
 }
 # The engine says concurrent_update; a client retries on the generic word for a stale version.
 CODE_RENAMES = {case_errors.ConcurrentUpdate: "conflict"}
@@ -139,7 +141,7 @@ def _mapped(exc):
     """(status, body) for a known exception; None for anything else."""
     if isinstance(exc, ApiError):
         return exc.status, body(exc.code, exc.message, exc.field, exc.details)
-    if isinstance(exc, case_errors.CaseError):
+    if isinstance(exc, NamedError):
         return _case_error(exc)
     if isinstance(exc, NotAllowed):
         return 403, body("not_allowed", str(exc))

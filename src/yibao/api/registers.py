@@ -4,7 +4,7 @@ employer's record and roster, their PDFs, the employer's 增减 Excel sheet, and
 
 Who may read: the person themself (or the employer itself), and staff of a region where the
 record is kept; anyone else gets the same 404 as a record that does not exist. Personal data
-arrives masked as the domain's queries mask it (enrollment.queries); only the employer's own
+arrives masked as the domain's queries mask it (contributions.queries); only the employer's own
 roster.xlsx carries full particulars, because the unit edits it and hands it back.
 """
 import io
@@ -21,14 +21,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from yibao.accounts.queries import statement
 from yibao.api.auth import AUTH, optional_caller
 from yibao.api.errors import ERRORS, Invalid, NotFound
-from yibao.cases.pdf import agency_name
+from yibao.contributions.documents import certificate_pdf, certificate_verify_url, record_pdf
+from yibao.contributions.models import Certificate
+from yibao.contributions.queries import person_record, unit_record
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.models import Channel
+from yibao.core.pdf import agency_name
 from yibao.enrollment import sheets
-from yibao.enrollment.credentials import Certificate
-from yibao.enrollment.documents import certificate_pdf, certificate_verify_url, record_pdf
 from yibao.enrollment.models import Employer, Person
-from yibao.enrollment.queries import person_record, unit_record
 from yibao.people import policy
 from yibao.people.identity import normalise
 from yibao.people.models import ApplicantKind

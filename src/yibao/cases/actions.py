@@ -49,7 +49,7 @@ from yibao.cases.signals import case_changed
 from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.core.models import Channel
 from yibao.people import policy
 from yibao.people.models import Role, StaffProfile
@@ -79,18 +79,14 @@ def _lock(case, expected_version=None):
     return locked
 
 
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _by_system(actor, channel):
     """The system itself acts (a case opened from another office's document, e.g. 转移接续's
     信息表): only code can ask for this, with no actor on the system channel."""
     return actor is None and channel == Channel.SYSTEM
 
 
-def _staff_role(actor, policy_action):
-    profile = policy.staff_profile(actor)
+def _role_of(profile, policy_action):
+    """The role recorded on the event: the one the action needs, of those the profile holds."""
     if profile is None:
         return ""
     wanted = policy.ACTIONS.get(policy_action, ("", set()))[1]
@@ -99,7 +95,8 @@ def _staff_role(actor, policy_action):
 
 
 def _authorise_staff(actor, policy_action, case):
-    policy.check(
+    """The acting staff member, resolved once: authorised for the action on `case`; the role recorded."""
+    profile = policy.authorise(
         actor,
         policy_action,
         region_id=case.region_id,
@@ -107,27 +104,27 @@ def _authorise_staff(actor, policy_action, case):
         applicant_user_id=case.applicant.user_id,
         agent_user_id=case.agent.user_id if case.agent_id else None,
     )
-    return _staff_role(actor, policy_action)
+    return _role_of(profile, policy_action)
 
 
 def _authorise_applicant_side(actor, applicant, agent, region_id, office):
     """The applicant, their agent, or a clerk acting for them at the window (帮办代办)."""
-    user = _user(actor)
+    user = acting_user(actor)
     if user is not None and user.pk == applicant.user_id:
         return APPLICANT_ROLE
     if user is not None and agent is not None and user.pk == agent.user_id:
         return AGENT_ROLE
-    policy.check(actor, "accept", region_id=region_id, office=office)
-    return _staff_role(actor, "accept")
+    return _role_of(policy.authorise(actor, "accept", region_id=region_id, office=office), "accept")
 
 
 def _office_of(actor, case):
+    # The profile policy.check read (cached on the user instance): no second read.
     profile = policy.staff_profile(actor) if actor is not None else None
     return (profile.office if profile and profile.office else case.office)[:200]
 
 
 def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
-    user = _user(actor)
+    user = acting_user(actor)
     return CaseEvent.objects.create(
         case=case,
         actor=user,
@@ -162,7 +159,7 @@ def _move(case, action, actor, channel, *, role, target=None, comment="", payloa
     case.save(update_fields=["state", "version", "updated_at", *dict.fromkeys(fields)])
     event = _append(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload)
     record(
-        actor=_user(actor),
+        actor=acting_user(actor),
         channel=channel,
         action=A(action).label,
         obj=case,
@@ -255,7 +252,7 @@ def submit_case(
             channel=channel,
             applicant=applicant,
             agent=agent,
-            submitted_by=_user(actor),
+            submitted_by=acting_user(actor),
             conditions=parsed.as_json(),
             data=data,
             state=S.SUBMITTED,
@@ -266,7 +263,7 @@ def submit_case(
         case.save()
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
                         payload={"materials": supplied, "conditions": case.conditions})
-        record(actor=_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
+        record(actor=acting_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
                summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
         _announce(case, event)
     return case
@@ -361,9 +358,9 @@ def attach_material(case, actor, *, channel, material, upload):
                     case=case, material=int(found["key"]), material_name=found["name"][:500],
                     original_name=attachments.original_name(upload), stored_name=stored.stored_name,
                     content_type=stored.content_type, size=stored.size, sha256=stored.sha256, round=case.round,
-                    channel=channel, uploaded_by=_user(actor),
+                    channel=channel, uploaded_by=acting_user(actor),
                 )
-                record(actor=_user(actor), channel=channel, action="上传材料", obj=attachment,
+                record(actor=acting_user(actor), channel=channel, action="上传材料", obj=attachment,
                        summary=f"{case.receipt_no} {found['name']}（{stored.content_type}，{stored.size}字节）",
                        changes={"case": case.receipt_no, "material": found["key"], "sha256": stored.sha256})
         except BaseException:
@@ -577,7 +574,7 @@ def pay_case(case, actor, *, channel, reference="", comment="", expected_version
             raise InvalidTransition("该事项无拨付环节", state=case.state, action=A.PAY)
         role = _authorise_staff(actor, "pay", case)
         approvers = set(case.events.filter(action=A.APPROVE).values_list("actor_id", flat=True))
-        if _user(actor) is not None and actor.pk in approvers:
+        if acting_user(actor) is not None and actor.pk in approvers:
             raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
         handler = handler_for(case.item_code)
         handler.check(case, A.PAY, actor)
@@ -706,7 +703,7 @@ def rate_case(case, actor, *, level, channel, text=""):
         case = _lock(case)
         if case.state not in RATABLE_STATES:
             raise InvalidTransition("办件办结或不予受理后方可评价", state=case.state, action=A.RATE)
-        user = _user(actor)
+        user = acting_user(actor)
         if user is None or user.pk not in (case.applicant.user_id, case.agent.user_id if case.agent_id else None):
             raise policy.NotAllowed("只有申请人或其代理人可以评价该办件")
         if Evaluation.objects.filter(case=case).exists():
@@ -760,9 +757,9 @@ def close_follow_up(follow_up, actor, *, outcome, note, channel, called_back_on=
         if follow_up.closed_at is not None:
             raise FollowUpClosed("该差评已处理完毕")
         follow_up.outcome, follow_up.note, follow_up.called_back_on = outcome, note, called_back_on
-        follow_up.closed_at, follow_up.closed_by = timezone.now(), _user(actor)
+        follow_up.closed_at, follow_up.closed_by = timezone.now(), acting_user(actor)
         follow_up.save(update_fields=["outcome", "note", "called_back_on", "closed_at", "closed_by"])
-        record(actor=_user(actor), channel=channel, action="差评处理完毕", obj=follow_up,
+        record(actor=acting_user(actor), channel=channel, action="差评处理完毕", obj=follow_up,
                summary=f"{follow_up.case.receipt_no} {FollowUpOutcome(outcome).label}",
                changes={"outcome": outcome, "called_back_on": str(called_back_on or "")})
     return follow_up

@@ -1,18 +1,13 @@
 """What can go wrong when a case moves. Each error has a stable `code` for the API, a Chinese
 message for the person in front of the screen, and `details` (plain data) for a structured answer.
+ImmutableRecord (history changed) is core's, named here too because the engine's callers catch it.
 """
+from yibao.core.errors import NamedError
+from yibao.core.records import ImmutableRecord  # noqa: F401 (named here for the engine's callers)
 
 
-class CaseError(Exception):
+class CaseError(NamedError):
     code = "case_error"
-
-    def __init__(self, message, **details):
-        self.message = message
-        self.details = details
-        super().__init__(message)
-
-    def as_dict(self):
-        return {"code": self.code, "message": self.message, "details": self.details}
 
 
 class InvalidTransition(CaseError):
@@ -113,12 +108,6 @@ class AlreadyRated(CaseError):
 
 class FollowUpClosed(CaseError):
     code = "follow_up_closed"
-
-
-class ImmutableRecord(CaseError):
-    """Events, notices and evaluations are history: they are never changed or deleted."""
-
-    code = "immutable"
 
 
 class UnsupportedFile(CaseError):

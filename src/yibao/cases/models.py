@@ -3,42 +3,16 @@
 The engine knows no domain: a case carries a frozen snapshot of the catalogue item it was opened
 under, and its domain data as JSON checked by the item's handler.
 """
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from yibao.cases.exceptions import ImmutableRecord
 from yibao.cases.states import Action, CaseState, OPEN_STATES
 from yibao.core.models import Channel
+# new_verify_code stays importable here: migrations written before it moved to core name it here.
+from yibao.core.records import AppendOnly, new_verify_code
 
 ONLINE_CHANNELS = frozenset({Channel.PORTAL, Channel.API})
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableRecord(f"{self.model._meta.verbose_name}不可修改")
-
-    def delete(self):
-        raise ImmutableRecord(f"{self.model._meta.verbose_name}不可删除")
-
-
-class AppendOnly(models.Model):
-    """A row written once: saving it again or deleting it raises."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecord(f"{self._meta.verbose_name}不可修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecord(f"{self._meta.verbose_name}不可删除")
 
 
 class Case(models.Model):
@@ -193,10 +167,6 @@ class Notice(AppendOnly):
         if self._state.adding and not self.verify_code:
             self.verify_code = new_verify_code()
         super().save(*args, **kwargs)
-
-
-def new_verify_code():
-    return secrets.token_urlsafe(18)  # 24 characters, 144 bits
 
 
 class Attachment(AppendOnly):

@@ -3,6 +3,7 @@ transaction); rendering to PDF reads `Notice.content` and adds nothing of substa
 """
 from yibao.cases.models import Notice, NoticeKind
 from yibao.cases.snapshot import has_review, is_payment
+from yibao.core.audit import acting_user
 
 HOW_TO_FOLLOW = "凭受理编号和申请人证件号码，可通过网上办事大厅、经办窗口或拨打咨询电话查询办理进度和结果"
 
@@ -27,7 +28,7 @@ def _follow(case):
 
 
 def issue(case, kind, content, actor):
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     return Notice.objects.create(case=case, kind=kind, content={"title": NoticeKind(kind).label, **content},
                                  issued_by=user)
 

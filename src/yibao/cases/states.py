@@ -2,6 +2,7 @@
 from django.db import models
 
 from yibao.cases.exceptions import InvalidTransition
+from yibao.core.machine import Machine
 
 
 class CaseState(models.TextChoices):
@@ -80,24 +81,21 @@ RUNNING_STATES = frozenset({S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED, S.PAID})
 RATABLE_STATES = frozenset({S.COMPLETED, S.REFUSED, S.DENIED})
 
 
+CASES = Machine(
+    TRANSITIONS, error=InvalidTransition,
+    refusal=lambda state, action: f"办件当前状态为“{CaseState(state).label}”，不能执行“{Action(action).label}”",
+)
+
+
 def allowed(state, action):
-    return TRANSITIONS.get((state, action), set())
+    return CASES.targets(state, action)
 
 
 def check_transition(state, action, target=None):
     """The state `action` leads to from `state`; InvalidTransition when the table forbids it."""
-    targets = allowed(state, action)
-    if target is None and len(targets) == 1:
-        target = next(iter(targets))
-    if not targets or target not in targets:
-        raise InvalidTransition(
-            f"办件当前状态为“{CaseState(state).label}”，不能执行“{Action(action).label}”",
-            state=str(state),
-            action=str(action),
-        )
-    return target
+    return CASES.move(state, action, target)
 
 
 def actions_from(state):
     """The actions the table allows in `state` (for a UI to offer)."""
-    return [a for (s, a) in TRANSITIONS if s == state]
+    return CASES.actions_from(state)

@@ -25,6 +25,12 @@ def diff(before, after):
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
+def acting_user(actor):
+    """The user behind an action, or None for the system and commands (what a row's actor column
+    and an audit entry record)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def record(*, actor, channel, action, obj=None, object_type="", object_id="", summary="", changes=None):
     """Append one audit entry. `actor` is a user or None (the system or a command)."""
     if obj is not None:

@@ -10,19 +10,19 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yibao.core.audit import record
+from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_bank_account, mask_id_number
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
     EmployerAlreadyRegistered,
     EmployerHasActiveEmployees,
-    EmployerNotActive,
     EvidenceRequired,
     IdentityMismatch,
     InvalidStatusChange,
     NothingToChange,
     NotEnrolled,
 )
+from yibao.enrollment.machines import EMPLOYERS, ENROLLMENTS, PERSONS
 from yibao.enrollment.models import (
     OPEN_STATUSES,
     ChangeKind,
@@ -45,15 +45,6 @@ from yibao.people.identity import validate_id, validate_phone
 ES = EnrollmentStatus
 K = ChangeKind
 
-# (kind) -> (statuses it applies to, status it leads to, schemes it exists in)
-TRANSITIONS = {
-    K.REDUCE: (set(OPEN_STATUSES), ES.ENDED, {Scheme.EMPLOYEE}),
-    K.SUSPEND: ({ES.ACTIVE}, ES.SUSPENDED, {Scheme.EMPLOYEE, Scheme.RESIDENT}),
-    K.INTERRUPT: ({ES.ACTIVE}, ES.INTERRUPTED, {Scheme.EMPLOYEE}),
-    K.TERMINATE: (set(OPEN_STATUSES), ES.ENDED, {Scheme.EMPLOYEE, Scheme.RESIDENT}),
-    K.RESUME: ({ES.SUSPENDED, ES.INTERRUPTED}, ES.ACTIVE, {Scheme.EMPLOYEE, Scheme.RESIDENT}),
-    K.RETIRE: ({ES.ACTIVE, ES.INTERRUPTED}, ES.RETIRED, {Scheme.EMPLOYEE}),
-}
 EMPLOYER_FIELDS = {
     "uscc": "统一社会信用代码", "name": "单位名称", "kind": "单位性质", "legal_representative": "法定代表人",
     "bank_name": "开户银行", "bank_account": "银行账号", "collection_agency": "征收机构", "phone": "联系电话",
@@ -61,11 +52,6 @@ EMPLOYER_FIELDS = {
 }
 PERSON_FIELDS = {"name": "姓名", "sex": "性别", "id_type": "证件类型", "id_number": "证件号码", "birth_date": "出生日期"}
 MASKED = {"bank_account": mask_bank_account, "id_number": mask_id_number}
-
-
-def acting_user(actor):
-    """The user behind an action, or None for the system and commands."""
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _case_ref(case):
@@ -89,7 +75,7 @@ def register_employer(*, region, data, on, actor, channel, case=None):
     with transaction.atomic():
         existing = Employer.objects.select_for_update().filter(uscc=uscc).first()
         if existing is not None:
-            if existing.status != EmployerStatus.SUSPENDED:
+            if not EMPLOYERS.allows(existing.status, "register"):
                 raise EmployerAlreadyRegistered(
                     f"统一社会信用代码{uscc}已登记为参保单位（{existing.get_status_display()}）", uscc=uscc)
             return _restore_employer(existing, on, actor, channel, case)
@@ -105,7 +91,7 @@ def register_employer(*, region, data, on, actor, channel, case=None):
 
 
 def _restore_employer(employer, on, actor, channel, case):
-    employer.status, employer.status_on = EmployerStatus.ACTIVE, on
+    employer.status, employer.status_on = EMPLOYERS.move(employer.status, "register"), on
     employer.save(update_fields=["status", "status_on", "updated_at"])
     suspended = Enrollment.objects.filter(employer=employer, status=ES.SUSPENDED)
     for enrollment in _locked(Enrollment, suspended.values_list("pk", flat=True)):
@@ -119,9 +105,9 @@ def suspend_employer(employer, *, on, reason="", actor, channel, case=None):
     """暂停参保: the unit and its contributing employees are suspended."""
     with transaction.atomic():
         employer = _lock_one(employer)
-        if employer.status != EmployerStatus.ACTIVE:
-            raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能暂停参保")
-        employer.status, employer.status_on = EmployerStatus.SUSPENDED, on
+        employer.status = EMPLOYERS.move(
+            employer.status, "suspend", message=f"{employer.name}当前为“{employer.get_status_display()}”，不能暂停参保")
+        employer.status_on = on
         employer.save(update_fields=["status", "status_on", "updated_at"])
         active = Enrollment.objects.filter(employer=employer, status=ES.ACTIVE)
         for enrollment in _locked(Enrollment, active.values_list("pk", flat=True)):
@@ -140,8 +126,7 @@ def cancel_employer(employer, *, on, reason="", actor, channel, case=None):
     """注销登记: only once no employee is enrolled through the unit any more."""
     with transaction.atomic():
         employer = _lock_one(employer)
-        if employer.status == EmployerStatus.CANCELLED:
-            raise EmployerNotActive(f"{employer.name}已注销")
+        EMPLOYERS.move(employer.status, "cancel", message=f"{employer.name}已注销")
         employees = open_enrollments_of(employer).count()
         if employees:
             raise EmployerHasActiveEmployees(
@@ -185,8 +170,8 @@ def split_employer(source, *, successors, on, actor, channel, case=None, divide=
     kind = LineageKind.DIVIDE if divide else LineageKind.SPLIT
     with transaction.atomic():
         source = _lock_one(source)
-        if source.status != EmployerStatus.ACTIVE:
-            raise EmployerNotActive(f"{source.name}当前为“{source.get_status_display()}”，不能办理{kind.label}")
+        EMPLOYERS.move(source.status, "divide" if divide else "split",
+                       message=f"{source.name}当前为“{source.get_status_display()}”，不能办理{kind.label}")
         assigned = [n for s in successors for n in s.get("employees", [])]
         if divide:
             left = open_enrollments_of(source).exclude(person__id_number__in=assigned).count()
@@ -216,8 +201,8 @@ def merge_employers(target, *, sources, on, actor, channel, case=None):
         by_pk = {e.pk: e for e in locked}
         target = by_pk[target.pk]
         for employer in locked:
-            if employer.status != EmployerStatus.ACTIVE:
-                raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能办理合并")
+            EMPLOYERS.move(employer.status, "merge", EmployerStatus.ACTIVE,
+                           message=f"{employer.name}当前为“{employer.get_status_display()}”，不能办理合并")
         moved = 0
         for source in (by_pk[s.pk] for s in sources):
             _link(source, target, LineageKind.MERGE, on, case)
@@ -347,8 +332,7 @@ def change_employer(employer, changes, *, key_fields, evidence="", actor, channe
         changes = {**changes, "uscc": validate_id("uscc", changes["uscc"])}
     with transaction.atomic():
         employer = _lock_one(employer)
-        if employer.status == EmployerStatus.CANCELLED:
-            raise EmployerNotActive(f"{employer.name}已注销，不能变更信息")
+        EMPLOYERS.move(employer.status, "change", message=f"{employer.name}已注销，不能变更信息")
         return _field_changes(employer, changes, labels=EMPLOYER_FIELDS, key_fields=key_fields, evidence=evidence,
                               actor=actor, channel=channel, case=case, subject="employer")
 
@@ -386,12 +370,11 @@ def enrol(person, scheme, *, employer=None, region, on, actor, channel, case=Non
     """新增/增加 (employees, through `employer` or as a flexible worker) or 新参保 (residents)."""
     with transaction.atomic():
         person = _lock_one(person)
-        if person.status != PersonStatus.LIVING:
-            raise InvalidStatusChange(f"{person}登记为“{person.get_status_display()}”，不能参保")
+        PERSONS.move(person.status, "enrol", message=f"{person}登记为“{person.get_status_display()}”，不能参保")
         if employer is not None:
             employer = _lock_one(employer)
-            if employer.status != EmployerStatus.ACTIVE:
-                raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
+            EMPLOYERS.move(employer.status, "add_employees",
+                           message=f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
         current = open_enrollment(person, scheme)
         if current is not None:
             raise already_enrolled(person, current)
@@ -415,16 +398,13 @@ def already_enrolled(person, current):
 
 
 def _apply(enrollment, kind, *, on, reason, actor, channel, case, sheet=None, sheet_row=None):
-    """One status step on a locked enrolment, checked against TRANSITIONS."""
-    allowed, target, schemes = TRANSITIONS[kind]
-    if enrollment.scheme not in schemes or enrollment.status not in allowed:
-        raise InvalidStatusChange(
-            f"{enrollment.get_scheme_display()}参保关系当前为“{enrollment.get_status_display()}”，"
-            f"不能办理“{ChangeKind(kind).label}”", status=enrollment.status, kind=kind)
+    """One status step on a locked enrolment, checked against its scheme's machine (machines.py)."""
+    target = ENROLLMENTS[enrollment.scheme].move(enrollment.status, kind)
     if on < enrollment.start_on:
         raise InvalidStatusChange(f"变动日期不能早于参保日期{enrollment.start_on}")
-    if kind == K.RESUME and enrollment.employer_id and enrollment.employer.status != EmployerStatus.ACTIVE:
-        raise EmployerNotActive(f"{enrollment.employer.name}未正常参保，不能恢复其职工的参保")
+    if kind == K.RESUME and enrollment.employer_id:
+        EMPLOYERS.move(enrollment.employer.status, "resume_employees",
+                       message=f"{enrollment.employer.name}未正常参保，不能恢复其职工的参保")
     from_status = enrollment.status
     enrollment.status = target
     fields = ["status", "updated_at"]
@@ -461,9 +441,9 @@ def record_death_or_emigration(person, status, *, on, actor, channel, case=None)
     reason = PersonStatus(status).label
     with transaction.atomic():
         person = _lock_one(person)
-        if person.status != PersonStatus.LIVING:
-            raise InvalidStatusChange(f"{person}已登记为“{person.get_status_display()}”")
-        person.status, person.status_on = status, on
+        person.status = PERSONS.move(person.status, status,
+                                     message=f"{person}已登记为“{person.get_status_display()}”")
+        person.status_on = on
         person.save(update_fields=["status", "status_on", "updated_at"])
         ended = []
         pks = Enrollment.objects.filter(person=person, status__in=OPEN_STATUSES).values_list("pk", flat=True)

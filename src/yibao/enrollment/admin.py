@@ -1,9 +1,12 @@
 """The registers in the back office: read-only (every change goes through a case or an action,
-so that it has its history and evidence), personal data masked in the lists."""
+so that it has its history and evidence), personal data masked in the lists; the policy
+parameters, edited and audited."""
 from django.contrib import admin
+from django.utils import timezone
 
 from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from yibao.enrollment.models import (
+    SAMPLE_LABEL,
     Employer,
     EmployerLink,
     Enrollment,
@@ -11,6 +14,7 @@ from yibao.enrollment.models import (
     FieldChange,
     Person,
     PersonPhone,
+    PolicyParameters,
     SharedDeath,
     SheetImport,
 )
@@ -78,3 +82,40 @@ class SharedDeathAdmin(AuditedAdmin):
 
     list_display = ["__str__", "died_on", "source", "received_at"]
     search_fields = ["=id_number"]
+
+
+@admin.register(PolicyParameters)
+class PolicyParametersAdmin(AuditedAdmin):
+    """A version in force is history: cases were judged by it. Change policy by adding a version
+    with a later effective date; a version not yet in force may still be corrected."""
+
+    list_display = ["region", "scheme", "effective_from", "employer_rate", "personal_rate", "base_floor",
+                    "base_ceiling", "flexible_rate", "sample_label"]
+    list_filter = ["region", "scheme", "sample"]
+    readonly_fields = ["created_at", "created_by"]
+    fieldsets = [
+        (None, {"fields": ["region", "scheme", "effective_from", "sample", "basis"]}),
+        ("职工缴费", {"fields": ["employer_rate", "personal_rate", "base_floor", "base_ceiling", "notice_due_days"]}),
+        ("灵活就业人员", {"fields": ["flexible_rate", "flexible_base_floor", "flexible_base_ceiling"]}),
+        ("趸缴与退休", {"fields": ["lump_sum_years_male", "lump_sum_years_female", "lump_sum_base", "lump_sum_rate",
+                              "retirement_age_male", "retirement_age_female"]}),
+        ("录入", {"fields": ["created_at", "created_by"]}),
+    ]
+
+    @admin.display(description="示例")
+    def sample_label(self, obj):
+        return SAMPLE_LABEL if obj.sample else ""
+
+    def _in_force(self, obj):
+        return obj is not None and obj.pk is not None and obj.effective_from <= timezone.localdate()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._in_force(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._in_force(obj)
+
+    def save_model(self, request, obj, form, change):
+        # Recorded now: cases submitted before this moment keep the figures they were judged by.
+        obj.created_at, obj.created_by = timezone.now(), request.user
+        super().save_model(request, obj, form, change)

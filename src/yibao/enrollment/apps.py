@@ -9,7 +9,3 @@ class EnrollmentConfig(AppConfig):
         from yibao.enrollment import handlers
 
         handlers.register_all()
-
-        from yibao.enrollment import contribution_admin, handlers_contributions  # noqa: F401 (admin registers itself)
-
-        handlers_contributions.register_all()

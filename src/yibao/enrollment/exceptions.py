@@ -1,6 +1,6 @@
 """What can go wrong when a register changes. Each is a DomainCheckFailed of the case engine, so
 a handler's refusal reaches the applicant (and the API) as a structured error with its own code."""
-from yibao.cases.exceptions import DomainCheckFailed
+from yibao.cases.interface import DomainCheckFailed
 
 
 class RegisterError(DomainCheckFailed):
@@ -71,3 +71,9 @@ class NotTheApplicantsRecord(RegisterError):
     """An applicant may act on their own record, or an employer on its own employees'."""
 
     code = "not_own_record"
+
+
+class ParametersMissing(DomainCheckFailed):
+    """No version of the region's parameters covers the date, or it lacks the figure needed."""
+
+    code = "parameters_missing"

@@ -12,9 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
-from yibao.cases.checklist import Conditions, materials_when, with_materials
-from yibao.cases.handlers import Handler, register
-from yibao.cases.states import Action
+from yibao.cases.interface import Action, Conditions, Handler, materials_when, register, with_materials
 from yibao.enrollment import actions
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
@@ -36,6 +34,7 @@ from yibao.enrollment.guide_rules import (
     offered_sub_types,
     person_key_fields,
 )
+from yibao.enrollment.machines import EMPLOYERS, PERSONS
 from yibao.enrollment.models import (
     OPEN_STATUSES,
     ChangeKind,
@@ -279,7 +278,7 @@ class UnitEnrollment(RegisterHandler):
             if data.employer.uscc != case.applicant.id_number:
                 raise IdentityMismatch("登记表中的统一社会信用代码与申请单位不一致")
             existing = Employer.objects.filter(uscc=data.employer.uscc).first()
-            if existing is not None and existing.status != EmployerStatus.SUSPENDED:
+            if existing is not None and not EMPLOYERS.allows(existing.status, "register"):
                 raise EmployerAlreadyRegistered(f"{existing.name}已办理参保登记，无需重复登记")
             return
         if sub_type == "暂停参保":
@@ -381,7 +380,7 @@ class EmployeeEnrollment(RegisterHandler):
         if sub_type == "增加":
             if current is not None:
                 raise actions.already_enrolled(person, current)
-            if person is not None and person.status != PersonStatus.LIVING:
+            if person is not None and not PERSONS.allows(person.status, "enrol"):
                 raise IdentityMismatch(f"{person}登记为“{person.get_status_display()}”，不能参保")
             return
         if current is None:

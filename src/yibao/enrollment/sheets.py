@@ -19,24 +19,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from yibao.cases.exceptions import ItemNotAvailable
-from yibao.cases.snapshot import item_in_force
-from yibao.core.audit import record
+from yibao.cases.interface import ItemNotAvailable, item_in_force
+from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_id_number, mask_phone
-from yibao.enrollment.actions import acting_user, person_particulars
+from yibao.enrollment.actions import person_particulars
 from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, RegisterError
 from yibao.enrollment.guide_rules import accepted_id_types
+from yibao.enrollment.machines import EMPLOYERS, PERSONS
 from yibao.enrollment.models import (
     OPEN_STATUSES,
     ChangeKind,
     Employer,
-    EmployerStatus,
     Enrollment,
     EnrollmentChange,
     EnrollmentStatus,
     Person,
     PersonPhone,
-    PersonStatus,
     Scheme,
     Sex,
     SheetImport,
@@ -221,7 +219,7 @@ def check_sheet(employer, rows):
         person, current = persons.get(number), open_.get(number)
         if person is not None and person.name != row.particulars["name"]:
             errors.append(RowError(row.number, "姓名", "与该证件号码登记的姓名不一致"))
-        elif person is not None and person.status != PersonStatus.LIVING:
+        elif person is not None and not PERSONS.allows(person.status, "enrol"):
             errors.append(RowError(row.number, "证件号码", f"该人员登记为“{person.get_status_display()}”"))
         elif row.kind == ADD and current is not None:
             where = current.employer.name if current.employer_id else "灵活就业人员"
@@ -256,7 +254,7 @@ def import_sheet(source, *, employer_uscc, actor, channel, file_name=""):
 
 def _apply(employer, parsed, persons, open_, data, file_name, actor, channel):
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
-    if employer.status != EmployerStatus.ACTIVE and any(r.kind == ADD for r in parsed):
+    if not EMPLOYERS.allows(employer.status, "add_employees") and any(r.kind == ADD for r in parsed):
         raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
     user = acting_user(actor)
     adds = [r for r in parsed if r.kind == ADD]

@@ -1,25 +1,21 @@
 """Every change of a payment order, one function per verb.
 
-Each runs in one transaction, locks the order, checks the move against models.TRANSITIONS and the
-maker-checker rule, appends one PaymentEvent and one audit entry. Only payers of the order's
+Each runs in one transaction, locks the order, checks the move against models.TRANSITIONS (the
+ORDERS machine) and the maker-checker rule, appends one PaymentEvent and one audit entry. Only payers of the order's
 region act (people.policy "pay").
 """
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from stdnum import luhn
 
-from yibao.cases.states import CaseState
-from yibao.core.audit import record
+from yibao.cases.interface import CaseState
+from yibao.core.audit import acting_user, record
 from yibao.core.money import MoneyError, yuan
-from yibao.payments.exceptions import InvalidOrderTransition, InvalidPayee, MakerChecker, OrderExists, OrderNotFound
-from yibao.payments.models import TRANSITIONS, AccountKind, OrderAction, OrderState, PaymentEvent, PaymentOrder
+from yibao.payments.exceptions import InvalidPayee, MakerChecker, OrderExists, OrderNotFound
+from yibao.payments.models import ORDERS, AccountKind, OrderAction, OrderState, PaymentEvent, PaymentOrder
 from yibao.people import policy
 
 A = OrderAction
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def clean_account(kind, number):
@@ -40,15 +36,12 @@ def clean_account(kind, number):
 
 
 def _step(order, action, actor, channel, comment="", fields=()):
-    target = TRANSITIONS.get((order.state, action))
-    if target is None:
-        raise InvalidOrderTransition(
-            f"支付指令当前为“{order.get_state_display()}”，不能{A(action).label}", state=order.state, action=action)
+    target = ORDERS.move(order.state, action)
     before, order.state = order.state, target
     order.save(update_fields=["state", "updated_at", *fields])
-    PaymentEvent.objects.create(order=order, actor=_user(actor), channel=channel, action=action, from_state=before,
+    PaymentEvent.objects.create(order=order, actor=acting_user(actor), channel=channel, action=action, from_state=before,
                                 to_state=target, comment=(comment or "")[:300])
-    record(actor=_user(actor), channel=channel, action=A(action).label, obj=order,
+    record(actor=acting_user(actor), channel=channel, action=A(action).label, obj=order,
            summary=f"{order.order_no} {order.amount}元 → {order.masked_payee}（{order.masked_account}）："
                    f"{OrderState(before).label}→{order.get_state_display()}",
            changes={"state": [before, target]})
@@ -89,9 +82,9 @@ def create_order(case, *, payee_name, account_kind, account_no, bank_name="", am
                     amount=amount, purpose=purpose[:200], created_by=actor)
         except IntegrityError:
             raise OrderExists(f"办件{case.receipt_no}已生成支付指令，不能重复生成", case=case.receipt_no) from None
-        PaymentEvent.objects.create(order=order, actor=_user(actor), channel=channel, action=A.CREATE,
+        PaymentEvent.objects.create(order=order, actor=acting_user(actor), channel=channel, action=A.CREATE,
                                     to_state=order.state)
-        record(actor=_user(actor), channel=channel, action=A.CREATE.label, obj=order,
+        record(actor=acting_user(actor), channel=channel, action=A.CREATE.label, obj=order,
                summary=f"{order.order_no} {amount}元 → {order.masked_payee}（{order.get_account_kind_display()} "
                        f"{order.masked_account}）{purpose}",
                changes={"case": case.receipt_no, "amount": str(amount), "account": order.masked_account})
@@ -111,7 +104,7 @@ def _settle(order, action, actor, channel, comment, **fields):
     with transaction.atomic():
         order = _lock(order)
         policy.check(actor, "pay", region_id=order.region_id)
-        if _user(actor) is not None and actor.pk in (order.created_by_id, order.approved_by_id):
+        if acting_user(actor) is not None and actor.pk in (order.created_by_id, order.approved_by_id):
             raise MakerChecker("制单人和复核人不得确认支付结果，请由其他拨付人员办理")
         for name, value in fields.items():
             setattr(order, name, value)

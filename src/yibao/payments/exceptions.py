@@ -1,6 +1,6 @@
 """What can go wrong with a payment order. They extend the case engine's errors so that a refusal
 reaches the workbench and the API as the same structured answer (code, Chinese message, details)."""
-from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, InvalidTransition, PayerIsApprover
+from yibao.cases.interface import DomainCheckFailed, InvalidCaseData, InvalidTransition, PayerIsApprover
 
 
 class InvalidOrderTransition(InvalidTransition):

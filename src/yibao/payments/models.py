@@ -11,9 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yibao.cases.models import AppendOnly
+from yibao.core.machine import Machine
 from yibao.core.masking import mask_bank_account, mask_name
 from yibao.core.models import Channel
+from yibao.core.records import AppendOnly
+from yibao.payments.exceptions import InvalidOrderTransition
 
 
 class AccountKind(models.TextChoices):
@@ -46,6 +48,10 @@ TRANSITIONS = {
     (OrderState.APPROVED, OrderAction.FAIL): OrderState.FAILED,
     (OrderState.APPROVED, OrderAction.CANCEL): OrderState.CANCELLED,
 }
+ORDERS = Machine(
+    TRANSITIONS, error=InvalidOrderTransition,
+    refusal=lambda state, action: f"支付指令当前为“{OrderState(state).label}”，不能{OrderAction(action).label}",
+)
 
 
 class PaymentOrder(models.Model):

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from yibao.cases.pdf import agency_name
+from yibao.contributions.documents import certificate_pdf as render_certificate
+from yibao.contributions.models import Certificate
 from yibao.core.masking import mask_id_number, mask_name
-from yibao.enrollment.credentials import Certificate
-from yibao.enrollment.documents import certificate_pdf as render_certificate
+from yibao.core.pdf import agency_name
 from yibao.people import policy
 
 # Codes are secrets.token_urlsafe output; anything else is not looked up at all.

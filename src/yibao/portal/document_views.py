@@ -10,8 +10,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from yibao.cases.models import Notice
-from yibao.cases.pdf import agency_name, render_notice_pdf
+from yibao.cases.pdf import render_notice_pdf
 from yibao.core.masking import mask_name
+from yibao.core.pdf import agency_name
 from yibao.people import policy
 
 # Codes are secrets.token_urlsafe output; anything else is not looked up at all.

@@ -1,6 +1,6 @@
 """An employer's Excel lists at the window: the 增减 sheet (enrollment/sheets.py: every row
 checked, errors by row and column, nothing applied unless all are valid), the roster export and
-the 缴费基数申报 template (enrollment/base_sheet.py; a filled one is handed in with the
+the 缴费基数申报 template (contributions/base_sheet.py; a filled one is handed in with the
 contribution-base application at window intake). Employers of the clerk's region only."""
 import io
 import tempfile
@@ -11,8 +11,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from yibao.contributions import base_sheet
 from yibao.core.models import Channel
-from yibao.enrollment import base_sheet, sheets
+from yibao.enrollment import sheets
 from yibao.enrollment.exceptions import RegisterError
 from yibao.enrollment.models import Employer
 from yibao.people.identity import normalise

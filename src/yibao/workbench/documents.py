@@ -7,10 +7,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from yibao.cases.states import CaseState
-from yibao.enrollment.credentials import Certificate
-from yibao.enrollment.documents import certificate_pdf, record_pdf
+from yibao.contributions.documents import certificate_pdf, record_pdf
+from yibao.contributions.models import Certificate
+from yibao.contributions.queries import person_record, unit_record
 from yibao.enrollment.models import Employer, Person
-from yibao.enrollment.queries import person_record, unit_record
 from yibao.workbench.access import case_for, staff_required
 from yibao.workbench.actions import note_download
 

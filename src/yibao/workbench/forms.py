@@ -156,19 +156,32 @@ class StepForm(Form):
         if case is not None and not self.is_bound:
             self.fields["version"].initial = case.version
 
+    def engine_args(self):
+        """What the engine function behind the step takes from this form (people.verbs)."""
+        return {"comment": self.cleaned_data.get("comment", "")}
+
 
 class ReasonForm(StepForm):
     # Not required here: the action refuses an empty reason with its own message.
     reason = forms.CharField(label="理由", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def engine_args(self):
+        return {**super().engine_args(), "reason": self.cleaned_data["reason"]}
 
 
 class ApproveForm(StepForm):
     amount = forms.CharField(label="核定金额（元）", required=False, max_length=20,
                              help_text="需拨付的事项填写；不需拨付的留空")
 
+    def engine_args(self):
+        return {**super().engine_args(), "amount": self.cleaned_data["amount"].strip() or None}
+
 
 class PayForm(StepForm):
     reference = forms.CharField(label="拨付凭证号", required=False, max_length=100)
+
+    def engine_args(self):
+        return {**super().engine_args(), "reference": self.cleaned_data["reference"]}
 
 
 class ReassignForm(StepForm):
@@ -177,6 +190,9 @@ class ReassignForm(StepForm):
     def __init__(self, *args, offices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].choices = [(o, o) for o in offices]
+
+    def engine_args(self):
+        return {**super().engine_args(), "office": self.cleaned_data["office"]}
 
 
 class CorrectionForm(StepForm):
@@ -211,6 +227,9 @@ class CorrectionForm(StepForm):
             if data.get(f"defect_{e.key}")
         ]
 
+    def engine_args(self):
+        return {**super().engine_args(), "defects": self.defects(), "supply_by": self.cleaned_data["supply_by"]}
+
 
 class MaterialsForm(StepForm):
     """Materials handed in at the window after submission: 补正 or 容缺 补交."""
@@ -224,6 +243,14 @@ class MaterialsForm(StepForm):
     @property
     def material_fields(self):
         return [self[name] for name in self.fields if name.startswith("m_")]
+
+    def engine_args(self):
+        return {**super().engine_args(), "materials": supplied(self.cleaned_data)}
+
+
+# The input kinds of the verb table (people.verbs) as the case page's forms.
+STEP_FORMS = {"comment": StepForm, "accept": StepForm, "reason": ReasonForm, "approve": ApproveForm, "pay": PayForm,
+              "reassign": ReassignForm, "correction": CorrectionForm, "materials": MaterialsForm}
 
 
 class FollowUpForm(Form):

@@ -44,7 +44,7 @@ def title_of(code, titles):
     return titles.get(code) or (BY_CODE[code].name if code in BY_CODE else code)
 
 
-# Which of the guide's channel codes (yibao.catalog.channels) stand for each channel staff enter.
+# Which of the guide's channel codes (yibao.catalog.guides.channels) stand for each channel staff enter.
 GUIDE_CHANNEL_CODES = {
     Channel.WINDOW: {"window", "gov-window", "town", "village", "station"},
     Channel.HOTLINE: {"hotline", "phone"},

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from yibao.cases import actions as case_actions
 from yibao.cases.checklist import checklist
-from yibao.cases.handlers import handler_for
 from yibao.cases.exceptions import CaseError, ConcurrentUpdate
+from yibao.cases.handlers import handler_for
 from yibao.cases.models import FollowUp, Notification
 from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
@@ -23,16 +23,17 @@ from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
 from yibao.enrollment.sheets import SheetInvalid
 from yibao.payments.queries import order_for_case
-from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.actions import RegistrationRefused
+from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
+from yibao.people.verbs import VERBS
 from yibao.workbench import charts, documents, forms, queries
-from yibao.workbench.bulk_views import base_rows
-from yibao.workbench.payment_views import order_panel
 from yibao.workbench.access import case_for, forbidden, may, staff_required
 from yibao.workbench.actions import (
     STAFF_CHANNELS, Identity, find_applicant, mark_notifications_read, take_window_application,
 )
+from yibao.workbench.bulk_views import base_rows
+from yibao.workbench.payment_views import order_panel
 from yibao.workdays.calendar import current
 
 W = Channel.WINDOW
@@ -147,21 +148,8 @@ def lookup_applicant(request):
 
 # ---------------------------------------------------------------- the case page
 
-# The case page's forms: engine action -> (people.policy action, form class, button, done message).
-STEPS = {
-    Action.ACCEPT: ("accept", forms.StepForm, "受理", "已受理"),
-    "instant": ("accept", forms.StepForm, "受理并当场办结（即时办结）", "已当场办结"),
-    Action.REQUEST_CORRECTION: ("request_correction", forms.CorrectionForm, "出具一次性告知书", "已出具一次性告知书"),
-    Action.REFUSE: ("refuse", forms.ReasonForm, "不予受理", "已不予受理"),
-    Action.START_REVIEW: ("review", forms.StepForm, "开始审核", "已开始审核"),
-    Action.APPROVE: ("approve", forms.ApproveForm, "审核通过", "已审核通过"),
-    Action.DENY: ("deny", forms.ReasonForm, "审核不通过", "已审核不通过"),
-    Action.PAY: ("pay", forms.PayForm, "拨付", "已拨付"),
-    Action.COMPLETE: ("complete", forms.StepForm, "办结", "已办结"),
-    Action.REASSIGN: ("reassign", forms.ReassignForm, "改派", "已改派"),
-    Action.RESUBMIT: ("accept", forms.MaterialsForm, "登记补正材料", "已登记补正材料"),
-    Action.SUPPLY: ("accept", forms.MaterialsForm, "登记补交材料", "已登记补交材料"),
-}
+# The case page's steps, from the verb table (people.verbs): step key -> verb.
+STEPS = {verb.step_key: verb for verb in VERBS}
 
 
 def _offered(request, case):
@@ -169,36 +157,12 @@ def _offered(request, case):
     names = [a for a in next_steps(case) if a in STEPS]
     if Action.ACCEPT in names and is_instant(case):
         names.insert(names.index(Action.ACCEPT), "instant")
-    return [n for n in names if may(request.user, STEPS[n][0], region_id=case.region_id, office=case.office)]
+    return [n for n in names if may(request.user, STEPS[n].needs, region_id=case.region_id, office=case.office)]
 
 
 def _run(step, case, user, form):
-    """Call the one engine action behind `step` with what the form parsed."""
-    d = form.cleaned_data
-    common = {"channel": W, "expected_version": d["version"]}
-    comment = d.get("comment", "")
-    if step in (Action.ACCEPT, "instant"):
-        return case_actions.accept_case(case, user, comment=comment, complete=step == "instant", **common)
-    if step == Action.REQUEST_CORRECTION:
-        return case_actions.request_correction(case, user, defects=form.defects(), supply_by=d["supply_by"],
-                                               comment=comment, **common)
-    if step == Action.REFUSE:
-        return case_actions.refuse_case(case, user, reason=d["reason"], comment=comment, **common)
-    if step == Action.START_REVIEW:
-        return case_actions.start_review(case, user, comment=comment, **common)
-    if step == Action.APPROVE:
-        return case_actions.approve_case(case, user, amount=d["amount"].strip() or None, comment=comment, **common)
-    if step == Action.DENY:
-        return case_actions.deny_case(case, user, reason=d["reason"], comment=comment, **common)
-    if step == Action.PAY:
-        return case_actions.pay_case(case, user, reference=d["reference"], comment=comment, **common)
-    if step == Action.COMPLETE:
-        return case_actions.complete_case(case, user, comment=comment, **common)
-    if step == Action.REASSIGN:
-        return case_actions.reassign_case(case, user, office=d["office"], comment=comment, **common)
-    if step == Action.RESUBMIT:
-        return case_actions.resubmit_case(case, user, materials=forms.supplied(d), comment=comment, **common)
-    return case_actions.supply_materials(case, user, materials=forms.supplied(d), comment=comment, **common)
+    """Call the one engine function behind `step` with what the form parsed."""
+    return STEPS[step].run(case, user, channel=W, expected_version=form.cleaned_data["version"], **form.engine_args())
 
 
 def _message(exc):
@@ -208,7 +172,7 @@ def _message(exc):
 
 
 def _step_form(step, case, entries, offices, data=None):
-    form_class = STEPS[step][1]
+    form_class = forms.STEP_FORMS[STEPS[step].form]
     return form_class(data, case=case, entries=entries, offices=offices, prefix=str(step))
 
 
@@ -222,7 +186,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         form = bound[1] if bound and bound[0] == step else _step_form(step, case, entries, offices)
         if step in (Action.RESUBMIT, Action.SUPPLY) and not form.material_fields:
             continue  # nothing outstanding to record
-        steps.append({"name": str(step), "label": STEPS[step][2], "form": form})
+        steps.append({"name": str(step), "label": STEPS[step].button_label, "form": form})
     calendar = current()
     today = timezone.localdate()
     return render(request, "workbench/case.html", {
@@ -277,7 +241,7 @@ def case_step(request, receipt_no, step):
     except CaseError as exc:
         return _case_page(request, case_for(request, receipt_no), bound=(step, form), error=exc.message,
                           status=400)
-    messages.success(request, f"{case.receipt_no}：{STEPS[step][3]}（{case.get_state_display()}）")
+    messages.success(request, f"{case.receipt_no}：{STEPS[step].done_message}（{case.get_state_display()}）")
     return redirect("workbench:case", receipt_no=case.receipt_no)
 
 

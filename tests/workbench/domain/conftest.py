@@ -6,7 +6,7 @@ settling its payment order on the 支付指令 pages on the way (one payer appro
 import pytest
 from django.urls import reverse
 
-from tests.domain_support import dazhou, panzhihua, regions, teams  # noqa: F401 (fixtures)
+from tests.domain_support import dazhou, panzhihua, regions, shipped_regions, teams  # noqa: F401 (fixtures)
 from yibao.cases.checklist import DOCUMENT, Conditions, applies
 from yibao.cases.models import Case
 from yibao.cases.queries import is_instant, next_steps

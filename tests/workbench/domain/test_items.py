@@ -18,9 +18,8 @@ from yibao.cases.models import Case
 from yibao.cases.snapshot import item_in_force
 from yibao.core.models import AuditEntry, Channel
 from yibao.enrollment import actions as registers
-from yibao.enrollment.contribution_actions import record_contribution_period
-from yibao.enrollment.contributions import ContributionBase, PaymentNotice, PeriodSource
-from yibao.enrollment.credentials import Certificate, ECredential
+from yibao.contributions.actions import record_contribution_period
+from yibao.contributions.models import Certificate, ContributionBase, ECredential, PaymentNotice, PeriodSource
 from yibao.enrollment.models import Employer, EmployerStatus, Enrollment, Person, Scheme
 from yibao.payments.models import PaymentOrder
 from yibao.people.models import ApplicantKind

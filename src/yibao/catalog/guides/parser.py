@@ -8,10 +8,10 @@ tables and blocks are taken out first by offices.extract_offices, OCR noise befo
 import hashlib
 import re
 
-from yibao.catalog.channels import parse_channels
 from yibao.catalog.codes import ITEM_CODES, code_for_title
 from yibao.catalog.codes import title_key
 from yibao.catalog.guides import fields as F
+from yibao.catalog.guides.channels import parse_channels
 from yibao.catalog.guides.parsed import GuideFormatError, ParsedGuide, ParsedItem
 from yibao.catalog.guides.reader import decode, parse_lines
 

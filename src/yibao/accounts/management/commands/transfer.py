@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yibao.accounts.actions import import_transfer_sheet
 from yibao.accounts.models import TransferSheet
-from yibao.accounts.transfer import SheetFile
-from yibao.cases.exceptions import CaseError
+from yibao.accounts.sheet_file import SheetFile
+from yibao.cases.interface import CaseError
 from yibao.catalog.models import Region
 from yibao.core.models import Channel
 

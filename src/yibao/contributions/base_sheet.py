@@ -10,8 +10,8 @@ import io
 
 from openpyxl import Workbook, load_workbook
 
+from yibao.contributions.models import ContributionBase
 from yibao.core.money import MoneyError, yuan
-from yibao.enrollment.contributions import ContributionBase
 from yibao.enrollment.models import OPEN_STATUSES
 from yibao.enrollment.sheets import RowError, SheetInvalid, cell_text
 

@@ -2,9 +2,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from yibao.catalog.models import Region
+from yibao.contributions.actions import load_sample_parameters
 from yibao.core.models import Channel
-from yibao.enrollment.contribution_actions import load_sample_parameters
-from yibao.enrollment.parameters import SAMPLE_LABEL, PolicyParameters
+from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
 
 SHOWN = ["employer_rate", "personal_rate", "base_floor", "base_ceiling", "flexible_rate", "flexible_base_floor",
          "flexible_base_ceiling", "lump_sum_years_male", "lump_sum_years_female", "lump_sum_base", "lump_sum_rate",

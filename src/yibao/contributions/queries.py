@@ -3,18 +3,18 @@ as ISO text, money as text), for the screen, the PDF, a 参保凭证 and the API
 masked where the reader does not need the full value (ID and bank numbers, phones)."""
 from django.db.models import Count, Prefetch, Sum
 
-from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
-from yibao.core.money import yuan
-from yibao.enrollment.contributions import (
+from yibao.contributions.models import (
     Assessment,
     AssessmentState,
     ContributionBase,
+    CredentialStatus,
     NoticeKind,
     NoticeState,
     PaymentNotice,
     contribution_summary,
 )
-from yibao.enrollment.credentials import CredentialStatus
+from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
+from yibao.core.money import yuan
 from yibao.enrollment.models import OPEN_STATUSES, EnrollmentChange, EnrollmentStatus
 
 RECENT_MONTHS = 12

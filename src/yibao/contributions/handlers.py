@@ -22,25 +22,25 @@ import re
 from django.utils import timezone
 from pydantic import BaseModel, Field, field_validator
 
-from yibao.cases.checklist import COMMITMENT
-from yibao.cases.exceptions import DomainCheckFailed
-from yibao.cases.handlers import register
-from yibao.core.audit import record
-from yibao.core.money import MoneyError, yuan
-from yibao.enrollment import actions, contribution_actions, credential_actions
-from yibao.enrollment.contribution_exceptions import (
+from yibao.cases.interface import COMMITMENT, DomainCheckFailed, register
+from yibao.contributions import actions as contribution_actions
+from yibao.contributions import credential_actions
+from yibao.contributions.exceptions import (
     CollectedByHRSS,
     InvalidPeriod,
     LumpSumOutstanding,
     NotFlexibleWorker,
     RetirementApprovalRequired,
 )
-from yibao.enrollment.contributions import years_text
+from yibao.contributions.models import years_text
+from yibao.contributions.queries import open_lump_sum_notice, person_record, unit_record
+from yibao.core.audit import acting_user, record
+from yibao.core.money import MoneyError, yuan
+from yibao.enrollment import actions
 from yibao.enrollment.exceptions import NotEnrolled
 from yibao.enrollment.handlers import BankAccount, RegisterHandler, applicant_employer, own_person
 from yibao.enrollment.models import CollectionAgency, EmployerStatus, EnrollmentStatus, Scheme
 from yibao.enrollment.parameters import month_start, parameters_for
-from yibao.enrollment.queries import open_lump_sum_notice, person_record, unit_record
 
 EMPLOYEE = Scheme.EMPLOYEE
 FLEXIBLE = "灵活就业人员"
@@ -283,7 +283,7 @@ class LumpSumContribution(RegisterHandler):
 
 def _record_read(case, actor, obj, what):
     # A read of personal data is kept on record like a change: who saw whose record, and why.
-    record(actor=actor if getattr(actor, "is_authenticated", False) else None, channel=case.channel,
+    record(actor=acting_user(actor), channel=case.channel,
            action=what, obj=obj, summary=f"{case.receipt_no} {obj}")
 
 

@@ -5,17 +5,13 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yibao.cases.receipts import prefix_for
-from yibao.core.audit import record
-from yibao.enrollment.contribution_exceptions import CredentialAlreadyActive
-from yibao.enrollment.contributions import contribution_summary
-from yibao.enrollment.credentials import Certificate, CredentialStatus, ECredential
-from yibao.enrollment.exceptions import InvalidStatusChange, NotEnrolled
-from yibao.enrollment.models import OPEN_STATUSES, PersonStatus
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+from yibao.cases.interface import prefix_for
+from yibao.contributions.exceptions import CredentialAlreadyActive
+from yibao.contributions.models import Certificate, CredentialStatus, ECredential, contribution_summary
+from yibao.core.audit import acting_user, record
+from yibao.enrollment.exceptions import NotEnrolled
+from yibao.enrollment.machines import PERSONS
+from yibao.enrollment.models import OPEN_STATUSES
 
 
 def _case_ref(case):
@@ -49,8 +45,8 @@ def issue_certificate(person, *, region, actor, channel, case=None):
         content = certificate_content(person, region, today)
         certificate = Certificate.objects.create(
             number=f"{prefix_for(region)}-PZ-{today:%Y%m%d}-{secrets.token_hex(5).upper()}", person=person,
-            region=region, case=case, content=content, issued_by=_user(actor))
-        record(actor=_user(actor), channel=channel, action="出具参保凭证", obj=certificate,
+            region=region, case=case, content=content, issued_by=acting_user(actor))
+        record(actor=acting_user(actor), channel=channel, action="出具参保凭证", obj=certificate,
                summary=f"{_case_ref(case)}{person} 参保凭证{certificate.number}")
     return certificate
 
@@ -66,15 +62,15 @@ def grant_e_credential(person, *, region, actor, channel, case=None):
                                                         number=f"EC{secrets.token_hex(8).upper()}")
         except IntegrityError:  # a concurrent claim committed first
             raise CredentialAlreadyActive(f"{person}已申领医保电子凭证，无需重复申领") from None
-        record(actor=_user(actor), channel=channel, action="医保电子凭证申领", obj=credential,
+        record(actor=acting_user(actor), channel=channel, action="医保电子凭证申领", obj=credential,
                summary=f"{_case_ref(case)}{person} 电子凭证{credential.masked_number}")
     return credential
 
 
 def check_e_credential(person):
     """Refuse a claim the register does not allow (used by the handler before anything is written)."""
-    if person.status != PersonStatus.LIVING:
-        raise InvalidStatusChange(f"{person}登记为“{person.get_status_display()}”，不能申领医保电子凭证")
+    PERSONS.move(person.status, "claim_credential",
+                 message=f"{person}登记为“{person.get_status_display()}”，不能申领医保电子凭证")
     if not person.enrollments.filter(status__in=OPEN_STATUSES).exists():
         raise NotEnrolled(f"{person}未参加基本医疗保险，不能申领医保电子凭证")
     if person.e_credentials.filter(status=CredentialStatus.ACTIVE).exists():

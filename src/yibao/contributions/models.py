@@ -9,17 +9,24 @@
   lines, total and due date; paying it pays its assessments.
 - ContributionPeriod: contribution time recorded other than by paid assessments: history taken
   over from before the system, years made up by 趸缴, years carried over by a transfer.
+- Certificate (《参保凭证》): what the register said about a person on the day it was issued,
+  kept as issued, with an unguessable verification code anyone holding the paper can check on
+  the public site (电子证照). ECredential (医保电子凭证): one active per person.
 
 A person's contribution time = distinct months of paid assessments + months of their periods.
-Every change goes through enrollment/contribution_actions.py.
+Every change goes through contributions/actions.py (credentials: credential_actions.py).
+
+The tables keep the names they had when these models were part of the enrollment app
+(migration contributions 0001 moved them without touching the data).
 """
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from yibao.cases.models import AppendOnly
+from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.money import yuan
+from yibao.core.records import AppendOnly, new_verify_code
 from yibao.enrollment.models import Scheme
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}
@@ -40,6 +47,7 @@ class ContributionBase(AppendOnly):
     declared_at = models.DateTimeField("申报时间", default=timezone.now)
 
     class Meta:
+        db_table = "enrollment_contributionbase"
         verbose_name = "缴费基数申报"
         verbose_name_plural = "缴费基数申报"
         ordering = ["employer", "-year", "person"]
@@ -91,6 +99,7 @@ class PaymentNotice(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
+        db_table = "enrollment_paymentnotice"
         verbose_name = "缴费通知单"
         verbose_name_plural = "缴费通知单"
         ordering = ["-issued_on", "-id"]
@@ -147,6 +156,7 @@ class Assessment(models.Model):
     paid_on = models.DateField("缴费日期", null=True, blank=True)
 
     class Meta:
+        db_table = "enrollment_assessment"
         verbose_name = "缴费核定"
         verbose_name_plural = "缴费核定"
         ordering = ["person", "month", "id"]
@@ -190,6 +200,7 @@ class ContributionPeriod(AppendOnly):
     recorded_at = models.DateTimeField("记录时间", default=timezone.now)
 
     class Meta:
+        db_table = "enrollment_contributionperiod"
         verbose_name = "缴费年限记录"
         verbose_name_plural = "缴费年限记录"
         ordering = ["person", "recorded_at", "id"]
@@ -202,6 +213,72 @@ class ContributionPeriod(AppendOnly):
 
     def __str__(self):
         return f"{self.person} {self.get_source_display()} {self.months}个月"
+
+
+# ---------------------------------------------------------------- credentials
+class Certificate(AppendOnly):
+    """参保凭证 as issued. `content` holds the certified facts (never recomputed)."""
+
+    number = models.CharField("凭证编号", max_length=48, unique=True)
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="certificates",
+                               verbose_name="参保人员")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="出具地区")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="办件")
+    content = models.JSONField("凭证内容", default=dict)
+    verify_code = models.CharField("核验码", max_length=32, unique=True, default=new_verify_code, editable=False)
+    issued_at = models.DateTimeField("出具时间", default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name="出具人")
+
+    class Meta:
+        db_table = "enrollment_certificate"
+        verbose_name = "参保凭证"
+        verbose_name_plural = "参保凭证"
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self):
+        return f"{self.number} {mask_name(self.content.get('name', ''))}"
+
+    @property
+    def masked_id(self):
+        return mask_id_number(self.content.get("id_number", ""))
+
+
+class CredentialStatus(models.TextChoices):
+    ACTIVE = "active", "已激活"  # in use
+    REVOKED = "revoked", "已注销"  # ended (death, replaced); kept as history
+
+
+class ECredential(models.Model):
+    """医保电子凭证."""
+
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="e_credentials",
+                               verbose_name="参保人员")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="参保地")
+    number = models.CharField("凭证号", max_length=40, unique=True)
+    status = models.CharField("状态", max_length=10, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="办件")
+    activated_at = models.DateTimeField("激活时间", default=timezone.now)
+    revoked_at = models.DateTimeField("注销时间", null=True, blank=True)
+
+    class Meta:
+        db_table = "enrollment_ecredential"
+        verbose_name = "医保电子凭证"
+        verbose_name_plural = "医保电子凭证"
+        ordering = ["-activated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=Q(status=CredentialStatus.ACTIVE),
+                                    name="e_credential_one_active_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_status_display()}"
+
+    @property
+    def masked_number(self):
+        return mask_id_number(self.number)
 
 
 # ---------------------------------------------------------------- reading

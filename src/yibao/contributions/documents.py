@@ -1,9 +1,9 @@
-"""PDF documents of the enrolment domain, on the case engine's A4 builder (cases.pdf.Document):
+"""PDF documents of the registers, on core's A4 builder (core.pdf.Document):
 the record a query returns, and the 《参保凭证》 with its verification code."""
 from django.urls import reverse
 from django.utils import timezone
 
-from yibao.cases.pdf import Document, agency_name, site_address
+from yibao.core.pdf import Document, agency_name, site_address
 
 
 def certificate_verify_url(code, site_url=""):

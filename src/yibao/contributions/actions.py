@@ -18,13 +18,9 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from yibao.cases.receipts import prefix_for
+from yibao.cases.interface import prefix_for
 from yibao.catalog.models import Region
-from yibao.core.audit import record
-from yibao.core.masking import mask_id_number
-from yibao.core.models import Channel
-from yibao.core.money import MoneyError, yuan
-from yibao.enrollment.contribution_exceptions import (
+from yibao.contributions.exceptions import (
     BaseAlreadyDeclared,
     BaseOutOfBounds,
     InvalidDeclaration,
@@ -34,7 +30,7 @@ from yibao.enrollment.contribution_exceptions import (
     MonthsAlreadyAssessed,
     NoticeNotPayable,
 )
-from yibao.enrollment.contributions import (
+from yibao.contributions.models import (
     LIVE_ASSESSMENTS,
     Assessment,
     AssessmentState,
@@ -48,8 +44,13 @@ from yibao.enrollment.contributions import (
     contribution_months,
     years_text,
 )
-from yibao.enrollment.models import Employer, Enrollment, EnrollmentStatus, Person, Scheme
-from yibao.enrollment.parameters import SAMPLE_LABEL, PolicyParameters, month_start, parameters_for
+from yibao.core.audit import acting_user, record
+from yibao.core.masking import mask_id_number
+from yibao.core.models import Channel
+from yibao.core.money import MoneyError, yuan
+from yibao.enrollment.models import Enrollment, EnrollmentStatus, Person, Scheme
+from yibao.enrollment.models import SAMPLE_LABEL, PolicyParameters
+from yibao.enrollment.parameters import month_start, parameters_for
 
 ZERO = Decimal("0")
 EMPLOYEE = Scheme.EMPLOYEE
@@ -73,10 +74,6 @@ SAMPLE_VALUES = {
     "retirement_age_female": 55,
     "notice_due_days": 30,
 }
-
-
-def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _case_ref(case):
@@ -152,9 +149,9 @@ def load_sample_parameters(*, actor=None, channel=Channel.COMMAND, regions=None)
             if PolicyParameters.objects.filter(region=region, scheme=EMPLOYEE).exists():
                 continue
             version = PolicyParameters.objects.create(
-                region=region, scheme=EMPLOYEE, effective_from=SAMPLE_FROM, sample=True, created_by=_user(actor),
+                region=region, scheme=EMPLOYEE, effective_from=SAMPLE_FROM, sample=True, created_by=acting_user(actor),
                 basis=f"{SAMPLE_LABEL}：系统内置演示数值，正式使用前须由管理员按本地区政策录入", **SAMPLE_VALUES)
-            record(actor=_user(actor), channel=channel, action="载入示例政策参数", obj=version, summary=str(version))
+            record(actor=acting_user(actor), channel=channel, action="载入示例政策参数", obj=version, summary=str(version))
             created.append(version)
     return created
 
@@ -214,7 +211,7 @@ def issue_flexible_notice(person, *, region, first, last, base=None, today, acto
                                person=person, case=case, period=(first, last), items=[l.as_item() for l in lines],
                                total=total, label=_label(l.params for l in lines))
         _write_assessments(notice, [(person.pk, None, line) for line in lines], region=region, case=case)
-        record(actor=_user(actor), channel=channel, action="出具缴费通知单", obj=notice,
+        record(actor=acting_user(actor), channel=channel, action="出具缴费通知单", obj=notice,
                summary=f"{_case_ref(case)}{person} 灵活就业人员 {month_label(first)}至{month_label(last)} "
                        f"{len(lines)}个月 应缴{total}元 {notice.parameters_label}".strip(),
                changes={"number": notice.number, "total": str(total)})
@@ -326,7 +323,7 @@ def declare_bases(employer, *, region, year, from_month, rows, today, actor, cha
                 ], batch_size=1000)
         except IntegrityError:
             raise BaseAlreadyDeclared(f"{year}年度缴费基数已有申报，请刷新后重试") from None
-        record(actor=_user(actor), channel=channel, action="缴费基数申报", obj=employer,
+        record(actor=acting_user(actor), channel=channel, action="缴费基数申报", obj=employer,
                summary=f"{_case_ref(case)}{employer.name} {year}年度 自{from_month}月起 {len(bases)}名职工",
                changes={"year": year, "from_month": from_month, "persons": len(bases)})
         last = min(datetime.date(year, 12, 1), month_start(today))
@@ -368,7 +365,7 @@ def assess_employer_month(employer, month, *, region, today, actor, channel, cas
         notice = _issue_notice(kind=NoticeKind.EMPLOYER, region=region, today=today, params=params, employer=employer,
                                case=case, period=(month, month), items=[item], total=total, label=params.label)
         _write_assessments(notice, rows, region=region, case=case)
-        record(actor=_user(actor), channel=channel, action="核定单位应缴医保费", obj=notice,
+        record(actor=acting_user(actor), channel=channel, action="核定单位应缴医保费", obj=notice,
                summary=f"{_case_ref(case)}{employer.name} {month_label(month)} {len(rows)}人 应缴{total}元 "
                        f"{params.label}".strip(),
                changes={"number": notice.number, "total": str(total)})
@@ -422,7 +419,7 @@ def issue_lump_sum_notice(person, *, region, on, today, actor, channel, case=Non
                                        label=quote.params.label)
         except IntegrityError:
             raise LumpSumOutstanding(f"{person}尚有未缴清的趸缴通知单，请先缴费或作废后再申请") from None
-        record(actor=_user(actor), channel=channel, action="核定趸缴医保费", obj=notice,
+        record(actor=acting_user(actor), channel=channel, action="核定趸缴医保费", obj=notice,
                summary=f"{_case_ref(case)}{person} 趸缴{years_text(quote.months_short)} 应缴{quote.amount}元 "
                        f"{notice.parameters_label}".strip(),
                changes={"number": notice.number, **quote.as_item()})
@@ -448,7 +445,7 @@ def pay_notice(notice, *, paid_on, reference="", actor, channel):
                                        source=PeriodSource.LUMP_SUM, region=notice.region, case=notice.case,
                                        notice=notice, origin=f"趸缴通知单{notice.number}", actor=actor,
                                        channel=channel)
-        record(actor=_user(actor), channel=channel, action="缴费通知单已缴费", obj=notice,
+        record(actor=acting_user(actor), channel=channel, action="缴费通知单已缴费", obj=notice,
                summary=f"{notice.number} {notice.payer_name} {notice.total}元", changes={"assessments": paid})
     return notice
 
@@ -462,7 +459,7 @@ def cancel_notice(notice, *, reason, actor, channel):
         notice.state = NoticeState.CANCELLED
         notice.save(update_fields=["state", "updated_at"])
         notice.assessments.filter(state=AssessmentState.ASSESSED).update(state=AssessmentState.CANCELLED)
-        record(actor=_user(actor), channel=channel, action="作废缴费通知单", obj=notice,
+        record(actor=acting_user(actor), channel=channel, action="作废缴费通知单", obj=notice,
                summary=f"{notice.number}：{reason}"[:500])
     return notice
 
@@ -475,8 +472,8 @@ def record_contribution_period(person, *, months, source, region, start_month=No
     with transaction.atomic():
         period = ContributionPeriod.objects.create(
             person=person, scheme=scheme, region=region, source=source, months=months, start_month=start_month,
-            end_month=end_month, origin=origin[:200], case=case, notice=notice, actor=_user(actor))
-        record(actor=_user(actor), channel=channel, action="记录缴费年限", obj=period,
+            end_month=end_month, origin=origin[:200], case=case, notice=notice, actor=acting_user(actor))
+        record(actor=acting_user(actor), channel=channel, action="记录缴费年限", obj=period,
                summary=f"{_case_ref(case)}{person} {PeriodSource(source).label} {years_text(months)} {origin}".strip())
     return period
 
