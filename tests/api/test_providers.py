@@ -18,7 +18,7 @@ from tests.api.domain_support import (  # noqa: F401 (fixtures)
     teams,
 )
 from tests.cases import factories as cf
-from tests.domain_support import insured
+from tests.domain_support import insured, shipped_regions  # noqa: F401
 from tests.providers.conftest import claim_file, clock, hospital_data, line, month_after, provider_account  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,8 @@ def test_the_office_suspends_and_the_list_drops_the_provider(as_user, teams, reg
     assert as_user().get(f"/providers/{HOSPITAL}/designation").json()["state"] == "suspended"
 
 
-def test_a_month_of_claims_over_http(as_user, teams, heads, regions, drive, clock):
+def test_a_month_of_claims_over_http(as_user, teams, heads, regions, drive, clock, settings):
+    settings.YIBAO_API_TOKEN_DAYS = 365  # the clock moves two months on; the tokens must still be valid
     dazhou, team = regions["dazhou"], teams["dazhou"]
     me = provider_account(code=HOSPITAL, name="达州市接口结算医院")
     drive(designated(as_user, teams, dazhou, me, hospital_data(name="达州市接口结算医院")), "dazhou")

@@ -67,7 +67,7 @@ def submit(staff):
 
     def _submit(region, code, applicant, data, *, actor=None, channel=Channel.PORTAL):
         item = item_in_force(region, code)
-        materials = {k: "upload" for k in ds.catalogue_materials(item)}
+        materials = {k: "document" for k in ds.catalogue_materials(item)}
         return actions.submit_case(item=item, applicant=applicant, actor=actor or applicant.user, channel=channel,
                                    materials=materials, data=data)
 

@@ -14,6 +14,7 @@ from yibao.providers.exceptions import (
     AgreementExists,
     AgreementStepRefused,
     InvalidAgreementTransition,
+    InvalidInput,
     NotTheProvidersAccount,
 )
 from yibao.providers.models import Agreement, AgreementState, Provider
@@ -90,7 +91,7 @@ def test_an_upheld_objection_ends_the_application(regions, staff, submit):
     actions.accept_case(case, team.clerk, channel=W)
     case = actions.start_review(case, team.reviewer, channel=W)
     agreement = evaluate(providers.agreement_for_case(case), team.reviewer, days_ago=0)
-    with pytest.raises(AgreementStepRefused, match="核查结论"):
+    with pytest.raises(InvalidInput, match="核查结论"):
         providers.record_objection(agreement, team.reviewer, channel=W, text="虚构医务人员", upheld=True)
     agreement = providers.record_objection(agreement, team.reviewer, channel=W, text="虚构医务人员", upheld=True,
                                            finding="查实存在挂证行为")
@@ -159,10 +160,10 @@ def test_evaluation_needs_a_panel_and_an_onsite_date(regions, staff, submit):
     actions.accept_case(case, team.clerk, channel=W)
     case = actions.start_review(case, team.reviewer, channel=W)
     agreement = providers.agreement_for_case(case)
-    with pytest.raises(AgreementStepRefused, match="至少3人"):
+    with pytest.raises(InvalidInput, match="至少3人"):
         providers.record_evaluation(agreement, team.reviewer, channel=W, panel=["一人"], onsite_on=datetime.date.today(),
                                     score=90, passed=True, opinion="好")
-    with pytest.raises(AgreementStepRefused, match="现场评估"):
+    with pytest.raises(InvalidInput, match="现场评估"):
         providers.record_evaluation(agreement, team.reviewer, channel=W, panel=["甲", "乙", "丙"],
                                     onsite_on=datetime.date.today() + datetime.timedelta(days=3), score=90, passed=True,
                                     opinion="好")

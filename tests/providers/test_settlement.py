@@ -21,6 +21,7 @@ from yibao.providers.documents import statement_pdf, statement_xlsx
 from yibao.providers.exceptions import (
     ClaimFileInvalid,
     ClaimPeriodInvalid,
+    InvalidInput,
     NotTheProvidersAccount,
     SettlementStepRefused,
 )
@@ -34,7 +35,7 @@ def opener(region, account):
     def open_case(code, data):
         item = item_in_force(region, code)
         return actions.submit_case(item=item, applicant=account, actor=account.user, channel=ONLINE, data=data,
-                                   materials={k: "upload" for k in ds.catalogue_materials(item)})
+                                   materials={k: "document" for k in ds.catalogue_materials(item)})
 
     return open_case
 
@@ -99,7 +100,7 @@ def test_a_month_of_claims_from_file_to_payment(month, staff):
     other = provider_account(name="别家医院")
     with pytest.raises(NotTheProvidersAccount):
         providers.answer_lines(submission, {4: ("accept", "")}, other.user, channel=ONLINE)
-    with pytest.raises(SettlementStepRefused, match="理由"):
+    with pytest.raises(InvalidInput, match="理由"):
         providers.answer_lines(submission, {4: ("dispute", "")}, me.user, channel=ONLINE)
     with pytest.raises(SettlementStepRefused, match="不是初审拒付"):
         providers.answer_lines(submission, {2: ("dispute", "好的")}, me.user, channel=ONLINE)
@@ -117,8 +118,8 @@ def test_a_month_of_claims_from_file_to_payment(month, staff):
     submission = providers.re_review(submission, {4: ("restore", "核实已参保"), 7: ("uphold", "无备案记录")},
                                      team.reviewer, channel=W)
     assert submission.rejected_final == submission.rejected_preliminary - Decimal("80.00")
-    assert submission.approved == submission.claimed - submission.rejected_final == Decimal("160.00")
-    assert submission.deposit == Decimal("8.00") and submission.payable == Decimal("152.00")
+    assert submission.approved == submission.claimed - submission.rejected_final == Decimal("240.00")
+    assert submission.deposit == Decimal("12.00") and submission.payable == Decimal("228.00")
     assert FlaggedLine.objects.get(submission=submission, line_no=4).verdict == Verdict.RESTORED
 
     with pytest.raises(SettlementStepRefused, match="负责人核准"):
@@ -127,16 +128,16 @@ def test_a_month_of_claims_from_file_to_payment(month, staff):
         providers.approve_settlement(submission, team.reviewer, channel=W)
     providers.approve_settlement(submission, team.head, channel=W)
     case = actions.approve_case(case, team.reviewer, channel=W)
-    assert case.amount == Decimal("152.00")
+    assert case.amount == Decimal("228.00")
     case = actions.pay_case(case, team.maker, channel=W)
     order = order_for_case(case)
-    assert order.amount == Decimal("152.00") and order.account_no == provider.bank_account
+    assert order.amount == Decimal("228.00") and order.account_no == provider.bank_account
     assert order.payee_name == provider.name
     order = payments.approve_order(order, team.checker, channel=W)
     payments.mark_paid(order, team.cashier, channel=W, bank_reference="BANK-1")
     case = actions.complete_case(case, team.clerk, channel=W)
     effect = case.events.last().payload["effect"]
-    assert effect["paid"] == "152.00" and effect["deposit"] == "8.00"
+    assert effect["paid"] == "228.00" and effect["deposit"] == "12.00"
     submission.refresh_from_db()
     assert submission.state == SettlementState.SETTLED
 
@@ -144,7 +145,7 @@ def test_a_month_of_claims_from_file_to_payment(month, staff):
     assert pdf.startswith(b"%PDF")
     book = load_workbook(io.BytesIO(statement_xlsx(submission)), read_only=True)
     summary = {r[0]: r[1] for r in book["结算单"].iter_rows(values_only=True) if r and len(r) > 1}
-    assert summary["应拨付（元）"] == "152.00" and summary["核定金额（元）"] == "160.00"
+    assert summary["应拨付（元）"] == "228.00" and summary["核定金额（元）"] == "240.00"
     lines = list(book["拒付明细"].iter_rows(values_only=True))[1:]
     assert len(lines) == 8 and {r[11] for r in lines} >= {"予以支付", "维持拒付", "认可"}
     assert all("*" in r[2] for r in lines)  # ID numbers masked
@@ -169,7 +170,7 @@ def test_periods_open_late_and_twice(month, clock):
     content = claim_file(rows_for(start, a, b)[:2])
     with pytest.raises(ClaimPeriodInvalid, match="尚未结束"):
         file_claims(provider, me, month_after(start).strftime("%Y-%m"), content)
-    with pytest.raises(ClaimPeriodInvalid, match="格式"):
+    with pytest.raises(InvalidInput, match="格式"):
         file_claims(provider, me, "2026-13", content)
     file_claims(provider, me, start.strftime("%Y-%m"), content)
     with pytest.raises(ClaimPeriodInvalid, match="重复"):
