@@ -30,7 +30,7 @@ from stdnum.cn import ric  # noqa: E402
 
 PERIOD = "2026-10"
 FIRST, LAST = datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)
-SUSPENDED = (datetime.date(2026, 10, 20), datetime.date(2026, 10, 22))  # suspended 20th, resumed 23rd
+SUSPENDED = (datetime.date(2026, 10, 20), datetime.date(2026, 10, 20))  # suspended on the 20th, resumed the 21st
 
 
 def numbers(n):
@@ -42,7 +42,8 @@ def numbers(n):
 
 
 def write_file(path, n, persons, seed=7):
-    """The claim CSV: about 1 line in 50 breaks a rule (each rule in turn)."""
+    """The claim CSV: 6 lines in 500 break a rule of the line itself (each in turn); the suspended
+    day and the persons not insured add about 4 in 100."""
     from yibao.providers.claims_file import HEADER
 
     rnd = random.Random(seed)
@@ -54,7 +55,7 @@ def write_file(path, n, persons, seed=7):
             pid = persons[rnd.randrange(len(persons))]
             day = days[rnd.randrange(31)]
             cls, amount, fund, remote, filing = "甲", "120.50", "96.40", "否", ""
-            kind = i % 50
+            kind = i % 500
             if kind == 1:
                 cls = "丙"
             elif kind == 2:
@@ -140,8 +141,8 @@ def sql_audit(path, ceiling):
 
 
 def setup(persons_n):
-    """A region, an insured population (1 in 20 not insured in the period), a provider in force
-    since 2026-01-01 whose agreement was suspended 20-22 October."""
+    """A region, an insured population (1 in 100 not insured in the period), a provider in force
+    since 2026-01-01 whose agreement was suspended on 20 October."""
     from tests.cases import factories as cf
     from yibao.enrollment.models import Enrollment, Person
     from yibao.providers.models import Agreement, AgreementEvent, Provider
@@ -153,8 +154,8 @@ def setup(persons_n):
     by_id = dict(Person.objects.values_list("id_number", "pk"))
     Enrollment.objects.bulk_create([
         Enrollment(person_id=by_id[x], scheme="employee", region=region,
-                   status="ended" if i % 20 == 0 else "active", start_on=datetime.date(2020, 1, 1),
-                   end_on=datetime.date(2026, 6, 30) if i % 20 == 0 else None)
+                   status="ended" if i % 100 == 0 else "active", start_on=datetime.date(2020, 1, 1),
+                   end_on=datetime.date(2026, 6, 30) if i % 100 == 0 else None)
         for i, x in enumerate(ids)], batch_size=5000)
     provider = Provider.objects.create(code="H51170200009", name="基准医院", kind="hospital", level="3",
                                        ownership="private", licence_kind="practice", licence_no="PDY0001",
@@ -178,9 +179,9 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        from yibao.providers import audit, queries
+        from yibao.providers import actions, audit, queries
         from yibao.providers.claims_file import read_lines
-        from yibao.providers.models import ClaimSubmission, FlaggedLine
+        from yibao.providers.models import ClaimSubmission
 
         region, provider, ids = setup(persons_n)
         folder = tempfile.mkdtemp()
@@ -200,12 +201,7 @@ def main():
         t1 = time.perf_counter()
         submission = ClaimSubmission.objects.create(provider=provider, region=region, period=PERIOD,
                                                     filename="claims.csv", digest="-", lines=result.lines)
-        FlaggedLine.objects.bulk_create([
-            FlaggedLine(submission=submission, line_no=ln.line_no, patient_id=ln.patient_id,
-                        patient_name=ln.patient_name, visit_no=ln.visit_no, visit_on=ln.visit_on,
-                        item_code=ln.item_code, item_name=ln.item_name, catalogue_class=ln.catalogue_class,
-                        amount=ln.amount / 100, fund_share=ln.fund_share / 100, rules=faults)
-            for ln, faults in result.flagged], batch_size=2000)
+        actions.store_flagged(submission, result.flagged)
         t2 = time.perf_counter()
         ours = {code: v["lines"] for code, v in result.by_rule.items()}
         load, query, sql = sql_audit(path, ceiling)

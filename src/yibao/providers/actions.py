@@ -476,12 +476,7 @@ def submit_claims(provider, period, stream, filename, actor, *, channel, open_ca
                     submitted_by=user, parameters_label=params.label)
         except IntegrityError:
             raise ClaimPeriodInvalid(f"{provider.name}{period}的结算已申报，不能重复申报", field="period") from None
-        FlaggedLine.objects.bulk_create([
-            FlaggedLine(submission=submission, line_no=line.line_no, patient_id=line.patient_id,
-                        patient_name=line.patient_name, visit_no=line.visit_no, visit_on=line.visit_on,
-                        item_code=line.item_code, item_name=line.item_name, catalogue_class=line.catalogue_class,
-                        amount=_fen(line.amount), fund_share=_fen(line.fund_share), rules=faults)
-            for line, faults in result.flagged], batch_size=2000)
+        store_flagged(submission, result.flagged)
         SettlementEvent.objects.create(
             submission=submission, action=SA.SUBMIT, to_state=submission.state, actor=user, channel=channel,
             comment=f"{result.lines}条明细，初审拒付{len(result.flagged)}条",
@@ -493,6 +488,16 @@ def submit_claims(provider, period, stream, filename, actor, *, channel, open_ca
                summary=f"{submission} {result.lines}条，申报{submission.claimed}元，初审拒付{submission.rejected_preliminary}元",
                changes={"case": case.receipt_no, "digest": submission.digest})
     return submission
+
+
+def store_flagged(submission, flagged):
+    """The flagged lines of an audit ([(Line, [rule codes])]) as rows of `submission`, in batches."""
+    FlaggedLine.objects.bulk_create((
+        FlaggedLine(submission=submission, line_no=line.line_no, patient_id=line.patient_id,
+                    patient_name=line.patient_name, visit_no=line.visit_no, visit_on=line.visit_on,
+                    item_code=line.item_code, item_name=line.item_name, catalogue_class=line.catalogue_class,
+                    amount=_fen(line.amount), fund_share=_fen(line.fund_share), rules=faults)
+        for line, faults in flagged), batch_size=5000)
 
 
 def answer_lines(submission, answers, actor, *, channel):
