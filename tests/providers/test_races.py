@@ -21,6 +21,7 @@ from yibao.providers.models import (
     AgreementState,
     ClaimSubmission,
     Provider,
+    SettlementParameters,
 )
 
 pytestmark = [
@@ -61,6 +62,9 @@ def test_one_agreement_is_suspended_once(round_no):
 def test_one_period_is_submitted_once(clock):
     region = cf.region()
     item = cf.item(region, "hospital-settlement", stages=cf.PAYMENT)
+    # A transactional test starts from an emptied database: the sample parameters are written here.
+    SettlementParameters.objects.create(region=region, effective_from=datetime.date(2020, 1, 1), deposit_rate="0.05",
+                                        line_ceiling="50000", sample=True)
     account = provider_account()
     provider, _ = hospital_in_force(region, account, datetime.date(2025, 1, 1))
     real = datetime.date.today()  # the test guide is in force from today: the clock moves forward only
