@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yibao.contributions",
     "yibao.payments",
     "yibao.accounts",
+    "yibao.providers",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

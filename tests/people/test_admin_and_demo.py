@@ -47,18 +47,19 @@ def test_staff_roles_edited_in_admin_are_saved_and_audited(admin_client, region,
 def test_demo_accounts_are_created_once_and_work(client):
     accounts = ensure_demo_accounts()
     assert StaffProfile.objects.count() == 3 * 4 + 1
-    assert Applicant.objects.count() == 3
+    assert Applicant.objects.count() == 5  # a person, an employer, a provider per demo region
     assert {p.region.code for p in StaffProfile.objects.all()} == {"dazhou", "songpan", "panzhihua"}
     assert all(password == DEMO_PASSWORD for _, _, password in accounts)
-    assert len(accounts) == 16
+    assert len(accounts) == 18
 
     again = ensure_demo_accounts()
     assert again == accounts
-    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (13, 3)
+    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (13, 5)
 
     for applicant in Applicant.objects.all():
         assert validate_id(applicant.id_type, applicant.id_number) == applicant.id_number
     assert {a.id_type for a in Applicant.objects.all()} == {IdType.RESIDENT_ID, IdType.USCC, IdType.PROVIDER_CODE}
+    assert Applicant.objects.get(id_number="H51323300001").region.code == "songpan"
     songpan_payer = StaffProfile.objects.get(user__username="songpan-payer")
     assert songpan_payer.roles == ["payer"] and songpan_payer.office
     assert policy.has_role(StaffProfile.objects.get(user__username="admin").user, Role.ADMIN)

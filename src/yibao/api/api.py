@@ -16,6 +16,7 @@ api.add_router("/auth", "yibao.api.auth.router")
 api.add_router("", "yibao.api.cases.router")
 api.add_router("", "yibao.api.registers.router")
 api.add_router("", "yibao.api.payments.router")
+api.add_router("", "yibao.api.providers.router")
 
 
 @api.get("/health", tags=["系统"], summary="运行状态")

@@ -51,7 +51,8 @@ class Handler:
         return entries
 
     def check(self, case, action, actor):
-        """Domain rules before `action` (an Action value); raise DomainCheckFailed to refuse."""
+        """Domain rules before `action` (an Action value); raise DomainCheckFailed to refuse. Told
+        of every step, including 不予受理 and 撤回, so a handler may release what it reserved."""
 
     def on_complete(self, case, actor):
         """The effect of 办结 on the registers. Returns a summary (plain data) for the event."""

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from yibao.people.demo import ensure_demo_accounts
+from yibao.providers.demo import ensure_demo_providers
 
 
 class Command(BaseCommand):
@@ -26,8 +27,9 @@ class Command(BaseCommand):
         call_command("guides", "load-defaults")
         call_command("policy", "load-samples")  # 示例参数 for regions that have none yet
         self.stdout.write("演示账号：")
-        for role, login, password in ensure_demo_accounts():
+        for role, login, password in [*ensure_demo_accounts(), *ensure_demo_providers()]:
             self.stdout.write(f"  {role}：账号 {login}  密码 {password}")
+        call_command("providers", "expire")  # agreements whose period ran out while the server was down
         from yibao.catalog.search import search
 
         search("医保")  # load jieba and build the index now, not on the first visitor's search
