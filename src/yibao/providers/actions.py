@@ -9,9 +9,10 @@ the workbench, the portal and the API after they authorise.
 """
 import datetime
 import hashlib
+import json
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from yibao.core.audit import acting_user, record
@@ -491,13 +492,22 @@ def submit_claims(provider, period, stream, filename, actor, *, channel, open_ca
 
 
 def store_flagged(submission, flagged):
-    """The flagged lines of an audit ([(Line, [rule codes])]) as rows of `submission`, in batches."""
-    FlaggedLine.objects.bulk_create((
-        FlaggedLine(submission=submission, line_no=line.line_no, patient_id=line.patient_id,
-                    patient_name=line.patient_name, visit_no=line.visit_no, visit_on=line.visit_on,
-                    item_code=line.item_code, item_name=line.item_name, catalogue_class=line.catalogue_class,
-                    amount=_fen(line.amount), fund_share=_fen(line.fund_share), rules=faults)
-        for line, faults in flagged), batch_size=5000)
+    """The flagged lines of an audit ([(Line, [rule codes])]) as rows of `submission`: one INSERT
+    per batch of plain tuples (a province's month may flag hundreds of thousands)."""
+    meta = FlaggedLine._meta
+    columns = ["submission_id", "line_no", "patient_id", "patient_name", "visit_no", "visit_on", "item_code",
+               "item_name", "catalogue_class", "amount", "fund_share", "rules", "verdict", "answer", "review_note"]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field("submission" if c == "submission_id" else c).column) for c in columns)
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({names}) "
+           f"VALUES ({', '.join('%s::jsonb' if c == 'rules' and connection.vendor == 'postgresql' else '%s' for c in columns)})")
+    rejected = Verdict.REJECTED.value
+    rows = [(submission.pk, line.line_no, line.patient_id, line.patient_name, line.visit_no, line.visit_on,
+             line.item_code, line.item_name, line.catalogue_class, _fen(line.amount), _fen(line.fund_share),
+             json.dumps(faults), rejected, "", "") for line, faults in flagged]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start:start + 5000])
 
 
 def answer_lines(submission, answers, actor, *, channel):
