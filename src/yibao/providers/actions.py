@@ -386,7 +386,8 @@ def expire_agreements(on, actor=None, channel="command"):
 
 
 def _lock_submission(submission):
-    return ClaimSubmission.objects.select_for_update().select_related("provider", "case").get(pk=submission.pk)
+    return (ClaimSubmission.objects.select_for_update(of=("self",)).select_related("provider", "case")
+            .get(pk=submission.pk))
 
 
 def _settle_step(submission, action, actor, channel, *, comment="", payload=None, fields=()):
