@@ -70,6 +70,15 @@ def cents(text, line_no, label):
     return -value if negative else value
 
 
+def _amount(cache, text, line_no, label):
+    value = cache.get(text)
+    if value is None:
+        value = cents(text, line_no, label)
+        if len(cache) < 100_000:
+            cache[text] = value
+    return value
+
+
 def _rows_csv(stream):
     """Rows of a CSV in a binary stream; decoded as it is read, so a large file is never held whole.
     The encoding is judged on the first 64 KB: UTF-8 (a BOM dropped) when they decode as it, else GB18030."""
@@ -148,11 +157,11 @@ def _lines(rows, index):
     pid, pname, visit, on, code, name, cls, amount, fund = (index[f] for f in REQUIRED)
     remote_at, filing_at = index.get("remote"), index.get("filing_no")
     width = max(index.values()) + 1
-    dates = {}
+    dates, amounts = {}, {}  # the same dates and prices recur on most lines: each is read once
     n = 1
     for row in rows:
         n += 1
-        if not any(c.strip() for c in row):
+        if not any(row) or not "".join(row).strip():
             continue  # blank lines (a trailing newline, an empty sheet row) are not claims
         if len(row) < width:
             raise ClaimFileInvalid(f"第{n}行列数不足（应至少{width}列，实有{len(row)}列）", line=n)
@@ -168,8 +177,8 @@ def _lines(rows, index):
         if not patient or len(patient) > 32:
             raise ClaimFileInvalid(f"第{n}行患者证件号码为空或过长", line=n, field="患者证件号码")
         yield Line(n, patient, row[pname].strip()[:60], row[visit].strip()[:40], visit_on, row[code].strip()[:50],
-                   row[name].strip()[:200], row[cls].strip()[:8], cents(row[amount], n, "金额"),
-                   cents(row[fund], n, "统筹基金支付"),
+                   row[name].strip()[:200], row[cls].strip()[:8], _amount(amounts, row[amount], n, "金额"),
+                   _amount(amounts, row[fund], n, "统筹基金支付"),
                    remote_at is not None and row[remote_at].strip() in YES,
                    row[filing_at].strip()[:40] if filing_at is not None else "")
 
