@@ -6,13 +6,14 @@ from contextlib import contextmanager
 import pytest
 
 from yibao.cases import handlers
+from yibao.catalog.codes import ITEM_CODES
 
 
 @contextmanager
 def on_generic_handler(*codes):
     """Run `codes` (every item code if none is named) on GenericHandler inside the block. Whatever a
     test registers for them meanwhile is dropped afterwards."""
-    codes = codes or [row["code"] for row in handlers.status()]
+    codes = codes or [c.code for c in ITEM_CODES]
     saved = {code: handlers.handler_for(code) for code in codes}
     for code in codes:
         handlers.unregister(code)

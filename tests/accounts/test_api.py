@@ -62,7 +62,7 @@ def test_withdrawal_over_the_api(dazhou, insured, staff, call):
     order = order_for_case(case)
     assert order.amount == Decimal("777.70")
     early = call(team.clerk, f"/cases/{receipt}/complete", {"version": case.version})
-    assert early.status_code == 409 and early.json()["code"] == "payment_not_settled"
+    assert early.status_code == 409 and early.json()["code"] == "invalid_transition"  # 拨付中: the bank has not paid
     payments.approve_order(order, team.checker, channel="api")
     payments.mark_paid(order, team.cashier, channel="api", bank_reference="BOC-1")
     assert step(team.clerk, "complete")["state"] == "completed"

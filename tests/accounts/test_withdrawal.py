@@ -8,11 +8,11 @@ import pytest
 from tests.accounts.conftest import CARD, W, applicant_for
 from tests.enrollment import factories as ef
 from yibao.accounts import actions as accounts
-from yibao.accounts.exceptions import NoBalance, PaymentNotSettled, ReasonNotOffered
+from yibao.accounts.exceptions import NoBalance, ReasonNotOffered
 from yibao.accounts.models import AccountParameters, PersonalAccount
 from yibao.cases import actions
 from yibao.cases.checklist import checklist
-from yibao.cases.exceptions import InvalidCaseData, MaterialsIncomplete
+from yibao.cases.exceptions import InvalidCaseData, InvalidTransition, MaterialsIncomplete
 from yibao.enrollment.actions import record_shared_death
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
 from yibao.enrollment.models import Enrollment, EnrollmentStatus, PersonStatus
@@ -40,7 +40,7 @@ def test_emigration_pays_the_whole_balance_and_ends_the_enrolment(dazhou, insure
     case = submit(dazhou, CODE, ins.applicant, data=data("出国（境）定居"))
     case = approve(case)
     assert case.amount == Decimal("3456.78")  # the amount is the balance, not the reviewer's figure
-    with pytest.raises(Exception, match="须先拨付"):
+    with pytest.raises(Exception, match="须支付成功"):
         actions.complete_case(case, staff["dazhou"].clerk, channel=W)
     case = actions.pay_case(case, staff["dazhou"].maker, channel=W)
     order = PaymentOrder.objects.get(case=case)
@@ -48,7 +48,8 @@ def test_emigration_pays_the_whole_balance_and_ends_the_enrolment(dazhou, insure
         ins.applicant.name, "bank", CARD, Decimal("3456.78"), "created")
     assert case.events.last().payload["disbursement"] == {"order": order.order_no, "account": "*" * 15 + "0128",
                                                           "amount": "3456.78"}
-    with pytest.raises(PaymentNotSettled, match="支付指令已生成"):
+    assert case.state == "paying"
+    with pytest.raises(InvalidTransition, match="拨付中"):
         actions.complete_case(case, staff["dazhou"].clerk, channel=W)  # 办结 waits for the bank
     payments.approve_order(order, staff["dazhou"].checker, channel=W)
     payments.mark_paid(order, staff["dazhou"].cashier, channel=W, bank_reference="B-1")

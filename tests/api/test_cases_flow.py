@@ -9,8 +9,10 @@ import pytest
 from django.core.management import call_command
 
 from tests.api.conftest import assert_error
+from tests.cases import factories as f
 from yibao.api.models import ApiCall, IdempotencyKey
 from yibao.cases.models import Attachment, Case, Evaluation
+from yibao.payments.models import PaymentOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +99,25 @@ def test_payment_item_is_paid_by_someone_else_than_the_approver(api, person, sta
     assert approved["amount"] == "1234.50" and approved["next_steps"] == ["pay", "withdraw", "reassign"]
     assert_error(clerk.post(f"/cases/{receipt}/complete", {"version": approved["version"]}), 409,
                  "invalid_transition")  # 拨付 first
-    paid = payer.post(f"/cases/{receipt}/pay", {"version": approved["version"], "reference": "PZH-2026-001"}).json()
-    done = clerk.post(f"/cases/{receipt}/complete", {"version": paid["version"]}).json()
-    assert (paid["state"], done["state"]) == ("paid", "completed")
-    assert Case.objects.get(receipt_no=receipt).amount == Decimal("1234.50")
+    no_payee = payer.post(f"/cases/{receipt}/pay", {"version": approved["version"]})
+    assert assert_error(no_payee, 422, "invalid_data")["field"] == "payee_name"  # the generic handler: payer names it
+    payee = {"payee_name": "张三", "account_kind": "bank", "account_no": "6222020200000000006", "bank_name": "工商银行"}
+    paying = payer.post(f"/cases/{receipt}/pay", {"version": approved["version"], "reference": "PZH-2026-001",
+                                                  "payee": payee}).json()
+    assert paying["state"] == "paying" and paying["next_steps"] == ["reassign"]  # 办结 waits for the bank
+    assert_error(clerk.post(f"/cases/{receipt}/complete", {"version": paying["version"]}), 409, "invalid_transition")
+    order = PaymentOrder.objects.get(case__receipt_no=receipt)
+    assert_error(payer.post(f"/payments/{order.pk}/approve", {}), 403, "maker_checker")  # not his own order
+    panzhihua = order.region
+    checker, cashier = (api(f.staff(panzhihua, "payer")) for _ in range(2))
+    assert checker.post(f"/payments/{order.pk}/approve", {}).json()["state"] == "approved"
+    assert_error(checker.post(f"/payments/{order.pk}/paid", {"bank_reference": "B-1"}), 403, "maker_checker")
+    assert reviewer.post(f"/payments/{order.pk}/paid", {"bank_reference": "B-1"}).status_code == 403  # no payer
+    assert cashier.post(f"/payments/{order.pk}/paid", {"bank_reference": "B-1"}).json()["state"] == "paid"
+    paid = Case.objects.get(receipt_no=receipt)
+    done = clerk.post(f"/cases/{receipt}/complete", {"version": paid.version}).json()
+    assert (paid.state, done["state"]) == ("paid", "completed")
+    assert paid.amount == Decimal("1234.50")
 
 
 def test_replayed_submission_returns_the_same_case(api, person, other_person, three_day):

@@ -69,3 +69,26 @@ def staff(region, *roles, office="市本级", username=None):
     account = user(username or f"{roles[0]}{next(_seq)}")
     StaffProfile.objects.create(user=account, region=region, office=office, roles=list(roles))
     return account
+
+
+# A payee the payer names at 拨付 for an item on the generic handler (a valid Luhn card number).
+PAYEE = {"payee_name": "张三", "account_kind": "bank", "account_no": "6222020200000000006",
+         "bank_name": "中国工商银行达州分行", "purpose": "费用报销"}
+
+
+def pay_in_full(case, maker, *, region=None, reference="BANK-001"):
+    """拨付 by `maker`, 复核 and 支付确认 by two more payers of the case's region: the case is 已拨付.
+    Returns (case, order)."""
+    from yibao.cases import actions
+    from yibao.core.models import Channel
+    from yibao.payments import actions as payments
+    from yibao.payments.queries import order_for_case
+
+    region = region or case.region
+    case = actions.pay_case(case, maker, channel=Channel.WINDOW, payee=PAYEE)
+    order = order_for_case(case)
+    payments.approve_order(order, staff(region, "payer"), channel=Channel.WINDOW)
+    payments.mark_paid(order, staff(region, "payer"), channel=Channel.WINDOW, bank_reference=reference)
+    case.refresh_from_db()
+    order.refresh_from_db()
+    return case, order

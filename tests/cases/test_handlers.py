@@ -16,15 +16,17 @@ from yibao.core.models import Channel
 W = Channel.WINDOW
 
 
-def test_items_status_json_lists_all_43_codes_generic_ones_without_effect(capsys):
+def test_items_status_json_lists_all_43_codes_generic_ones_without_effect(db, capsys):
     call_command("items", "status", "--format", "json")
     rows = json.loads(capsys.readouterr().out)
     assert [r["code"] for r in rows] == [c.code for c in ITEM_CODES] and len(rows) == 43
     generic = [r for r in rows if r["handler"] == "GenericHandler"]
     assert generic and all(r["effect"] is False for r in generic)  # domain apps register the others
+    assert all(r["pays"] is None for r in generic)  # the generic handler pays as the item's flow says
+    assert all(r["flow_ok"] is True and r["flow_problems"] == [] for r in rows)  # no guide loaded: nothing disagrees
 
 
-def test_items_status_table(capsys):
+def test_items_status_table(db, capsys):
     call_command("items", "status")
     out = capsys.readouterr().out
     domain = sum(h["effect"] for h in handlers.status())
@@ -40,6 +42,7 @@ class ReimbursementHandler(handlers.Handler):
     label = "测试报销"
     schema = Reimbursement
     has_effect = True
+    pays = True
 
     def check(self, case, action, actor):
         if action == "approve" and case.data["hospital"] == "黑名单医院":
@@ -71,13 +74,14 @@ def test_a_registered_handler_validates_data_checks_computes_and_takes_effect(re
     actions.start_review(case, reviewer, channel=W)
     case = actions.approve_case(case, reviewer, channel=W, amount="999")  # the handler's figure wins
     assert case.amount == Decimal("150.05")
-    actions.pay_case(case, payer, channel=W)
+    case, order = f.pay_in_full(case, payer)
+    assert order.amount == Decimal("150.05") and case.state == "paid"
     case = actions.complete_case(case, clerk, channel=W)
     assert case.events.last().payload == {"handler": "ReimbursementHandler", "effect": {"effect": True, "paid": "150.05"}}
     call_command("items", "status", "--format", "json")
     rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["outpatient-reimbursement"] == {"code": "outpatient-reimbursement", "handler": "ReimbursementHandler",
-                                                "effect": True}
+                                                "effect": True, "pays": True, "flow_ok": True, "flow_problems": []}
 
 
 def test_domain_check_refuses_the_action(registered, city, submit, clerk, reviewer):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from tests.cases import factories as f
 from yibao.cases import actions
 from yibao.cases.exceptions import (
+    InvalidCaseData,
     InvalidTransition,
     NotInstant,
     PayerIsApprover,
@@ -16,6 +17,7 @@ from yibao.cases.exceptions import (
 from yibao.cases.models import Case, Notice, NoticeKind, Notification
 from yibao.catalog.models import ServiceItem
 from yibao.core.models import AuditEntry, Channel
+from yibao.payments import actions as payments
 from yibao.people.policy import NotAllowed
 from yibao.workdays.calendar import due_date
 
@@ -177,13 +179,23 @@ def test_payment_item_pays_before_completion(payment, submit, clerk, reviewer, p
         actions.approve_case(case, reviewer, channel=W)
     case = actions.approve_case(case, reviewer, channel=W, amount="1234.5")
     assert case.amount == Decimal("1234.50")
-    with pytest.raises(InvalidTransition, match="须先拨付再办结"):
+    with pytest.raises(InvalidTransition, match="须支付成功"):
         actions.complete_case(case, clerk, channel=W)
-    case = actions.pay_case(case, payer, channel=W, reference="BANK-001")
+    with pytest.raises(InvalidCaseData, match="收款人"):  # the generic handler pays whom the payer names
+        actions.pay_case(case, payer, channel=W)
+    case = actions.pay_case(case, payer, channel=W, reference="BANK-001", payee=f.PAYEE)
+    assert case.state == "paying"
+    pay = case.events.get(action="pay").payload
+    assert pay["amount"] == "1234.50" and pay["disbursement"]["order"] == f"ZF-{case.receipt_no}"
+    with pytest.raises(InvalidTransition, match="拨付中"):  # no 办结 before the order is paid
+        actions.complete_case(case, clerk, channel=W)
+    order = case.payment_orders.get()
+    payments.approve_order(order, f.staff(payment.guide.region, "payer"), channel=W)
+    payments.mark_paid(order, f.staff(payment.guide.region, "payer"), channel=W, bank_reference="B-1")
+    case.refresh_from_db()
     assert case.state == "paid"
-    assert case.events.get(action="pay").payload == {"amount": "1234.50", "reference": "BANK-001"}
     case = actions.complete_case(case, clerk, channel=W)
-    assert actions_of(case) == ["submit", "accept", "start_review", "approve", "pay", "complete"]
+    assert actions_of(case) == ["submit", "accept", "start_review", "approve", "pay", "payment_paid", "complete"]
     assert case.notices.get(kind=NoticeKind.COMPLETION).content["amount"] == "1234.50"
 
 
@@ -193,10 +205,10 @@ def test_payer_must_not_be_the_reviewer_who_approved(payment, submit, clerk, cit
     actions.start_review(case, both, channel=W)
     case = actions.approve_case(case, both, channel=W, amount="88")
     with pytest.raises(PayerIsApprover, match="不得办理拨付"):
-        actions.pay_case(case, both, channel=W)
+        actions.pay_case(case, both, channel=W, payee=f.PAYEE)
     case.refresh_from_db()
-    assert case.state == "approved" and actions_of(case)[-1] == "approve"
-    assert actions.pay_case(case, f.staff(city, "payer"), channel=W).state == "paid"
+    assert case.state == "approved" and actions_of(case)[-1] == "approve" and not case.payment_orders.exists()
+    assert actions.pay_case(case, f.staff(city, "payer"), channel=W, payee=f.PAYEE).state == "paying"
 
 
 def test_payment_item_cannot_run_instant_and_non_payment_item_cannot_be_paid(city, payment, submit, clerk,
@@ -219,7 +231,13 @@ def test_withdraw_while_open_only(payment, submit, clerk, reviewer, payer, perso
     paid = actions.accept_case(submit(payment), clerk, channel=W)
     actions.start_review(paid, reviewer, channel=W)
     actions.approve_case(paid, reviewer, channel=W, amount="10")
-    actions.pay_case(paid, payer, channel=W)
+    actions.pay_case(paid, payer, channel=W, payee=f.PAYEE)
+    with pytest.raises(InvalidTransition, match="拨付中"):
+        actions.withdraw_case(paid, person.user, channel=Channel.PORTAL)
+    order = paid.payment_orders.get()
+    payments.approve_order(order, f.staff(paid.region, "payer"), channel=W)
+    payments.mark_paid(order, f.staff(paid.region, "payer"), channel=W, bank_reference="B-2")
+    paid.refresh_from_db()
     with pytest.raises(InvalidTransition, match="已拨付"):
         actions.withdraw_case(paid, person.user, channel=Channel.PORTAL)
     done = actions.complete_case(paid, clerk, channel=W)
@@ -268,7 +286,7 @@ def test_every_path(kind, path, city, submit, clerk, reviewer, payer, person):
                   materials=[("有效身份证件", "", False), ("申请表", "", False)])
     steps, final = PATHS[path]
     if kind == "payment" and steps[-1] == "complete":
-        steps = [*steps[:-1], "pay", "complete"]
+        steps = [*steps[:-1], "pay", "complete"]  # "pay": made, approved and paid by three payers
     # a correction before acceptance names the missing 申请表; one during review names a defect in it
     case = submit(item, materials=["1"] if steps[0] == "correct" else ["1", "2"])
     do = {
@@ -276,7 +294,7 @@ def test_every_path(kind, path, city, submit, clerk, reviewer, payer, person):
         "start_review": lambda c: actions.start_review(c, reviewer, channel=W),
         "approve": lambda c: actions.approve_case(c, reviewer, channel=W, amount="100"),
         "deny": lambda c: actions.deny_case(c, reviewer, channel=W, reason="不符合条件"),
-        "pay": lambda c: actions.pay_case(c, payer, channel=W),
+        "pay": lambda c: f.pay_in_full(c, payer)[0],
         "complete": lambda c: actions.complete_case(c, clerk, channel=W),
         "refuse": lambda c: actions.refuse_case(c, clerk, channel=W, reason="不属于受理范围"),
         "withdraw": lambda c: actions.withdraw_case(c, person.user, channel=Channel.PORTAL),
@@ -287,6 +305,7 @@ def test_every_path(kind, path, city, submit, clerk, reviewer, payer, person):
     for step in steps:
         case = do[step](case)
     expected = ["submit", *("request_correction" if s == "correct" else s for s in steps)]
+    expected = [a for s in expected for a in (("pay", "payment_paid") if s == "pay" else (s,))]
     assert case.state == final
     assert actions_of(case) == expected
     assert case.version == len(expected)

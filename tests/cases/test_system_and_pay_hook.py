@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.cases import factories as f
 from yibao.cases import actions, handlers
-from yibao.cases.exceptions import InvalidCaseData
+from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData
 from yibao.core.models import AuditEntry, Channel
 from yibao.people.policy import NotAllowed
 from yibao.workdays.calendar import due_date
@@ -52,8 +52,17 @@ def test_nobody_else_gets_the_system_path(city, person):
 
 
 class PayHook(handlers.Handler):
-    def on_pay(self, case, actor, channel):
+    pays = True
+
+    def on_pay(self, case, actor, channel, payee=None):
         return {"order": f"PO-{case.pk}", "by": actor.username, "channel": channel}
+
+
+class NoOrder(handlers.Handler):
+    pays = True
+
+    def on_pay(self, case, actor, channel, payee=None):
+        return {}
 
 
 def test_the_handler_starts_the_disbursement_at_pay(city, submit, clerk, reviewer, payer):
@@ -66,6 +75,39 @@ def test_the_handler_starts_the_disbursement_at_pay(city, submit, clerk, reviewe
         case = actions.pay_case(case, payer, channel=W, reference="B1")
     finally:
         handlers.unregister("prenatal-payment")
+    assert case.state == "paying"  # 已拨付 only comes from the order's paid event
     assert case.events.last().payload == {"amount": "12.30", "reference": "B1",
                                           "disbursement": {"order": f"PO-{case.pk}", "by": payer.username,
                                                                           "channel": "window"}}
+
+
+def test_a_handler_that_makes_no_order_cannot_pay(city, submit, clerk, reviewer, payer):
+    handlers.register("prenatal-payment", NoOrder())
+    try:
+        case = submit(f.item(city, "prenatal-payment", stages=f.PAYMENT))
+        actions.accept_case(case, clerk, channel=W)
+        actions.start_review(case, reviewer, channel=W)
+        actions.approve_case(case, reviewer, channel=W, amount="12.30")
+        with pytest.raises(DomainCheckFailed, match="未生成支付指令"):
+            actions.pay_case(case, payer, channel=W)
+    finally:
+        handlers.unregister("prenatal-payment")
+    case.refresh_from_db()
+    assert case.state == "approved" and not case.events.filter(action="pay").exists()
+
+
+def test_no_case_is_paid_without_a_paid_order(city, submit, clerk, reviewer, payer):
+    """Even code that calls the engine directly cannot mark a case 已拨付 on an order that is not paid."""
+    case = submit(f.item(city, "prenatal-payment", stages=f.PAYMENT))
+    actions.accept_case(case, clerk, channel=W)
+    actions.start_review(case, reviewer, channel=W)
+    actions.approve_case(case, reviewer, channel=W, amount="12.30")
+    case = actions.pay_case(case, payer, channel=W, payee=f.PAYEE)
+    order_no = case.payment_orders.get().order_no
+    for call in (lambda: actions.record_payment(case, payer, channel=W, paid=True, order_no=order_no),
+                 lambda: actions.record_payments([(case.pk, True, order_no, "")], payer, channel=W),
+                 lambda: actions.record_payment(case, payer, channel=W, paid=True, order_no="ZF-INVENTED")):
+        with pytest.raises(DomainCheckFailed, match="未支付成功"):
+            call()
+    case.refresh_from_db()
+    assert case.state == "paying"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from tests.cases import factories as f
 from tests.payments.conftest import CARD, W, approved_case
+from yibao.cases.exceptions import InvalidTransition
 from yibao.core.models import AuditEntry
 from yibao.payments import actions
 from yibao.payments.exceptions import InvalidOrderTransition, InvalidPayee, MakerChecker, OrderExists
@@ -54,11 +55,17 @@ def test_maker_checker(case, payers):
         actions.mark_paid(order, cashier, channel=W, bank_reference="X2")
 
 
-def test_two_people_suffice_when_the_maker_also_checks(city, payers):
-    maker, cashier = payers[0], payers[1]
-    order = actions.approve_order(make(approved_case(city), maker), maker, channel=W)
-    with pytest.raises(MakerChecker):
-        actions.mark_paid(order, maker, channel=W, bank_reference="X3")
+def test_the_maker_may_not_approve_his_own_order(city, payers):
+    maker, checker, cashier = payers
+    order = make(approved_case(city), maker)
+    with pytest.raises(MakerChecker, match="制单人不得复核"):
+        actions.approve_order(order, maker, channel=W)
+    order.refresh_from_db()
+    assert order.state == "created" and order.approved_by is None
+    order = actions.approve_order(order, checker, channel=W)
+    for who in (maker, checker):  # neither maker nor approver confirms it
+        with pytest.raises(MakerChecker, match="不得确认支付结果"):
+            actions.mark_paid(order, who, channel=W, bank_reference="X3")
     assert actions.mark_paid(order, cashier, channel=W, bank_reference="X3").state == "paid"
 
 
@@ -103,7 +110,7 @@ def test_payee_account_and_amount_are_checked(case, payers):
 
 def test_never_two_orders_for_one_case(case, payers):
     make(case, payers[0])
-    with pytest.raises(OrderExists, match="已生成支付指令"):
+    with pytest.raises(InvalidTransition, match="拨付中"):  # the case is 拨付中: no second 拨付
         make(case, payers[1])
     first = PaymentOrder.objects.get(case=case)
     with pytest.raises(IntegrityError), transaction.atomic():  # the database itself refuses

@@ -46,15 +46,17 @@ def test_staff_roles_edited_in_admin_are_saved_and_audited(admin_client, region,
 
 def test_demo_accounts_are_created_once_and_work(client):
     accounts = ensure_demo_accounts()
-    assert StaffProfile.objects.count() == 3 * 4 + 1
+    assert StaffProfile.objects.count() == 3 * 6 + 1  # three payers per region: the three-person rule
     assert Applicant.objects.count() == 5  # a person, an employer, a provider per demo region
     assert {p.region.code for p in StaffProfile.objects.all()} == {"dazhou", "songpan", "panzhihua"}
     assert all(password == DEMO_PASSWORD for _, _, password in accounts)
-    assert len(accounts) == 18
+    assert len(accounts) == 24  # 3 regions x (clerk, reviewer, 3 payers, supervisor) + admin + 5 applicants
+    for region in ("dazhou", "songpan", "panzhihua"):  # the three-person rule can be met in every region
+        assert sum(login.startswith(f"{region}-payer") for _, login, _ in accounts) == 3
 
     again = ensure_demo_accounts()
     assert again == accounts
-    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (13, 5)
+    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (19, 5)
 
     for applicant in Applicant.objects.all():
         assert validate_id(applicant.id_type, applicant.id_number) == applicant.id_number

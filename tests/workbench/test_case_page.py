@@ -90,12 +90,27 @@ def test_payment_item_paid_by_a_payer_never_by_the_approver(as_user, staff, paye
     assert act(client, case, "approve", amount="1,234.5").status_code == 302
     assert Case.objects.get(pk=case.pk).amount == Decimal("1234.50")
     before = frozen(case)
-    response = act(client, case, "pay", reference="BANK-1")
-    assert response.status_code == 400 and "审核通过该办件的人员不得办理拨付" in response.content.decode()
+    payee = {"payee_name": "张三", "account_kind": "bank", "account_no": "6222020200000000006", "bank_name": "工商银行"}
+    response = act(client, case, "pay", reference="BANK-1", **payee)
+    assert response.status_code == 400 and "审核该办件的人员不得办理拨付" in response.content.decode()
     assert frozen(case) == before
-    response = act(as_user(payer), case, "pay", reference="BANK-1")
-    assert response.status_code == 302 and state(case) == "paid"
-    assert case.events.get(action="pay").payload == {"amount": "1234.50", "reference": "BANK-1"}
+    response = act(as_user(payer), case, "pay", reference="BANK-1", **{**payee, "account_no": "6222020200000000007"})
+    assert response.status_code == 400 and "卡号校验位不符" in response.content.decode()  # a field error, no order
+    assert frozen(case) == before
+    response = act(as_user(payer), case, "pay", reference="BANK-1", **payee)
+    assert response.status_code == 302 and state(case) == "paying"  # an order exists; the bank has not paid
+    order = case.payment_orders.get()
+    assert case.events.get(action="pay").payload["disbursement"]["order"] == order.order_no
+    assert "complete" not in offered(as_user(clerk).get(url(case)))
+    # the maker cannot approve his own order on the page; a second payer approves, a third confirms
+    maker = as_user(payer)
+    assert "approve" not in maker.get(url(case)).content.decode().split('id="payment-order"')[1].split("</section>")[0]
+    maker.post(f"/workbench/payments/{order.order_no}/approve/", {"approve-comment": ""})
+    order.refresh_from_db()
+    assert order.state == "created"
+    as_user(staff("payer")).post(f"/workbench/payments/{order.order_no}/approve/", {"approve-comment": ""})
+    as_user(staff("payer")).post(f"/workbench/payments/{order.order_no}/pay/", {"pay-bank_reference": "B-9"})
+    assert state(case) == "paid"
     assert act(as_user(clerk), case, "complete").status_code == 302 and state(case) == "completed"
 
 

@@ -26,9 +26,10 @@ def test_every_code_with_its_handler_and_effect_as_status_says(as_user, clerk, g
         assert row[2] == [want["code"]]
         assert want["handler"] in row[3]
         assert row[4] == ["有业务效果" if want["effect"] else "仅记录办件"]
+        assert row[5][0] == {True: "拨付", False: "不拨付", None: "按事项流程"}[want["pays"]]
     with_effect = sum(r["effect"] for r in expected)
     assert f"共 43 个事项代码，其中 {with_effect} 个有业务效果，{43 - with_effect} 个仅记录办件" in html
-    listed = {r[2][0] for r in rows if r[5] == ["已列"]}
+    listed = {r[2][0] for r in rows if r[6] == ["已列"]}
     assert listed == {THREE_DAY, PAYMENT_ITEM, INSTANT}
 
 
@@ -76,5 +77,5 @@ def test_linked_from_the_navigation_and_staff_only(as_user, clerk, person, guide
 
 def test_query_count_does_not_grow_with_the_codes(as_user, clerk, guide_items, django_assert_max_num_queries):
     client = as_user(clerk)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # +1: the items in force, for the flow check (flow_ok)
         assert client.get("/workbench/items/").status_code == 200

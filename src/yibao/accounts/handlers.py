@@ -16,7 +16,7 @@ from yibao.enrollment import actions as registers
 from yibao.enrollment.exceptions import NotTheApplicantsRecord, PersonNotFound
 from yibao.enrollment.machines import PERSONS
 from yibao.enrollment.models import ChangeKind, Person, PersonStatus, Scheme, SharedDeath
-from yibao.payments.actions import clean_account, create_order
+from yibao.payments.actions import clean_account
 from yibao.payments.exceptions import InvalidPayee
 from yibao.payments.models import AccountKind, OrderState
 from yibao.payments.queries import order_for_case
@@ -96,6 +96,7 @@ class AccountWithdrawal(Handler):
     label = "个人账户一次性支取"
     schema = WithdrawalData
     has_effect = True
+    pays = True
 
     def _data(self, case):
         return WithdrawalData.model_validate(case.data)
@@ -132,12 +133,10 @@ class AccountWithdrawal(Handler):
     def amount(self, case):
         return self.eligible(case)[1]  # the whole balance as it stands at approval
 
-    def on_pay(self, case, actor, channel):
+    def payee(self, case):
         data = self._data(case)
-        order = create_order(case, payee_name=case.applicant.name, account_kind=AccountKind.BANK,
-                             account_no=data.bank_account, bank_name=data.bank_name, amount=case.amount,
-                             purpose=f"个人账户一次性支取（{data.reason}）", actor=actor, channel=channel)
-        return {"order": order.order_no, "account": order.masked_account, "amount": str(order.amount)}
+        return {"payee_name": case.applicant.name, "account_kind": AccountKind.BANK, "account_no": data.bank_account,
+                "bank_name": data.bank_name, "purpose": f"个人账户一次性支取（{data.reason}）"}
 
     def on_complete(self, case, actor):
         data = self._data(case)
@@ -176,6 +175,7 @@ class AccountTransfer(Handler):
     label = "个人账户资金划转（跨省异地长期备案）"
     schema = TransferData
     has_effect = True
+    pays = True
 
     def _data(self, case):
         return TransferData.model_validate(case.data)
@@ -196,13 +196,12 @@ class AccountTransfer(Handler):
     def amount(self, case):
         return self.eligible(case)[1]
 
-    def on_pay(self, case, actor, channel):
+    def payee(self, case):
         data = self._data(case)
         person = insured_person(case, data.id_number)
-        order = create_order(case, payee_name=person.name, account_kind=AccountKind.SOCIAL_SECURITY_CARD,
-                             account_no=data.card_account, bank_name=data.card_bank_name, amount=case.amount,
-                             purpose="个人账户资金划转至本人社会保障卡金融账户", actor=actor, channel=channel)
-        return {"order": order.order_no, "account": order.masked_account, "amount": str(order.amount)}
+        return {"payee_name": person.name, "account_kind": AccountKind.SOCIAL_SECURITY_CARD,
+                "account_no": data.card_account, "bank_name": data.card_bank_name,
+                "purpose": "个人账户资金划转至本人社会保障卡金融账户"}
 
     def on_complete(self, case, actor):
         order = settled_order(case)

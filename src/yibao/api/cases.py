@@ -137,11 +137,20 @@ class ApproveIn(CommentIn):
         return {**super().engine_args(), "amount": self.amount}
 
 
+class PayeeIn(In):
+    payee_name: str = Field("", max_length=200, description="收款人")
+    account_kind: str = Field("bank", max_length=10, description="bank / ssc / employer")
+    account_no: str = Field("", max_length=40, description="收款账号")
+    bank_name: str = Field("", max_length=100, description="开户银行")
+
+
 class PayIn(CommentIn):
     reference: str = Field("", max_length=100, description="拨付凭证号")
+    payee: PayeeIn | None = Field(None, description="收款账户；事项的业务模块按申请信息确定收款账户时不填")
 
     def engine_args(self):
-        return {**super().engine_args(), "reference": self.reference}
+        return {**super().engine_args(), "reference": self.reference,
+                "payee": self.payee.model_dump() if self.payee else None}
 
 
 class SupplyIn(In):
@@ -268,6 +277,9 @@ class ItemStatus(Schema):
     code: str
     handler: str
     effect: bool
+    pays: bool | None  # the handler's declaration; null: it pays as the item's flow says
+    flow_ok: bool  # every item of the code in force agrees with its handler
+    flow_problems: list[str]
 
 
 def _summary(case):

@@ -1,16 +1,20 @@
-"""Payment orders (支付指令) for the payers of a region: the queue, and 复核, 确认支付, 支付失败 and
-作废, each one call of payments.actions. The maker-checker rule and the order's transitions are
-the domain's; their named errors arrive as 403 (maker_checker, not_allowed) or 409.
+"""Payment orders (支付指令) and batches for the payers of a region: the queue, and 复核, 确认支付,
+支付失败 and 作废; 组批, 批次审核, the 批量代发 file and the bank's return file, each one call of
+payments.actions. The three-person rule and the transitions are the domain's; their named errors
+arrive as 403 (maker_checker, not_allowed), 409 or 422 (a return file refused, its row named).
 """
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from yibao.api.auth import AUTH
 from yibao.api.errors import ERRORS, Forbidden, Invalid, NotFound
 from yibao.core.models import Channel
 from yibao.payments import actions, queries
-from yibao.payments.models import OrderState, PaymentOrder
+from yibao.payments.models import OrderState, PaymentBatch, PaymentOrder
 from yibao.people import policy
 from yibao.people.models import Role
 
@@ -132,3 +136,131 @@ def cancel(request, order_id: int, payload: ReasonIn):
     caller = request.auth
     order = actions.cancel_order(_order(caller, order_id), caller.user, channel=Channel.API, reason=payload.reason)
     return _out(order, caller.user)
+
+
+# ---------------------------------------------------------------- batches
+
+
+class BatchIn(Schema):
+    account_kind: str = Field(..., max_length=10, description="bank 银行账户 / ssc 社会保障卡金融账户 / employer 单位银行账户")
+    bank_name: str = Field("", max_length=100, description="开户银行（与支付指令的开户银行相同）")
+    order_nos: list[str] | None = Field(None, max_length=100000,
+                                        description="只组这些支付指令；不填则组该账户类型和银行的全部已复核指令")
+
+
+class ReconOut(Schema):
+    count: int
+    total: str
+    paid_count: int
+    paid: str
+    failed_count: int
+    failed: str
+    pending_count: int
+    pending: str
+    balanced: bool  # paid + failed + pending = total, in count and in yuan
+
+
+class BatchOut(Schema):
+    batch_no: str
+    state: str
+    state_label: str
+    account_kind: str
+    bank_name: str
+    order_count: int
+    total: str
+    created_by: str
+    approved_by: str
+    reconciliation: ReconOut
+    next_steps: list[str]
+
+
+class BatchList(Schema):
+    count: int
+    results: list[BatchOut]
+
+
+class ReturnOut(Schema):
+    batch: BatchOut
+    imported: bool  # False: the same file was imported before and nothing changed
+    rows: int
+    paid: int
+    failed: int
+    unchanged: int
+
+
+def _batch_out(batch, user):
+    recon = queries.reconciliation(batch)
+    return {"batch_no": batch.batch_no, "state": batch.state, "state_label": batch.get_state_display(),
+            "account_kind": batch.account_kind, "bank_name": batch.bank_name, "order_count": batch.order_count,
+            "total": str(batch.total), "created_by": batch.created_by.get_username(),
+            "approved_by": batch.approved_by.get_username() if batch.approved_by_id else "",
+            "reconciliation": {k: (str(v) if not isinstance(v, (int, bool)) else v) for k, v in recon.items()},
+            "next_steps": queries.batch_next_steps(batch, user)}
+
+
+def _batch(caller, batch_no):
+    region_id = _payer_region(caller)
+    batch = PaymentBatch.objects.select_related("created_by", "approved_by", "region").filter(batch_no=batch_no).first()
+    if batch is None or batch.region_id != region_id:
+        raise NotFound("未找到该支付批次，或您无权查看", field="batch_no")
+    return batch
+
+
+BATCH = {"response": {200: BatchOut, **ERRORS}, "auth": AUTH}
+
+
+@router.get("/payment-batches", response={200: BatchList, **ERRORS}, auth=AUTH, summary="支付批次（本地区）")
+def batch_list(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=10**6)):
+    caller = request.auth
+    rows = queries.region_batches(_payer_region(caller))
+    return {"count": rows.count(), "results": [_batch_out(b, caller.user) for b in rows[offset:offset + limit]]}
+
+
+@router.post("/payment-batches", summary="组批", **BATCH)
+def batch_create(request, payload: BatchIn):
+    """把本地区同一账户类型、同一开户银行的已复核支付指令组成一个批次；须由组批人以外的拨付人员审核。"""
+    caller = request.auth
+    batch = actions.create_batch(_payer_region(caller), account_kind=payload.account_kind,
+                                 bank_name=payload.bank_name, actor=caller.user, channel=Channel.API,
+                                 order_nos=payload.order_nos)
+    return _batch_out(batch, caller.user)
+
+
+@router.get("/payment-batches/{batch_no}", summary="批次及对账", **BATCH)
+def batch_detail(request, batch_no: str):
+    caller = request.auth
+    return _batch_out(_batch(caller, batch_no), caller.user)
+
+
+@router.post("/payment-batches/{batch_no}/approve", summary="审核批次", **BATCH)
+def batch_approve(request, batch_no: str):
+    """组批人不得审核本人组的批次（403 maker_checker）。"""
+    caller = request.auth
+    batch = actions.approve_batch(_batch(caller, batch_no), caller.user, channel=Channel.API)
+    return _batch_out(batch, caller.user)
+
+
+@router.get("/payment-batches/{batch_no}/export", auth=AUTH, response={200: None, **ERRORS}, summary="导出批量代发文件")
+def batch_export(request, batch_no: str, format: str = Query("xlsx", pattern="^(xlsx|csv|pdf)$")):
+    """xlsx 或 CSV：序号、收款账号、收款人、开户银行、金额、用途、支付指令号，末行为笔数和合计；pdf 为签字用封面。"""
+    caller = request.auth
+    filename, content, content_type = actions.export_batch(_batch(caller, batch_no), caller.user,
+                                                           channel=Channel.API, fmt=format)
+    response = HttpResponse(content, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(True, filename)
+    response.headers["Cache-Control"] = "private, no-store"  # full account numbers
+    return response
+
+
+@router.post("/payment-batches/{batch_no}/return", response={200: ReturnOut, **ERRORS}, auth=AUTH,
+             summary="导入银行回盘文件")
+def batch_return(request, batch_no: str, file: UploadedFile = File(...)):
+    """每行：指令号（或账号）、金额、成功/失败、银行流水号、失败原因。任何一行与本批次不符，整个文件不导入（422，
+    details.row 指明行号）；同一文件重复导入不作变更（imported=false）。"""
+    caller = request.auth
+    batch = _batch(caller, batch_no)
+    imported, created = actions.import_return(batch, file.read(), caller.user, channel=Channel.API,
+                                              filename=file.name or "")
+    batch.refresh_from_db()
+    return {"batch": _batch_out(batch, caller.user), "imported": created, "rows": imported.rows,
+            "paid": imported.paid, "failed": imported.failed, "unchanged": imported.unchanged}

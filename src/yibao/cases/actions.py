@@ -17,10 +17,12 @@ from yibao.cases.exceptions import (
     AlreadyRated,
     CaseNotFound,
     ConcurrentUpdate,
+    DomainCheckFailed,
     EmptyCorrection,
     FollowUpClosed,
     InvalidCaseData,
     InvalidTransition,
+    ItemNotAvailable,
     MaterialsIncomplete,
     NotInstant,
     OwedMaterialsOutstanding,
@@ -29,7 +31,7 @@ from yibao.cases.exceptions import (
     RepeatedCorrection,
     UnknownMaterial,
 )
-from yibao.cases.handlers import handler_for
+from yibao.cases.handlers import check_paid, flow_problem, handler_for
 from yibao.cases.models import (
     ONLINE_CHANNELS,
     Attachment,
@@ -43,13 +45,14 @@ from yibao.cases.models import (
     NoticeKind,
     Notification,
 )
-from yibao.cases.queries import region_offices
+from yibao.cases.queries import region_offices, reviewers_of
 from yibao.cases.receipts import next_receipt_no
 from yibao.cases.signals import case_changed
-from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
+from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_review, is_payment
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
-from yibao.core.audit import acting_user, record
+from yibao.core.audit import acting_user, record, record_many
+from yibao.core.bulk import update_rows
 from yibao.core.models import Channel
 from yibao.people import policy
 from yibao.people.models import Role, StaffProfile
@@ -124,8 +127,15 @@ def _office_of(actor, case):
 
 
 def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
+    event = _event(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload)
+    event.save()
+    return event
+
+
+def _event(case, action, from_state, actor, channel, *, role, comment="", payload=None):
+    """The event row of one step, not yet saved."""
     user = acting_user(actor)
-    return CaseEvent.objects.create(
+    return CaseEvent(
         case=case,
         actor=user,
         actor_label=user.get_username() if user else SYSTEM_ROLE,
@@ -212,6 +222,13 @@ def _notice_deadlines(snapshot, code, received_on):
     return [incompleteness_notice(received_on, rule.incompleteness_notice_days)] if rule else []
 
 
+def _check_flow(case, action):
+    """Refuse `action` when the item's frozen flow leaves it out (snapshot.flow_refusal)."""
+    refusal = flow_refusal(case.snapshot, case.state, action)
+    if refusal:
+        raise InvalidTransition(refusal, state=case.state, action=action)
+
+
 def _reason(reason, what):
     reason = (reason or "").strip()
     if not reason:
@@ -235,6 +252,9 @@ def submit_case(
         raise InvalidCaseData("代理人不能是申请人本人")
     role = SYSTEM_ROLE if system else _authorise_applicant_side(actor, applicant, agent, region.pk, office)
     handler = handler_for(item.code)
+    problem = flow_problem(item)
+    if problem:  # said before a case exists, not discovered by a case stuck halfway
+        raise ItemNotAvailable(f"该事项暂不能受理：{problem}", code=item.code)
     parsed = Conditions.parse(conditions, agent=agent is not None)
     snapshot = freeze(item)
     supplied = normalise_supply(snapshot, materials)
@@ -519,8 +539,7 @@ def start_review(case, actor, *, channel, comment="", expected_version=None):
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.START_REVIEW)
-        if not has_review(case.snapshot):
-            raise InvalidTransition("该事项无审核环节，受理后直接办结", state=case.state, action=A.START_REVIEW)
+        _check_flow(case, A.START_REVIEW)
         role = _authorise_staff(actor, "review", case)
         handler_for(case.item_code).check(case, A.START_REVIEW, actor)
         _move(case, A.START_REVIEW, actor, channel, role=role, comment=comment)
@@ -568,24 +587,81 @@ def deny_case(case, actor, *, channel, reason, comment="", expected_version=None
     return case
 
 
-def pay_case(case, actor, *, channel, reference="", comment="", expected_version=None):
-    """拨付 the approved amount. The payer may not be a reviewer who approved the case."""
+def pay_case(case, actor, *, channel, payee=None, reference="", comment="", expected_version=None):
+    """拨付: make the payment order for the approved amount (the handler's payee, else `payee` as
+    the payer typed it); the case is 拨付中 until the order's paid event. After a failed order this
+    makes the re-issued one. The case's reviewer may not do it (three-person rule)."""
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.PAY)
-        if not is_payment(case.snapshot):
-            raise InvalidTransition("该事项无拨付环节", state=case.state, action=A.PAY)
+        _check_flow(case, A.PAY)
         role = _authorise_staff(actor, "pay", case)
-        approvers = set(case.events.filter(action=A.APPROVE).values_list("actor_id", flat=True))
-        if acting_user(actor) is not None and actor.pk in approvers:
-            raise PayerIsApprover("审核通过该办件的人员不得办理拨付，请由其他拨付人员办理")
+        if acting_user(actor) is not None and actor.pk in reviewers_of(case):
+            raise PayerIsApprover("审核该办件的人员不得办理拨付，请由其他拨付人员办理")
         handler = handler_for(case.item_code)
         handler.check(case, A.PAY, actor)
-        disbursement = handler.on_pay(case, actor, channel) or {}
+        disbursement = handler.on_pay(case, actor, channel, payee=payee) or {}
+        if not disbursement.get("order"):
+            raise DomainCheckFailed("未生成支付指令，不能拨付")
         _move(case, A.PAY, actor, channel, role=role, comment=comment,
-              payload={"amount": str(case.amount), "reference": (reference or "").strip(),
-                       **({"disbursement": disbursement} if disbursement else {})})
+              payload={"amount": str(case.amount), "reference": (reference or "").strip(), "disbursement": disbursement})
     return case
+
+
+def record_payment(case, actor, *, channel, paid, order_no, reason=""):
+    """The payment order's own result reaches its case: paid → 已拨付; failed or cancelled → back to
+    审核通过, waiting for a re-issued order. Called by the payments core inside its transaction,
+    never by a screen: no case is 已拨付 without a paid order."""
+    case = _lock(case)
+    action = A.PAYMENT_PAID if paid else A.PAYMENT_FAILED
+    check_transition(case.state, action)
+    _check_flow(case, action)
+    if paid:
+        check_paid([(case.pk, order_no)])  # 已拨付 only with an order the payments core holds as paid
+    role = _role_of(policy.staff_profile(actor), "pay") if acting_user(actor) else SYSTEM_ROLE
+    _move(case, action, actor, channel, role=role, comment=(reason or "")[:300],
+          payload={"order": order_no, **({"reason": reason} if reason else {})})
+    if not paid:
+        _notify(supervisors(case.region_id), case, "payment_failed",
+                f"办件{case.receipt_no}的支付指令{order_no}支付失败：{reason}，请重新拨付")
+    return case
+
+
+def record_payments(outcomes, actor, *, channel):
+    """record_payment for many cases at once (a bank return file): `outcomes` is
+    [(case id, paid, order no, reason)]. The cases are locked in pk order; each gets its event and
+    audit entry, written in bulk."""
+    by_case = {case_id: (paid, order_no, reason) for case_id, paid, order_no, reason in outcomes}
+    # only what a step reads and writes: a return file may settle 100,000 cases
+    cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=by_case).order_by("pk")
+                 .only("id", "receipt_no", "item_code", "snapshot", "region_id", "office", "state", "version"))
+    check_paid([(case_id, order_no) for case_id, (paid, order_no, _) in by_case.items() if paid])
+    role = _role_of(policy.staff_profile(actor), "pay") if acting_user(actor) else SYSTEM_ROLE
+    now, events, audits, failed = timezone.now(), [], [], []
+    for case in cases:
+        paid, order_no, reason = by_case[case.pk]
+        action = A.PAYMENT_PAID if paid else A.PAYMENT_FAILED
+        from_state = case.state
+        _check_flow(case, action)
+        case.state = check_transition(from_state, action)
+        case.version += 1
+        case.updated_at = now
+        events.append(_event(case, action, from_state, actor, channel, role=role, comment=(reason or "")[:300],
+                             payload={"order": order_no, **({"reason": reason} if reason else {})}))
+        audits.append({"action": A(action).label, "obj": case,
+                       "summary": f"{case.receipt_no} {case.title}：{S(from_state).label}→{S(case.state).label}",
+                       "changes": {"state": [from_state, case.state], "order": order_no}})
+        if not paid:
+            failed.append((case, order_no, reason))
+    update_rows(cases, ["state", "version", "updated_at"])
+    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    record_many(audits, actor=acting_user(actor), channel=channel)
+    for case, order_no, reason in failed:
+        _notify(supervisors(case.region_id), case, "payment_failed",
+                f"办件{case.receipt_no}的支付指令{order_no}支付失败：{reason}，请重新拨付")
+    for case, event in zip(cases, events):
+        _announce(case, event)
+    return cases
 
 
 def complete_case(case, actor, *, channel, comment="", expected_version=None):
@@ -600,10 +676,7 @@ def complete_case(case, actor, *, channel, comment="", expected_version=None):
 
 def _complete(case, actor, channel, *, role, comment):
     check_transition(case.state, A.COMPLETE)
-    if case.state == S.ACCEPTED and has_review(case.snapshot):
-        raise InvalidTransition("该事项须经审核后方可办结", state=case.state, action=A.COMPLETE)
-    if case.state == S.APPROVED and is_payment(case.snapshot):
-        raise InvalidTransition("需拨付的事项须先拨付再办结", state=case.state, action=A.COMPLETE)
+    _check_flow(case, A.COMPLETE)
     if case.owed:
         raise OwedMaterialsOutstanding(f"容缺受理的材料尚未补齐：{'、'.join(o['name'] for o in case.owed)}")
     handler = handler_for(case.item_code)

@@ -10,6 +10,7 @@ from yibao.cases.models import (
     FollowUp,
     ItemRule,
     Notice,
+    PaymentCeiling,
     Notification,
 )
 from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
@@ -86,3 +87,11 @@ class DeferralRuleAdmin(AuditedAdmin):
 @admin.register(ItemRule)
 class ItemRuleAdmin(AuditedAdmin):
     list_display = ["item_code", "incompleteness_notice_days", "note"]
+
+
+@admin.register(PaymentCeiling)
+class PaymentCeilingAdmin(AuditedAdmin):
+    """支付上限: a policy parameter; the shipped rows are 示例参数 until an agency sets its own."""
+
+    list_display = ["item_code", "region", "effective_from", "ceiling", "sample", "note"]
+    list_filter = ["item_code", "region", "sample"]

@@ -14,13 +14,20 @@ A domain app registers its handlers in its AppConfig.ready():
 
 Until a domain registers one, an item runs on GenericHandler: the case is recorded and
 completed, and nothing in any register changes (it says so in the completion event).
+
+Whether an item pays is its flow (catalogue data, frozen into the case); a handler declares
+`pays` (True, False, or None: it follows the item's flow) and the two must agree. Paying is
+done by the disbursement core (payments), which registers itself here: the engine asks it for
+an order at 拨付 and learns from it when the order is paid or failed.
 """
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from pydantic import BaseModel, ValidationError
 
-from yibao.cases.exceptions import InvalidCaseData, PaymentAmountRequired
+from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, PaymentAmountRequired
+from yibao.catalog import flow as catalog_flow
 from yibao.catalog.codes import BY_CODE, ITEM_CODES
-from yibao.core.money import MoneyError, yuan
+from yibao.core.money import MoneyError, payable, yuan
 
 
 class Handler:
@@ -29,6 +36,7 @@ class Handler:
     label = "通用办理"
     schema: type[BaseModel] | None = None  # the case data; None accepts any JSON object
     has_effect = False  # does 办结 change a register?
+    pays = False  # does the item pay (拨付 by an order before 办结)? None: as the item's flow says
 
     def validate_data(self, data, conditions):
         """The case data as stored; InvalidCaseData when it does not fit the schema."""
@@ -58,32 +66,41 @@ class Handler:
         """The effect of 办结 on the registers. Returns a summary (plain data) for the event."""
         return {}
 
-    def on_pay(self, case, actor, channel):
-        """At 拨付, after the checks: start the disbursement (e.g. a payment order). Returns a
-        summary (plain data) for the event."""
-        return {}
+    def payee(self, case):
+        """Who is paid, from the case data: {"payee_name", "account_kind", "account_no",
+        "bank_name", "purpose"}; None when the payer names the account at 拨付 (the default)."""
+        return None
+
+    def on_pay(self, case, actor, channel, payee=None):
+        """At 拨付, after the checks: make the payment order (the handler's payee, else the one the
+        payer gave). Returns a summary with the order number for the event."""
+        payee = self.payee(case) or payee
+        if not payee:
+            raise InvalidCaseData("请填写收款人、账户类型、收款账号和开户银行", field="payee_name")
+        return disburse(case, payee, actor=actor, channel=channel)
 
     def amount(self, case):
         """For payment items, the amount to pay (Decimal), or None to take the reviewer's figure."""
         return None
 
     def approved_amount(self, case, given):
-        """The amount fixed at approval: the handler's own, else the reviewer's."""
+        """The amount fixed at approval: the handler's own, else the reviewer's; positive, 2
+        places, inside the column and under the item's ceiling (PaymentCeiling)."""
         own = self.amount(case)
-        if own is not None:
-            return yuan(own)
-        if given in (None, ""):
-            raise PaymentAmountRequired("需拨付的事项审核通过时须核定金额")
+        if own is None and given in (None, ""):
+            raise PaymentAmountRequired("需拨付的事项审核通过时须核定金额", field="amount")
         try:
-            return yuan(given)
+            # the handler computes (to the fen, rounded); the reviewer types (2 places at most)
+            return payable(yuan(own) if own is not None else given, ceiling=ceiling_for(case))
         except MoneyError as exc:
-            raise PaymentAmountRequired(str(exc)) from None
+            raise PaymentAmountRequired(str(exc), field="amount") from None
 
 
 class GenericHandler(Handler):
     """Records and completes the case; no register changes. Used until a domain handler lands."""
 
     label = "通用办理（无登记簿变更）"
+    pays = None  # pays when the item's flow does: the payer names the account at 拨付
 
     def on_complete(self, case, actor):
         return {"effect": False, "note": "该事项尚无业务处理模块，办结不变更登记簿"}
@@ -91,6 +108,42 @@ class GenericHandler(Handler):
 
 _REGISTRY = {}
 _GENERIC = GenericHandler()
+_DISBURSER = []  # the payments core, once it registered: (make_order, paid_orders)
+
+
+def register_disburser(make_order, paid_orders):
+    """The payments core: `make_order(case, payee, *, actor, channel) -> {"order": order_no, ...}`
+    and `paid_orders([(case id, order no)]) -> {order no, ...}` (those recorded as paid)."""
+    _DISBURSER[:] = [make_order, paid_orders]
+
+
+def check_paid(pairs):
+    """Refuse to mark cases 已拨付 unless the payments core says each (case id, order no) is paid."""
+    wanted = {order_no for _, order_no in pairs}
+    paid = _DISBURSER[1](pairs) if _DISBURSER else set()
+    missing = sorted(wanted - set(paid))
+    if missing:
+        raise DomainCheckFailed(f"支付指令未支付成功：{'、'.join(missing[:5])}", orders=missing[:100])
+
+
+def disburse(case, payee, *, actor, channel):
+    if not _DISBURSER:
+        raise DomainCheckFailed("支付模块未启用，不能拨付")
+    summary = _DISBURSER[0](case, payee, actor=actor, channel=channel) or {}
+    if not summary.get("order"):
+        raise DomainCheckFailed("未生成支付指令，不能拨付")
+    return summary
+
+
+def ceiling_for(case, on=None):
+    """The item's 支付上限 in force for `case` (its region's own, else every region's), or None."""
+    from yibao.cases.models import PaymentCeiling
+
+    on = on or timezone.localdate()
+    rows = PaymentCeiling.objects.filter(item_code=case.item_code, effective_from__lte=on)
+    own = rows.filter(region_id=case.region_id).order_by("-effective_from").first()
+    row = own or rows.filter(region=None).order_by("-effective_from").first()
+    return row.ceiling if row else None
 
 
 def register(code, handler):
@@ -113,9 +166,36 @@ def handler_for(code):
     return _REGISTRY.get(code, _GENERIC)
 
 
+def flow_problem(item):
+    """Why `item`'s flow cannot run on its handler (Chinese), or None when they agree."""
+    declared = handler_for(item.code).pays
+    if declared is None or declared == item.pays:
+        return None
+    if declared:
+        return f"业务模块按需拨付办理，但该事项流程未设拨付环节（{item.get_flow_source_display()}），请在后台核定"
+    return f"该事项流程设有拨付环节（{item.get_flow_source_display()}），但业务模块不办理拨付，请在后台核定"
+
+
+catalog_flow.add_check(flow_problem)
+
+
 def status():
-    """Every item code with the handler that runs it and whether 办结 changes a register."""
-    return [
-        {"code": c.code, "handler": type(handler_for(c.code)).__name__, "effect": bool(handler_for(c.code).has_effect)}
-        for c in ITEM_CODES
-    ]
+    """Every item code with the handler that runs it, whether 办结 changes a register, whether it
+    pays (the handler's declaration; null: as the item's flow says), and whether every item of
+    that code in force agrees with it (`flow_ok`; `flow_problems` names the ones that do not)."""
+    from yibao.catalog.models import Guide, ServiceItem
+
+    in_force = Guide.objects.in_force().exclude(region__is_template=True).values("pk")
+    items = ServiceItem.objects.filter(guide_id__in=in_force).select_related("guide__region")
+    problems = {}
+    for item in items:
+        problem = flow_problem(item)
+        if problem:
+            problems.setdefault(item.code, []).append(f"{item.guide.region.name}：{problem}")
+    rows = []
+    for c in ITEM_CODES:
+        handler = handler_for(c.code)
+        rows.append({"code": c.code, "handler": type(handler).__name__, "effect": bool(handler.has_effect),
+                     "pays": handler.pays, "flow_ok": c.code not in problems,
+                     "flow_problems": problems.get(c.code, [])})
+    return rows

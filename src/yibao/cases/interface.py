@@ -8,7 +8,9 @@ holds it to that. What is here:
   the API as structured refusals;
 - the checklist helpers a handler uses to adjust an item's materials to the case;
 - the catalogue item in force for a region, the receipt-number prefix of a region;
-- opening a case as the system (a case another case causes, e.g. the in side of a transfer).
+- opening a case as the system (a case another case causes, e.g. the in side of a transfer);
+- for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
+  reaching its case, and who reviewed a case (the three-person rule).
 
 PDF documents are built with core.pdf.Document (not the engine's): a domain imports it from core.
 """
@@ -24,7 +26,8 @@ from yibao.cases.exceptions import (
     ItemNotAvailable,
     PayerIsApprover,
 )
-from yibao.cases.handlers import Handler, register
+from yibao.cases.handlers import Handler, register, register_disburser
+from yibao.cases.queries import reviewers_of, reviewers_of_cases
 from yibao.cases.receipts import prefix_for
 from yibao.cases.snapshot import item_in_force
 from yibao.cases.states import Action, CaseState
@@ -33,8 +36,14 @@ from yibao.core.models import Channel
 __all__ = [
     "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
     "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force",
-    "materials_when", "open_case_as_system", "prefix_for", "register", "with_materials",
+    "materials_when", "open_case_as_system", "pay_case", "prefix_for", "record_payment", "record_payments",
+    "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
+
+# The disbursement core's steps (payments imports them from here, never from the engine's modules).
+pay_case = _engine.pay_case
+record_payment = _engine.record_payment
+record_payments = _engine.record_payments
 
 
 def open_case_as_system(item, applicant, *, data, conditions=None, comment="", accept_comment=""):

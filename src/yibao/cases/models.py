@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from yibao.cases.states import Action, CaseState, OPEN_STATES
 from yibao.core.models import Channel
+from yibao.core.money import MAX_AMOUNT
 # new_verify_code stays importable here: migrations written before it moved to core name it here.
 from yibao.core.records import AppendOnly, new_verify_code
 
@@ -60,7 +61,7 @@ class Case(models.Model):
     paused_days = models.PositiveIntegerField("补正不计时（工作日）", default=0)
     overdue = models.BooleanField("已逾期", default=False)
     overdue_on = models.DateField("逾期标记日", null=True, blank=True)
-    amount = models.DecimalField("核定金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField("核定金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)  # see Meta
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -87,6 +88,11 @@ class Case(models.Model):
                 condition=models.Q(closed_at__isnull=True),
                 name="case_open_queue",
             ),
+        ]
+        constraints = [
+            # The database refuses an approved amount the code forgot to check (a negative, 1e18).
+            models.CheckConstraint(condition=models.Q(amount__isnull=True)
+                                   | models.Q(amount__gt=0, amount__lte=MAX_AMOUNT), name="case_amount_in_range"),
         ]
 
     def __str__(self):
@@ -246,6 +252,33 @@ class ItemRule(models.Model):
 
     def __str__(self):
         return self.item_code
+
+
+class PaymentCeiling(models.Model):
+    """支付上限: the most one case of a paying item may be approved and paid, per item code (and
+    region, or every region), in force from a date. A policy parameter set by the administrator."""
+
+    item_code = models.CharField("事项代码", max_length=60)
+    region = models.ForeignKey("catalog.Region", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="+", verbose_name="地区", help_text="留空：适用于所有地区")
+    effective_from = models.DateField("生效日期")
+    ceiling = models.DecimalField("单笔支付上限（元）", max_digits=14, decimal_places=2)
+    sample = models.BooleanField("示例参数", default=True, help_text="示例参数（非正式政策），请按本地政策修改")
+    note = models.CharField("依据", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "事项支付上限"
+        verbose_name_plural = "事项支付上限"
+        ordering = ["item_code", "region", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["item_code", "region", "effective_from"], name="payment_ceiling_unique"),
+            models.CheckConstraint(condition=models.Q(ceiling__gt=0, ceiling__lte=MAX_AMOUNT),
+                                   name="payment_ceiling_in_range"),
+        ]
+
+    def __str__(self):
+        sample = "（示例参数）" if self.sample else ""
+        return f"{self.item_code} {self.region or '所有地区'} 自{self.effective_from} {self.ceiling}元{sample}"
 
 
 class Notification(models.Model):

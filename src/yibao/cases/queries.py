@@ -5,12 +5,15 @@ from django.utils import timezone
 from yibao.cases.checklist import Conditions, checklist
 from yibao.cases.deadlines import DUE_LABELS, due_status, pick_limit
 from yibao.cases.exceptions import CaseNotFound, LimitUndetermined
-from yibao.cases.models import Case
+from yibao.cases.models import Case, CaseEvent
 from yibao.cases.receipts import normalise
-from yibao.cases.snapshot import has_review, is_payment
+from yibao.cases.snapshot import flow_refusal, has_review, is_payment
 from yibao.cases.states import Action, CaseState, actions_from
 from yibao.catalog.models import Guide
 from yibao.core.masking import mask_id_number, mask_name
+
+# Moves only the payment order's own events make (payments calls them); never offered to staff.
+ORDER_DRIVEN = frozenset({Action.PAYMENT_PAID, Action.PAYMENT_FAILED})
 
 NOT_FOUND = "未查询到办件，请核对受理编号和证件号码"
 
@@ -19,7 +22,7 @@ STAGE_ACTIONS = (
     ("申请", (Action.SUBMIT,)),
     ("受理", (Action.ACCEPT, Action.REFUSE)),
     ("审核", (Action.APPROVE, Action.DENY)),
-    ("拨付", (Action.PAY,)),
+    ("拨付", (Action.PAYMENT_PAID,)),
     ("办结", (Action.COMPLETE,)),
 )
 
@@ -33,6 +36,7 @@ def _holder(case):
         CaseState.ACCEPTED: f"{office}（已受理，待审核）" if has_review(case.snapshot) else f"{office}（待办结）",
         CaseState.UNDER_REVIEW: f"{office}（审核中）",
         CaseState.APPROVED: f"{office}（待拨付）" if is_payment(case.snapshot) else f"{office}（待办结）",
+        CaseState.PAYING: f"{office}（拨付中，待银行支付）",
         CaseState.PAID: f"{office}（已拨付，待办结）",
     }.get(case.state, "已结束")
 
@@ -135,15 +139,8 @@ def region_offices(region_id):
 def next_steps(case):
     """The actions the transition table and the item's published flow allow on `case` now, before
     asking who may take them (people.policy does that): what a staff screen may offer."""
-    review, payment = has_review(case.snapshot), is_payment(case.snapshot)
-    skip = set()
-    if not review:
-        skip.add(Action.START_REVIEW)
-    if not payment:
-        skip.add(Action.PAY)
-    if (case.state == CaseState.ACCEPTED and review) or (case.state == CaseState.APPROVED and payment):
-        skip.add(Action.COMPLETE)
-    return [a for a in actions_from(case.state) if a not in skip]
+    return [a for a in actions_from(case.state)
+            if a not in ORDER_DRIVEN and flow_refusal(case.snapshot, case.state, a) is None]
 
 
 def is_instant(case):
@@ -153,3 +150,20 @@ def is_instant(case):
     except LimitUndetermined:
         return False
     return rule is not None and rule["working_days"] == 0 and not is_payment(case.snapshot)
+
+
+def reviewers_of(case):
+    """The users who reviewed `case` (started the review, approved or denied it): under the
+    three-person rule none of them makes, approves or confirms its payment order."""
+    return set(case.events.filter(action__in=(Action.START_REVIEW, Action.APPROVE, Action.DENY))
+               .exclude(actor=None).values_list("actor_id", flat=True))
+
+
+def reviewers_of_cases(case_ids):
+    """{case id: reviewers_of(case)} for many cases in one query (a batch of payment orders)."""
+    found = {}
+    rows = (CaseEvent.objects.filter(case_id__in=case_ids, action__in=(Action.START_REVIEW, Action.APPROVE, Action.DENY))
+            .exclude(actor=None).values_list("case_id", "actor_id"))
+    for case_id, actor_id in rows:
+        found.setdefault(case_id, set()).add(actor_id)
+    return found

@@ -5,10 +5,9 @@ A case is judged by the item as it stood at submission: a later edition never ch
 from django.utils import timezone
 
 from yibao.cases.exceptions import ItemNotAvailable
+from yibao.catalog.flow import derive
 from yibao.catalog.models import Guide, ServiceItem
 
-REVIEW_WORDS = ("审核", "审批", "审查")
-PAYMENT_WORDS = ("拨付", "支付")
 
 
 def item_in_force(region, code, on=None):
@@ -61,25 +60,49 @@ def freeze(item):
         ],
         "stages": [{"name": s.name, "text": s.text} for s in item.stages.all()],
         "channels": [{"code": c.code, "name": c.name, "online": c.online} for c in item.channels.all()],
+        "flow": {"review": item.has_review, "pays": item.pays, "source": item.flow_source},
         "frozen_at": timezone.now().isoformat(),
     }
 
 
-def _stage_has(snapshot, words):
-    return any(w in s["name"] for s in snapshot.get("stages", []) for w in words)
+def flow(snapshot):
+    """The item's flow as frozen into the case ({"review", "pays", "source"}). Cases frozen before
+    the flow was data got theirs in cases migration 0007; a snapshot without one (built by hand)
+    takes its code's default, never the guide's wording."""
+    frozen = snapshot.get("flow")
+    if frozen is None:
+        review, pays, source = derive(snapshot.get("code", ""), [])
+        frozen = {"review": review, "pays": pays, "source": str(source)}
+    return frozen
 
 
 def has_review(snapshot):
-    """Items whose published flow has no 审核 step (查询, 电话号码, 电子凭证) skip review.
-    A guide that publishes no flow at all is reviewed: that is the safe side."""
-    if not snapshot.get("stages"):
-        return True
-    return _stage_has(snapshot, REVIEW_WORDS)
+    """Does the item have a 审核 step (queries, phone changes and e-credentials do not)?"""
+    return bool(flow(snapshot)["review"])
 
 
 def is_payment(snapshot):
-    """Items whose flow has a 拨付 step must be paid before 办结."""
-    return _stage_has(snapshot, PAYMENT_WORDS)
+    """Does the item pay (拨付 by a payment order before 办结)?"""
+    return bool(flow(snapshot)["pays"])
+
+
+def flow_refusal(snapshot, state, action):
+    """The one answer to "may `action` come next in `state` for this item's flow?": None when
+    it may, else why not (Chinese). The transition table says what a state allows at all; this
+    says what the item's frozen flow removes. Used by the actions, next_steps, the workbench and
+    the API alike."""
+    from yibao.cases.states import Action, CaseState
+
+    review, pays = has_review(snapshot), is_payment(snapshot)
+    if action == Action.START_REVIEW and not review:
+        return "该事项无审核环节，受理后直接办结"
+    if action == Action.COMPLETE and state == CaseState.ACCEPTED and review:
+        return "该事项须经审核后方可办结"
+    if action == Action.COMPLETE and pays and state != CaseState.PAID:
+        return "需拨付的事项须支付成功（已拨付）后方可办结"
+    if action in (Action.PAY, Action.PAYMENT_PAID, Action.PAYMENT_FAILED) and not pays:
+        return "该事项无拨付环节"
+    return None
 
 
 def material(snapshot, key):

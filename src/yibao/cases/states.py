@@ -13,7 +13,8 @@ class CaseState(models.TextChoices):
     UNDER_REVIEW = "under_review", "审核中"  # a reviewer is examining the case
     APPROVED = "approved", "审核通过"  # decided in favour; payment items wait for 拨付
     DENIED = "denied", "审核不通过"  # decided against, with the reason given (final)
-    PAID = "paid", "已拨付"  # the amount was disbursed; 办结 follows
+    PAYING = "paying", "拨付中"  # a payment order exists; the bank has not answered yet
+    PAID = "paid", "已拨付"  # the order was paid (its paid event); 办结 follows
     COMPLETED = "completed", "已办结"  # done, register effect applied (final)
     WITHDRAWN = "withdrawn", "已撤回"  # withdrawn by the applicant while open (final)
 
@@ -27,7 +28,9 @@ class Action(models.TextChoices):
     START_REVIEW = "start_review", "审核"
     APPROVE = "approve", "审核通过"
     DENY = "deny", "审核不通过"
-    PAY = "pay", "拨付"
+    PAY = "pay", "拨付"  # a payment order is made; the case waits for the bank
+    PAYMENT_PAID = "payment_paid", "支付成功"  # the order's paid event (payments calls this)
+    PAYMENT_FAILED = "payment_failed", "支付失败"  # the order failed or was cancelled: a re-issued order is due
     COMPLETE = "complete", "办结"
     WITHDRAW = "withdraw", "撤回"
     SUPPLY = "supply", "补交容缺材料"
@@ -60,7 +63,9 @@ TRANSITIONS = {
     (S.UNDER_REVIEW, A.REQUEST_CORRECTION): {S.CORRECTION_REQUESTED},
     (S.UNDER_REVIEW, A.SUPPLY): {S.UNDER_REVIEW},
     (S.UNDER_REVIEW, A.WITHDRAW): {S.WITHDRAWN},
-    (S.APPROVED, A.PAY): {S.PAID},  # payment items only
+    (S.APPROVED, A.PAY): {S.PAYING},  # payment items only; again after a failed order (re-issue)
+    (S.PAYING, A.PAYMENT_PAID): {S.PAID},  # only from the order's paid event
+    (S.PAYING, A.PAYMENT_FAILED): {S.APPROVED},  # waits for a re-issued order
     (S.APPROVED, A.COMPLETE): {S.COMPLETED},  # items without 拨付 only
     (S.APPROVED, A.WITHDRAW): {S.WITHDRAWN},
     (S.PAID, A.COMPLETE): {S.COMPLETED},
@@ -70,13 +75,15 @@ TRANSITIONS = {
     (S.ACCEPTED, A.REASSIGN): {S.ACCEPTED},
     (S.UNDER_REVIEW, A.REASSIGN): {S.UNDER_REVIEW},
     (S.APPROVED, A.REASSIGN): {S.APPROVED},
+    (S.PAYING, A.REASSIGN): {S.PAYING},
     (S.PAID, A.REASSIGN): {S.PAID},
 }
 
 # Not finished: the deadline is watched and the applicant may still act.
-OPEN_STATES = frozenset({S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED, S.PAID})
+OPEN_STATES = frozenset({S.SUBMITTED, S.CORRECTION_REQUESTED, S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED, S.PAYING,
+                         S.PAID})
 # The clock runs in these (from acceptance to 办结).
-RUNNING_STATES = frozenset({S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED, S.PAID})
+RUNNING_STATES = frozenset({S.ACCEPTED, S.UNDER_REVIEW, S.APPROVED, S.PAYING, S.PAID})
 # The applicant may rate the case once it reached one of these.
 RATABLE_STATES = frozenset({S.COMPLETED, S.REFUSED, S.DENIED})
 

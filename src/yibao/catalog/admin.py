@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from yibao.catalog import flow
 from yibao.catalog.models import (
     Guide,
     ItemChannel,
@@ -59,10 +60,31 @@ class GuideAdmin(AuditedAdmin):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(AuditedAdmin):
-    list_display = ["display_title", "code", "group", "guide", "ordinal"]
-    list_filter = ["guide__region", "group", "guide"]
+    list_display = ["display_title", "code", "group", "guide", "ordinal", "has_review", "pays", "flow_source",
+                    "flow_check"]
+    list_filter = ["guide__region", "group", "guide", "pays", "flow_source"]
     search_fields = ["name", "title", "code"]
+    readonly_fields = ["flow_source"]
     inlines = [MaterialInline, TimeLimitInline, StageInline, ChannelInline, ItemOfficeInline]
+
+    @admin.display(description="流程核对")
+    def flow_check(self, obj):
+        return "；".join(flow.problems(obj)) or "一致"
+
+    def save_model(self, request, obj, form, change):
+        # A flow set by hand says so: the import's derivation no longer speaks for it.
+        if change and {"has_review", "pays"} & set(form.changed_data):
+            obj.flow_source = flow.FlowSource.ADMIN
+        super().save_model(request, obj, form, change)
+        for problem in flow.problems(obj):
+            messages.warning(request, f"{obj}：{problem}")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET":
+            for problem in flow.problems(obj):
+                messages.warning(request, problem)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Office)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from yibao.catalog.codes import GROUP_NAMES
+from yibao.catalog.flow import FlowSource
 
 
 class Region(models.Model):
@@ -90,6 +91,10 @@ class ServiceItem(models.Model):
     missing_fields = models.JSONField("缺失字段", default=list, blank=True)
     warnings = models.JSONField("导入提示", default=list, blank=True)
     fields = models.JSONField("原文字段", default=dict, blank=True)
+    # The flow, decided at import (catalog.flow) and correctable in the admin; frozen into a case.
+    has_review = models.BooleanField("有审核环节", default=True)
+    pays = models.BooleanField("有拨付环节", default=False, help_text="办结前须按支付指令支付成功")
+    flow_source = models.CharField("流程依据", max_length=10, choices=FlowSource.choices, default=FlowSource.STAGES)
 
     class Meta:
         verbose_name = "服务事项"

@@ -29,3 +29,15 @@ class MakerChecker(PayerIsApprover):
 
 class OrderNotFound(DomainCheckFailed):
     code = "order_not_found"
+
+
+class BatchConflict(DomainCheckFailed):
+    """An order is not (or no longer) available for the batch, or a batched order is settled by hand."""
+
+    code = "batch_conflict"
+
+
+class ReturnFileRejected(InvalidCaseData):
+    """The bank's return file cannot be taken as it is: nothing of it is imported."""
+
+    code = "return_file_rejected"

@@ -1,11 +1,15 @@
 """Disbursement orders (支付指令): the generic core every paying item uses.
 
 A PaymentOrder pays one case's approved amount to one payee account. It moves
-created -> approved -> paid | failed, or is cancelled before it is paid, under the maker-checker
-rule: whoever created or approved it is not who marks it paid (or failed); the case's own
-reviewer never made it either (the engine's 拨付 rule). A case has at most one order: a unique
-constraint says so, whatever the race.
-Batches and bank files come later; PaymentEvent keeps every step.
+created -> approved -> paid | failed, or is cancelled before it is paid, under the three-person
+rule (制单 / 复核 / 支付确认): the maker does not approve it, neither confirms its result, and
+the case's reviewer does none of the three. A failed or cancelled order is followed by a
+re-issued one linked to it; a case never has two live orders nor two paid ones (partial unique
+constraints say so, whatever the race).
+
+A PaymentBatch groups approved orders of one region, account kind and bank for the bank's
+批量代发 file; a second payer approves it; the bank's return file (ReturnImport) settles its
+orders. PaymentEvent keeps every step of an order.
 """
 from django.conf import settings
 from django.db import models
@@ -14,6 +18,7 @@ from django.db.models import Q
 from yibao.core.machine import Machine
 from yibao.core.masking import mask_bank_account, mask_name
 from yibao.core.models import Channel
+from yibao.core.money import MAX_AMOUNT
 from yibao.core.records import AppendOnly
 from yibao.payments.exceptions import InvalidOrderTransition
 
@@ -54,6 +59,48 @@ ORDERS = Machine(
 )
 
 
+# An order that still pays or has paid: a case has at most one.
+LIVE_STATES = (OrderState.CREATED, OrderState.APPROVED, OrderState.PAID)
+
+
+class BatchState(models.TextChoices):
+    CREATED = "created", "待审核"  # grouped by one payer; a second must approve it
+    APPROVED = "approved", "已审核"  # approved as a whole; may be exported for the bank
+    EXPORTED = "exported", "已导出"  # the 批量代发 file was produced; waits for the bank's return file
+    SETTLED = "settled", "已对账"  # every order paid or failed (final)
+
+
+class PaymentBatch(models.Model):
+    """批次: approved orders of one region, account kind and bank, sent to the bank in one file."""
+
+    batch_no = models.CharField("批次号", max_length=40, unique=True)
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="payment_batches",
+                               verbose_name="地区")
+    account_kind = models.CharField("账户类型", max_length=10, choices=AccountKind.choices)
+    bank_name = models.CharField("开户银行", max_length=100, blank=True)
+    state = models.CharField("状态", max_length=12, choices=BatchState.choices, default=BatchState.CREATED)
+    order_count = models.PositiveIntegerField("笔数")
+    total = models.DecimalField("总金额（元）", max_digits=16, decimal_places=2)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="组批人")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="批次审核人")
+    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="导出人")
+    created_at = models.DateTimeField("组批时间", auto_now_add=True)
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    exported_at = models.DateTimeField("导出时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "支付批次"
+        verbose_name_plural = "支付批次"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(order_count__gt=0, total__gt=0), name="batch_not_empty")]
+
+    def __str__(self):
+        return f"{self.batch_no} {self.order_count}笔 {self.total}元（{self.get_state_display()}）"
+
+
 class PaymentOrder(models.Model):
     """支付指令: pay `amount` of `case` to one account."""
 
@@ -71,6 +118,11 @@ class PaymentOrder(models.Model):
     state = models.CharField("状态", max_length=12, choices=OrderState.choices, default=OrderState.CREATED)
     bank_reference = models.CharField("银行流水号", max_length=64, blank=True)
     failure_reason = models.CharField("失败原因", max_length=300, blank=True)
+    reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="reissued_as", verbose_name="重新生成自",
+                                      help_text="支付失败或作废后重新生成的指令，指向原指令")
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="orders",
+                              verbose_name="批次")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name="制单人")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -87,9 +139,13 @@ class PaymentOrder(models.Model):
         verbose_name_plural = "支付指令"
         ordering = ["-created_at", "-id"]
         constraints = [
-            # Never two orders for one case, whatever the race.
-            models.UniqueConstraint(fields=["case"], name="payment_order_one_per_case"),
+            # Never two live orders for one case, and never two paid ones, whatever the race.
+            models.UniqueConstraint(fields=["case"], condition=Q(state__in=LIVE_STATES),
+                                    name="payment_order_one_live_per_case"),
+            models.UniqueConstraint(fields=["case"], condition=Q(state=OrderState.PAID),
+                                    name="payment_order_one_paid_per_case"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_order_amount_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=MAX_AMOUNT), name="payment_order_amount_in_range"),
         ]
         indexes = [models.Index(fields=["region", "state"])]
 
@@ -117,6 +173,31 @@ class PaymentOrder(models.Model):
             "amount": str(self.amount),
             "purpose": self.purpose,
         }
+
+
+class ReturnImport(models.Model):
+    """One bank return file (回盘文件) imported for a batch. The same file (by its SHA-256) is
+    imported once: a second import changes nothing."""
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="returns", verbose_name="批次")
+    sha256 = models.CharField("文件摘要", max_length=64)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    rows = models.PositiveIntegerField("行数")
+    paid = models.PositiveIntegerField("成功笔数")
+    failed = models.PositiveIntegerField("失败笔数")
+    unchanged = models.PositiveIntegerField("已处理过的笔数", default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="导入人（支付确认人）")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回盘文件"
+        verbose_name_plural = "回盘文件"
+        ordering = ["batch", "imported_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["batch", "sha256"], name="return_file_once_per_batch")]
+
+    def __str__(self):
+        return f"{self.batch.batch_no} {self.filename}（成功{self.paid}笔，失败{self.failed}笔）"
 
 
 class PaymentEvent(AppendOnly):

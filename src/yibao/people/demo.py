@@ -17,6 +17,12 @@ DEMO_REGIONS = ["dazhou", "songpan", "panzhihua"]
 # The office used when the region's guide is not loaded yet: the city- or county-level one.
 FALLBACK_OFFICE = {"dazhou": "市本级", "songpan": "松潘县医疗保障局", "panzhihua": "市医保事务中心"}
 STAFF_ROLES = [Role.CLERK, Role.REVIEWER, Role.PAYER, Role.SUPERVISOR]
+# Three payers per region, one part each of the three-person rule (制单 / 复核 / 支付确认).
+EXTRA_PAYERS = [
+    ("payer", "制单：办件“拨付”生成支付指令"),
+    ("payer2", "复核：复核支付指令、审核批次"),
+    ("payer3", "支付确认：组批、导出批量代发文件、导入回盘文件"),
+]
 # Valid numbers (check digits computed), made up for the demo.
 DEMO_APPLICANTS = [
     (ApplicantKind.PERSON, IdType.RESIDENT_ID, "511702199003071238", "张演示", "13800001111"),
@@ -52,10 +58,13 @@ def ensure_demo_accounts():
     for region in regions:
         office = _office(region)
         for role in STAFF_ROLES:
-            username = f"{region.code}-{role.value}"
-            if not User.objects.filter(username=username).exists():
-                actions.create_staff(username, DEMO_PASSWORD, region, office, [role])
-            accounts.append((f"{region.name} {office} {role.label}", username, DEMO_PASSWORD))
+            parts = EXTRA_PAYERS if role == Role.PAYER else [(role.value, "")]
+            for suffix, part in parts:
+                username = f"{region.code}-{suffix}"
+                if not User.objects.filter(username=username).exists():
+                    actions.create_staff(username, DEMO_PASSWORD, region, office, [role])
+                accounts.append((f"{region.name} {office} {role.label}{'（' + part + '）' if part else ''}", username,
+                                 DEMO_PASSWORD))
     if not User.objects.filter(username="admin").exists():
         actions.create_staff("admin", DEMO_PASSWORD, regions[0], _office(regions[0]), [Role.ADMIN])
     accounts.append((f"{Role.ADMIN.label}（各地区，后台 /admin/）", "admin", DEMO_PASSWORD))

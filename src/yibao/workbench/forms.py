@@ -4,10 +4,12 @@ from django.urls import reverse
 
 from yibao.cases.checklist import COMMITMENT, DOCUMENT
 from yibao.cases.deadlines import DUE_LABELS
+from yibao.cases.handlers import handler_for
 from yibao.cases.models import FollowUpOutcome
 from yibao.cases.states import CaseState
 from yibao.core.models import Channel
 from yibao.core.schemaforms import case_data, field_for_error, schema_fields
+from yibao.payments.models import AccountKind
 from yibao.people.models import IdType
 from yibao.workbench.actions import STAFF_CHANNELS
 from yibao.workbench.queries import ALL
@@ -178,10 +180,30 @@ class ApproveForm(StepForm):
 
 
 class PayForm(StepForm):
+    """拨付: makes the payment order. The payee comes from the case data where the item's handler
+    knows it (account withdrawal); otherwise the payer names it here. Required-ness and the
+    account check are the action's (payments.make_order)."""
+
+    payee_name = forms.CharField(label="收款人", required=False, max_length=200)
+    account_kind = forms.ChoiceField(label="账户类型", required=False, choices=AccountKind.choices)
+    account_no = forms.CharField(label="收款账号", required=False, max_length=40)
+    bank_name = forms.CharField(label="开户银行", required=False, max_length=100)
     reference = forms.CharField(label="拨付凭证号", required=False, max_length=100)
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        if case is not None and handler_for(case.item_code).pays:
+            for name in ("payee_name", "account_kind", "account_no", "bank_name"):
+                del self.fields[name]  # the handler pays the account the application names
+
+    def payee(self):
+        d = self.cleaned_data
+        if not d.get("payee_name") and not d.get("account_no"):
+            return None
+        return {k: d.get(k, "") for k in ("payee_name", "account_kind", "account_no", "bank_name")}
+
     def engine_args(self):
-        return {**super().engine_args(), "reference": self.cleaned_data["reference"]}
+        return {**super().engine_args(), "reference": self.cleaned_data["reference"], "payee": self.payee()}
 
 
 class ReassignForm(StepForm):
@@ -288,6 +310,16 @@ class OrderStepForm(Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+
+
+class BatchCreateForm(Form):
+    account_kind = forms.ChoiceField(label="账户类型", choices=AccountKind.choices)
+    bank_name = forms.CharField(label="开户银行", required=False, max_length=100)
+
+
+class ReturnFileForm(Form):
+    file = forms.FileField(label="银行回盘文件（xlsx 或 CSV）", max_length=200,
+                           help_text="每行：指令号（或账号）、金额、成功/失败、银行流水号、失败原因")
 
 
 # ---------------------------------------------------------------- bulk sheets

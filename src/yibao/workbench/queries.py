@@ -190,6 +190,8 @@ class ItemStatus:
     handler_label: str
     effect: bool
     in_guide: bool = False  # does the region's guide in force list this code?
+    pays: bool | None = None  # the handler's declaration (None: as the item's flow says)
+    flow_problems: list = field(default_factory=list)  # where a flow in force disagrees with the handler
 
     @property
     def effect_label(self):
@@ -208,7 +210,7 @@ def item_status(region):
         codes.append(ItemStatus(
             code=code.code, name=titles.get(code.code) or code.name, group=GROUP_NAMES.get(code.group, ""),
             handler=row["handler"], handler_label=handler_for(code.code).label, effect=row["effect"],
-            in_guide=code.code in titles,
+            in_guide=code.code in titles, pays=row["pays"], flow_problems=row["flow_problems"],
         ))  # fmt: skip
     by_code = {c.code: c for c in codes}
     return [(item, by_code.get(item.code)) for item in items], codes

@@ -22,7 +22,7 @@ from yibao.core.models import Channel
 from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
 from yibao.enrollment.sheets import SheetInvalid
-from yibao.payments.queries import order_for_case
+from yibao.payments.queries import orders_for_case
 from yibao.people.actions import RegistrationRefused
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
@@ -189,6 +189,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         steps.append({"name": str(step), "label": STEPS[step].button_label, "form": form})
     calendar = current()
     today = timezone.localdate()
+    orders = list(orders_for_case(case).select_related("reissue_of", "batch"))
     return render(request, "workbench/case.html", {
         "case": case,
         "entries": entries,
@@ -202,7 +203,8 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "instant": is_instant(case),
         "case_data": describe(handler_for(case.item_code).schema, case.data),
         "effect": _effect(case),
-        "order": order_panel(order_for_case(case), request.user),
+        "order": order_panel(orders[-1] if orders else None, request.user),
+        "earlier_orders": orders[:-1],  # a failed or cancelled order before its re-issue
         "documents": documents.for_case(case),
     }, status=status)  # fmt: skip
 

@@ -4,6 +4,7 @@ from collections import Counter
 from django.db import transaction
 
 from yibao.catalog.codes import group_of
+from yibao.catalog.flow import derive
 from yibao.catalog.models import (
     Guide,
     ItemChannel,
@@ -103,6 +104,7 @@ def save_guide(parsed, region, *, edition="", effective_from=None, actor=None, c
             missing_fields=p.missing_fields,
             warnings=p.warnings,
             fields=p.fields,
+            **dict(zip(("has_review", "pays", "flow_source"), derive(p.code, [s.name for s in p.stages]))),
         )
         for p in parsed.items
     )

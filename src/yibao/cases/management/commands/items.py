@@ -24,6 +24,12 @@ class Command(BaseCommand):
         width = max(len(r["code"]) for r in rows)
         for r in rows:
             effect = "变更登记簿" if r["effect"] else "无登记簿变更"
-            self.stdout.write(f"{r['code']:<{width}}  {r['handler']:<20}  {effect}  {BY_CODE[r['code']].name}")
+            pays = {True: "拨付", False: "不拨付", None: "按流程"}[r["pays"]]
+            flow = "" if r["flow_ok"] else "  流程不一致：" + "；".join(r["flow_problems"])
+            self.stdout.write(f"{r['code']:<{width}}  {r['handler']:<20}  {effect}  {pays}  "
+                              f"{BY_CODE[r['code']].name}{flow}")
         with_effect = sum(r["effect"] for r in rows)
         self.stdout.write(f"共 {len(rows)} 个事项，{with_effect} 个已有业务处理模块")
+        bad = [r["code"] for r in rows if not r["flow_ok"]]
+        if bad:
+            self.stdout.write(f"流程与业务模块不一致的事项：{'、'.join(bad)}（请在后台“服务事项”中核定）")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from yibao.accounts.demo import ensure_demo_insured
 from yibao.people.demo import ensure_demo_accounts
 from yibao.providers.demo import ensure_demo_providers
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         self.stdout.write("演示账号：")
         for role, login, password in [*ensure_demo_accounts(), *ensure_demo_providers()]:
             self.stdout.write(f"  {role}：账号 {login}  密码 {password}")
+        insured = ensure_demo_insured()
+        if insured:
+            self.stdout.write(f"演示参保人员：{insured}")
+        self.stdout.write("拨付事项（如个人账户一次性支取）：制单、复核、支付确认须由三名不同的拨付人员办理，"
+                          "审核人员不参与拨付。")
         call_command("providers", "expire")  # agreements whose period ran out while the server was down
         from yibao.catalog.search import search
 
