@@ -357,7 +357,7 @@ class Settlement(Handler):
 
     schema = SettlementData
     has_effect = True
-    pays = None  # pays where the item's flow has 拨付 (every shipped guide's does)
+    pays = True  # the approved amount less the deposit is paid through a payment order (R77)
 
     def __init__(self, label, medical):
         self.label = label
