@@ -119,7 +119,7 @@ def test_withdrawal_after_acceptance_releases_the_application(regions, staff, su
 @pytest.mark.parametrize("data, message", [
     (hospital_data(sealed=False), "公章"),
     (hospital_data(licence_kind="tcm_filing"), "医疗机构执业许可证"),
-    (hospital_data(level=""), "医院等级"),
+    (hospital_data(level=None), "医院等级"),
     (hospital_data(bank_account="12ab"), "账号"),
     (pharmacy_data(business_licence_no=""), "营业执照"),
 ])

@@ -55,6 +55,11 @@ FEN = Decimal("0.01")
 # approving document and are due within 30 working days of its date.
 CHANGEABLE = ("name", "legal_representative", "principal", "address", "bank_name", "bank_account", "level",
               "ownership", "kind", "licence_kind", "licence_no", "business_licence_no")
+# The changeable fields by their Chinese names (forms accept either: 名称=新名称).
+PROVIDER_FIELDS = {"name": "机构名称", "legal_representative": "法定代表人", "principal": "主要负责人",
+                   "address": "注册地址", "bank_name": "开户银行", "bank_account": "银行账号", "level": "医院等级",
+                   "ownership": "经营性质", "kind": "机构类别", "licence_kind": "许可证照", "licence_no": "许可证照号码",
+                   "business_licence_no": "营业执照"}
 MAJOR = ("name", "legal_representative", "principal", "address", "bank_name", "bank_account", "level",
          "ownership", "kind")
 MASKED = ("bank_account",)
@@ -111,7 +116,7 @@ def register_application(case, particulars, actor, channel):
     code = case.applicant.id_number
     with transaction.atomic():
         provider = Provider.objects.select_for_update().filter(code=code).first()
-        fields = {k: particulars[k] for k in CHANGEABLE if k in particulars}
+        fields = {k: particulars[k] or "" for k in CHANGEABLE if k in particulars}
         if provider is None:
             provider = Provider.objects.create(code=code, region=case.region, account=case.applicant, **fields)
         else:

@@ -5,6 +5,7 @@ and writes it at 办结 through actions.py."""
 import datetime
 from typing import Literal
 
+from django.db import models
 from django.utils import timezone
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -51,12 +52,10 @@ def _employer_account(value):
 
 class DesignationData(BaseModel):
     name: str = Field(title="机构名称", min_length=2, max_length=200)
-    kind: Literal[tuple(ProviderKind.values)] = Field(title="机构类别",
-                                                      description="hospital 医疗机构 / tcm_clinic 中医诊所 / clinic 诊所 / pharmacy 零售药店")
-    level: Literal[("", *HospitalLevel.values)] = Field("", title="医院等级", description="3 三级 / 2 二级 / 1 一级 / 0 未定级")
-    ownership: Literal[("", *Ownership.values)] = Field("", title="经营性质", description="public 公立 / private 民营")
-    licence_kind: Literal[tuple(LicenceKind.values)] = Field(
-        title="许可证照", description="中医诊所可提供《中医诊所备案证》（tcm_filing）")
+    kind: ProviderKind = Field(title="机构类别")
+    level: HospitalLevel | None = Field(None, title="医院等级", description="医疗机构填写")
+    ownership: Ownership | None = Field(None, title="经营性质", description="医疗机构填写：公立或民营")
+    licence_kind: LicenceKind = Field(title="许可证照", description="中医诊所可提供《中医诊所备案证》")
     licence_no: str = Field(title="许可证照号码", min_length=4, max_length=60)
     business_licence_no: str = Field("", title="营业执照（统一社会信用代码）", max_length=30)
     legal_representative: str = Field(title="法定代表人", min_length=2, max_length=60)
@@ -227,8 +226,13 @@ class InfoChange(Handler):
         return {"effect": True, "provider": provider.code, "changed": sorted(diff), "late": data.filed_late}
 
 
+class Request(models.TextChoices):
+    SUSPEND = "suspend", "暂停（中止）协议"
+    TERMINATE = "terminate", "终止（解除）协议"
+
+
 class SuspensionData(BaseModel):
-    request: Literal["suspend", "terminate"] = Field(title="申请事项", description="suspend 暂停（中止）/ terminate 终止（解除）")
+    request: Request = Field(title="申请事项")
     reason: str = Field(title="原因", min_length=2, max_length=300)
 
 
@@ -265,7 +269,7 @@ class Suspension(Handler):
 
 class ResumptionData(BaseModel):
     licence_changed: bool = Field(False, title="暂停（中止）期间证照信息发生变更")
-    licence_kind: Literal[("", *LicenceKind.values)] = Field("", title="变更后的许可证照")
+    licence_kind: LicenceKind | None = Field(None, title="变更后的许可证照")
     licence_no: str = Field("", title="变更后的许可证照号码", max_length=60)
     business_licence_no: str = Field("", title="变更后的营业执照（零售药店）", max_length=30)
 
