@@ -10,7 +10,6 @@ Run: .venv/bin/python bench/settlement_bench.py [--lines N] [--persons P]
 """
 import argparse
 import datetime
-import io
 import os
 import random
 import sys

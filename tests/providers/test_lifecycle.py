@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from tests.providers.conftest import W, hospital_data, provider_account
-from yibao.cases import actions
 from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData
 from yibao.core.models import AuditEntry
 from yibao.providers import actions as providers
