@@ -174,3 +174,24 @@ def _file(content, name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_the_lifecycle_items_over_http(as_user, teams, regions, drive):
+    dazhou = regions["dazhou"]
+    me = provider_account(code=HOSPITAL, name="达州市接口生命周期医院")
+    drive(designated(as_user, teams, dazhou, me, hospital_data(name="达州市接口生命周期医院")), "dazhou")
+    for code, data, state in [
+        ("provider-remote-settlement", {"scopes": ["省内", "跨省"]}, "in_force"),
+        ("provider-info-change", {"changes": {"licence_no": "PDY-API-NEW"}}, "in_force"),
+        ("provider-suspension", {"request": "suspend", "reason": "院区改造"}, "suspended"),
+        ("provider-resumption", {}, "in_force"),
+    ]:
+        case, _ = drive(apply(as_user, me, dazhou, data, code=code), "dazhou")
+        assert case["state"] == "completed", code
+        assert as_user(me.user).get("/providers/me").json()["agreement"]["state"] == state, code
+    fact = as_user().get(f"/providers/{HOSPITAL}/designation").json()
+    assert fact["scopes"] == ["省内", "跨省"] and fact["designated"]
+    assert as_user(me.user).get("/providers/me").json()["licence_no"] == "PDY-API-NEW"
+    refused = as_user(me.user).post("/cases", {"region": "dazhou", "item_code": "provider-resumption", "data": {},
+                                               "materials": []}, **{"Idempotency-Key": uuid.uuid4().hex})
+    assert refused.status_code == 409 and "暂停" in refused.json()["message"]
