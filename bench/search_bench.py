@@ -1,9 +1,17 @@
-"""导办 search: latency and accuracy over tests/catalog/search_questions.json.
+"""导办 search: latency and accuracy.
 
 Run: .venv/bin/python bench/search_bench.py [rounds]   (default 20 rounds of every question)
-Loads the five shipped guides into a throwaway SQLite database in a temporary folder, then asks
-every question `rounds` times (without and with a region) and prints p50/p95 latency, the one-off
-costs (jieba, first index build) and top-1/top-3 accuracy. The target is p95 well under 50 ms.
+Loads the five shipped guides into a throwaway SQLite database in a temporary folder, then prints
+top-1/top-3 accuracy on three question sets, apart:
+- training part (src/yibao/catalog/search_train.json): the classifier learnt these, so this is
+  the fit, not a forecast;
+- evaluation part (tests/catalog/questions_eval.json): written by the same independent writer,
+  never used to tune; THIS is the figure that counts (goal: top-1 >= 95%, top-3 >= 99%);
+- the project's own 113 questions (tests/catalog/search_questions.json): the synonym table was
+  tuned on them, the classifier was not trained on them;
+and the one-off costs (jieba, classifier training, first index build), then asks every question
+`rounds` times (without and with a region) for p50/p95 latency. The target is p95 under 5 ms.
+Only the evaluation part's totals are printed, never which of its questions fail.
 """
 import json
 import os
@@ -47,7 +55,12 @@ def main():
 
     from yibao.catalog import search as engine
 
-    questions = json.loads((ROOT / "tests/catalog/search_questions.json").read_text(encoding="utf-8"))["questions"]
+    def load(path):
+        return json.loads((ROOT / path).read_text(encoding="utf-8"))["questions"]
+
+    questions = load("tests/catalog/search_questions.json")
+    training = load("src/yibao/catalog/search_train.json")
+    evaluation = load("tests/catalog/questions_eval.json")
     in_force = Guide.objects.in_force()
     print(f"catalogue: {ServiceItem.objects.count()} items in {Guide.objects.count()} guides, "
           f"{ServiceItem.objects.filter(guide__in=in_force).count()} in force (indexed); load {ms(load_time)}")
@@ -58,9 +71,21 @@ def main():
     started = time.perf_counter()
     engine.index()
     build_time = time.perf_counter() - started
-    print(f"one-off: jieba + dictionary {ms(jieba_time)}, index build {ms(build_time)}")
+    from yibao.catalog import search_model
 
-    for label, subset in (("all", questions), ("held-out", [q for q in questions if q.get("held_out")])):
+    started = time.perf_counter()
+    search_model.classifier(lambda text: engine._concept_words(engine.query_terms(text)))
+    train_time = time.perf_counter() - started
+    print(f"one-off: jieba + dictionary {ms(jieba_time)}, index build {ms(build_time)}, "
+          f"classifier training {ms(train_time)}")
+
+    sets = (
+        ("training part (learnt)", training),
+        ("EVALUATION part (never tuned on)", evaluation),
+        ("project's 113, all", questions),
+        ("project's 113, held-out", [q for q in questions if q.get("held_out")]),
+    )
+    for label, subset in sets:
         top1 = top3 = 0
         for q in subset:
             codes = [hit["code"] for hit in engine.search(q["question"], limit=3)]
@@ -71,21 +96,24 @@ def main():
               f"top-3 {top3 / n:.3f} ({top3}/{n})")
 
     regions = ["dazhou", "songpan", "panzhihua", "template"]
+    asked = questions + training + evaluation
     for label, region_of in (("all regions", lambda i: None), ("one region ", lambda i: regions[i % 4])):
         times = []
         for _ in range(rounds):
-            for i, q in enumerate(questions):
+            for i, q in enumerate(asked):
                 started = time.perf_counter()
                 engine.search(q["question"], region=region_of(i))
                 times.append(time.perf_counter() - started)
         p95 = percentile(times, 95)
         print(f"{label}: {len(times)} searches  p50 {ms(statistics.median(times))}  p95 {ms(p95)}  "
-              f"max {ms(max(times))}  p95/50ms = {p95 / 0.050:.2f}")
+              f"max {ms(max(times))}  p95/5ms = {p95 / 0.005:.2f}")
 
     # Where the time goes: the in-force check (two small queries) against the ranking itself.
     times_key, times_rank = [], []
     terms = [engine.query_terms(q["question"]) for q in questions]
     index = engine.index()
+    model = search_model.classifier(None)
+    times_model = []
     for _ in range(rounds):
         started = time.perf_counter()
         engine._in_force_key()
@@ -94,8 +122,13 @@ def main():
         for t in terms:
             index.rank(t)
         times_rank.append((time.perf_counter() - started) / len(terms))
+        started = time.perf_counter()
+        for q, t in zip(questions, terms):
+            model.probabilities(q["question"], engine._concept_words(t))
+        times_model.append((time.perf_counter() - started) / len(terms))
     print(f"per search: in-force check p50 {ms(statistics.median(times_key))}, "
-          f"ranking p50 {ms(statistics.median(times_rank))}")
+          f"BM25 ranking p50 {ms(statistics.median(times_rank))}, "
+          f"classifier p50 {ms(statistics.median(times_model))}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from yibao.cases.models import Case, Level
 from yibao.cases.receipts import normalise as normalise_receipt
 from yibao.cases.snapshot import item_in_force
 from yibao.cases.states import CaseState
+from yibao.catalog.queries import item_code_for
 from yibao.catalog.models import Region, ServiceItem
 from yibao.core.masking import mask_name
 from yibao.core.models import Channel
@@ -81,7 +82,7 @@ OptionalVersion = Field(None, ge=1, le=2**31, description="可选：调用方读
 class SubmitIn(In):
     item_id: int | None = Field(None, ge=1, le=MAX_ID, description="事项编号（/api/catalog 中的 id）")
     region: str | None = Field(None, max_length=40, description="地区代码；与 item_code 一起代替 item_id")
-    item_code: str | None = Field(None, max_length=60, description="事项代码，如 account-withdrawal")
+    item_code: str | None = Field(None, max_length=60, description="事项代码，如 account-withdrawal；或12位事项编码")
     applicant_id_number: str | None = Field(
         None, max_length=32, description="申请人证件号码：工作人员、合作系统或代理人代为申请时填写；本人申请可省略")
     agent_id_number: str | None = Field(None, max_length=32, description="代理人证件号码（帮办代办）")
@@ -337,7 +338,7 @@ def _item(payload, caller):
         region = Region.objects.filter(code=payload.region).first()
         if region is None:
             raise NotFound(f"未找到统筹地区“{payload.region}”", field="region")
-        item = item_in_force(region, payload.item_code)
+        item = item_in_force(region, item_code_for(payload.item_code, region))  # a 12-digit 事项编码 too
     else:
         raise Invalid("请注明事项：item_id，或 region 与 item_code", field="item_id")
     if not caller.in_scope(item.guide.region_id):

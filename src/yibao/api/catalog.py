@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch
 from ninja import Router, Schema, Status
 
 from yibao.api.errors import Error  # the one error shape of the whole API
+from yibao.catalog.queries import item_code_for
 from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ItemChannel, ItemOffice, Region, ServiceItem
 
@@ -81,6 +82,7 @@ class ChannelOut(Schema):
 class ItemSummary(Schema):
     id: int
     code: str
+    catalogue_code: str | None  # 12-digit 事项编码 when the agency has given it
     title: str
     group: str
     group_name: str
@@ -120,6 +122,7 @@ class OfficeOut(Schema):
 class ItemOut(Schema):
     id: int
     code: str
+    catalogue_code: str | None  # 12-digit 事项编码 when the agency has given it
     title: str
     published_title: str
     name: str
@@ -203,6 +206,7 @@ def _summary(item):
     return {
         "id": item.pk,
         "code": item.code,
+        "catalogue_code": item.catalogue_code or None,
         "title": item.display_title,
         "group": item.group,
         "group_name": item.group_name,
@@ -288,6 +292,7 @@ def item_detail(request, item_id: str):
     return {
         "id": item.pk,
         "code": item.code,
+        "catalogue_code": item.catalogue_code or None,
         "title": item.display_title,
         "published_title": item.title,
         "name": item.name,
@@ -327,6 +332,8 @@ def item_detail(request, item_id: str):
 
 @router.get("/compare/{code}", response={200: CompareOut, 404: Error}, summary="同一事项在各地区的对比")
 def compare(request, code: str):
+    """code：事项代码（如 employee-enrollment）或12位事项编码。"""
+    code = item_code_for(code)
     in_force = _in_force_guides()
     items = {}
     for item in (

@@ -7,12 +7,14 @@ from yibao.catalog.models import (
     ItemOffice,
     Material,
     Office,
+    ReferenceList,
+    ReferenceRow,
     Region,
     ServiceItem,
     Stage,
     TimeLimit,
 )
-from yibao.core.admin import AuditedAdmin
+from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 class MaterialInline(admin.TabularInline):
@@ -60,10 +62,10 @@ class GuideAdmin(AuditedAdmin):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(AuditedAdmin):
-    list_display = ["display_title", "code", "group", "guide", "ordinal", "has_review", "pays", "flow_source",
-                    "flow_check"]
+    list_display = ["display_title", "code", "catalogue_code", "group", "guide", "ordinal", "has_review", "pays",
+                    "flow_source", "flow_check"]
     list_filter = ["guide__region", "group", "guide", "pays", "flow_source"]
-    search_fields = ["name", "title", "code"]
+    search_fields = ["name", "title", "code", "catalogue_code"]
     readonly_fields = ["flow_source"]
     inlines = [MaterialInline, TimeLimitInline, StageInline, ChannelInline, ItemOfficeInline]
 
@@ -92,3 +94,18 @@ class OfficeAdmin(AuditedAdmin):
     list_display = ["name", "guide", "address", "hours"]
     list_filter = ["guide__region"]
     search_fields = ["name", "address"]
+
+
+class ReferenceRowInline(ReadOnlyInline, admin.TabularInline):
+    model = ReferenceRow
+    fields = ["number", "item_code", "name", "catalogue_code", "max_materials", "max_working_days", "public",
+              "added", "certainty", "basis"]
+    readonly_fields = fields
+
+
+@admin.register(ReferenceList)
+class ReferenceListAdmin(ReadOnlyAdmin):
+    """Lists change only by loading a file (yibao catalog reference load), which is recorded."""
+
+    list_display = ["name", "level", "province", "date", "complete", "loaded_at"]
+    inlines = [ReferenceRowInline]

@@ -8,6 +8,7 @@ from yibao.catalog.models import Guide, ItemOffice, ServiceItem
 def _item(item):
     return {
         "code": item.code,
+        "catalogue_code": item.catalogue_code or None,  # 事项编码; null until the agency gives it
         "title": item.display_title,
         "published_title": item.title,
         "name": item.name,

@@ -1,9 +1,11 @@
 """The catalogue as published. A Guide is one edition of one region's 办事指南; its items, materials,
 stages, limits, channels and offices are rows under it and are never rewritten by a later edition.
 """
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from yibao.catalog.catalogue_codes import CatalogueCodeError, check_catalogue_code
 from yibao.catalog.codes import GROUP_NAMES
 from yibao.catalog.flow import FlowSource
 
@@ -75,6 +77,9 @@ class ServiceItem(models.Model):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="items", verbose_name="指南")
     ordinal = models.PositiveIntegerField("序号")
     code = models.CharField("事项代码", max_length=60, db_index=True)
+    # 事项编码 of the 政务服务 catalogue (national-rules.md §2): 12 digits, shape and province
+    # checked (catalog/catalogue_codes.py). Empty until the agency gives it: no guide prints one.
+    catalogue_code = models.CharField("事项编码", max_length=12, blank=True, db_index=True)
     group = models.CharField("分类", max_length=30)
     title = models.CharField("标题", max_length=200, blank=True)
     name = models.CharField("事项名称", max_length=200, blank=True)
@@ -112,6 +117,14 @@ class ServiceItem(models.Model):
     @property
     def group_name(self):
         return GROUP_NAMES.get(self.group, "其他事项")
+
+    def clean(self):
+        # The admin's form calls this: a code of the wrong shape or province is refused there.
+        if self.catalogue_code:
+            try:
+                self.catalogue_code = check_catalogue_code(self.catalogue_code, self.guide.region)
+            except CatalogueCodeError as exc:
+                raise ValidationError({"catalogue_code": exc.message}) from exc
 
 
 class Material(models.Model):
@@ -236,3 +249,64 @@ class ItemOffice(models.Model):
 
     def __str__(self):
         return f"{self.item} @ {self.office}"
+
+
+class Certainty(models.TextChoices):
+    STATED = "stated", "明文载明"  # the source says it in so many words
+    MAPPED = "mapped", "据对应关系"  # the source's mapping of list rows to the guides' items
+    INFERRED = "inferred", "推断"  # read from the source, not spelt out: check before relying on it
+
+
+class ReferenceList(models.Model):
+    """A service list (事项清单) a guide must respect: the national one, or a province's. Loaded from
+    a file by the administrator (`yibao catalog reference load`); loading a list of the same level
+    and province again replaces it. `complete` says the rows are the whole list: only then is an
+    item missing from it a local addition."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "国家清单"
+        PROVINCIAL = "provincial", "省级清单"
+
+    level = models.CharField("层级", max_length=20, choices=Level.choices)
+    province = models.CharField("省份代码", max_length=2)  # 00 for the national list
+    name = models.CharField("清单名称", max_length=200)
+    source = models.TextField("来源")
+    date = models.CharField("日期", max_length=10)  # YYYY, YYYY-MM or YYYY-MM-DD: as precise as the source
+    complete = models.BooleanField("载明全部事项", default=False)
+    file_name = models.CharField("导入文件", max_length=255, blank=True)
+    loaded_at = models.DateTimeField("导入时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "事项清单"
+        verbose_name_plural = "事项清单"
+        ordering = ["level", "province"]
+        constraints = [models.UniqueConstraint(fields=["level", "province"], name="reference_list_unique_level")]
+
+    def __str__(self):
+        return f"{self.name}（{self.date}）"
+
+
+class ReferenceRow(models.Model):
+    """One sub-item (子项) of a list, with what the source establishes about it and how surely."""
+
+    reference = models.ForeignKey(ReferenceList, on_delete=models.CASCADE, related_name="rows", verbose_name="清单")
+    ordinal = models.PositiveIntegerField("序号")
+    number = models.CharField("清单编号", max_length=20, blank=True)
+    item_code = models.CharField("事项代码", max_length=60, blank=True)
+    name = models.CharField("清单事项名称", max_length=200, blank=True)  # empty: the source does not quote it
+    catalogue_code = models.CharField("事项编码", max_length=12, blank=True)
+    max_materials = models.PositiveIntegerField("材料种类上限", null=True, blank=True)
+    max_working_days = models.PositiveIntegerField("办理时限上限（工作日）", null=True, blank=True)
+    public = models.BooleanField("涉及群众办事", null=True, blank=True)
+    added = models.BooleanField("本级新增（上级清单没有）", default=False)
+    certainty = models.CharField("确定程度", max_length=20, choices=Certainty.choices)
+    basis = models.TextField("依据")
+
+    class Meta:
+        verbose_name = "清单事项"
+        verbose_name_plural = "清单事项"
+        ordering = ["reference", "ordinal"]
+        constraints = [models.UniqueConstraint(fields=["reference", "ordinal"], name="reference_row_unique_ordinal")]
+
+    def __str__(self):
+        return f"{self.number} {self.name or self.item_code}".strip()

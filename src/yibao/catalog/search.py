@@ -31,6 +31,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.db.models.signals import post_delete, post_save
 
 from yibao.catalog.codes import BY_CODE
@@ -45,6 +46,13 @@ K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 COORD = 0.5  # exponent of the share of concepts answered: 0 ignores it, 1 is Lucene's coord
 SUBWORD_WEIGHT = 0.6  # 生育 inside 计划生育 matters, but less than 计划生育 itself
+# The blend with the classifier (search_model.py), chosen by cross-validation on the training
+# questions only: the classifier's probability counts 1 - BLEND, BM25 (saturated, so that a weak
+# match on one word cannot outweigh a confident classifier) counts BLEND.
+BLEND = 0.3
+BM25_HALF = 5.0  # the BM25 score that counts half
+MIN_PROBABILITY = 0.05  # below this, a code the guide's words do not match is not listed
+MIN_CONFIDENCE = 0.2  # a question no guide word matches is answered only this surely (else: nothing)
 
 # Words that carry no meaning for finding an item. Single characters are dropped anyway.
 STOPWORDS = frozenset(
@@ -52,6 +60,7 @@ STOPWORDS = frozenset(
     他们 自己 这个 那个 一下 现在 时候 已经 应该 还能 还要 想要 以后 之后 的话 没有 一个 进行 相关 有关
     手续 办理 或者 以及 如果 等等 问题""".split()
 )
+MAX_QUESTION = 200  # longer input is cut: a question is a sentence, not a document
 _WORD = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 
 
@@ -82,7 +91,7 @@ def vocabulary():
 
 
 _tokenizer = None
-_lock = threading.Lock()
+_lock = threading.RLock()  # index() builds under it and may load jieba, which takes it too
 
 
 def _jieba():
@@ -255,10 +264,21 @@ class _Index:
                 idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
                 postings[t].append((i, s * idf))
         self.postings = dict(postings)
+        # code -> doc indices in region order, and the regions whose guide in force offers it
+        self.docs_by_code = defaultdict(list)
+        for i in sorted(range(n), key=lambda i: (self.docs[i].region_order, self.docs[i].item_id)):
+            self.docs_by_code[self.docs[i].code].append(i)
+        self.regions_by_code = {
+            code: list(dict.fromkeys(self.docs[i].region_code for i in found))
+            for code, found in self.docs_by_code.items()
+        }
 
-    def rank(self, terms, region=None, limit=10):
+    def rank(self, terms, region=None, limit=10, probabilities=None):
+        """Items for the question's concepts `terms`, one per code, best first. With the
+        classifier's `probabilities` ({code: P}), each code scores the blend
+        (1 - BLEND) * P + BLEND * bm25 / (bm25 + BM25_HALF); without, BM25 alone."""
         scores, covered = defaultdict(float), defaultdict(float)
-        total = sum(max(group.values()) for group in terms)
+        total = sum(max(group.values()) for group in terms) if terms else 0
         for group in terms:
             best = {}
             for term, weight in group.items():
@@ -272,41 +292,74 @@ class _Index:
         # concept strongly (Lucene's "coord" factor).
         for i in scores:
             scores[i] *= (covered[i] / total) ** COORD
-        hits = ((s, self.docs[i]) for i, s in scores.items() if s > 0)
-        if region is not None:
-            hits = ((s, doc) for s, doc in hits if doc.region_code == region)
-        ranked = sorted(hits, key=lambda pair: (-pair[0], pair[1].region_order, pair[1].item_id))
-        results, by_code = [], {}
-        for score, doc in ranked:
-            if doc.code in by_code:
-                regions = by_code[doc.code]["regions"]
-                if doc.region_code not in regions:
-                    regions.append(doc.region_code)
+        # The best-scoring item of each code (in `region` when given) represents the code.
+        best_doc = {}
+        for i, s in scores.items():
+            doc = self.docs[i]
+            if s <= 0 or (region is not None and doc.region_code != region):
                 continue
-            if len(results) >= limit:
-                continue  # keep collecting regions of the codes already listed
-            hit = {
+            current = best_doc.get(doc.code)
+            if current is None or (-s, doc.region_order, doc.item_id) < (-current[0], current[1].region_order,
+                                                                           current[1].item_id):
+                best_doc[doc.code] = (s, doc)
+        combined = {code: s for code, (s, _) in best_doc.items()}
+        if probabilities is not None and not best_doc and max(probabilities.values(), default=0) < MIN_CONFIDENCE:
+            # No guide word matches: the classifier alone answers only when it is sure.
+            return []
+        if probabilities is not None:
+            bm25 = combined
+            combined = {}
+            for code in self.regions_by_code:
+                p = probabilities.get(code, 0.0)
+                s = bm25.get(code, 0.0)
+                if s <= 0 and p < MIN_PROBABILITY:
+                    continue
+                doc = best_doc[code][1] if code in best_doc else self.first_doc(code, region)
+                if doc is None:
+                    continue
+                best_doc.setdefault(code, (0.0, doc))
+                combined[code] = (1 - BLEND) * p + BLEND * s / (s + BM25_HALF)
+        ranked = sorted(combined, key=lambda c: (-combined[c], best_doc[c][1].region_order, best_doc[c][1].item_id))
+        results = []
+        for code in ranked[:limit]:
+            doc = best_doc[code][1]
+            results.append({
                 "code": doc.code,
-                "title": doc.title,
+                "title": doc.title,  # the region's own words
                 "region": doc.region_code,
                 "region_name": doc.region_name,
                 "item_id": doc.item_id,
                 "guide_id": doc.guide_id,
                 "group": doc.group,
-                "score": round(score, 3),
-                "regions": [doc.region_code],
-            }
-            by_code[doc.code] = hit
-            results.append(hit)
+                "score": round(combined[code], 3),
+                "regions": [region] if region is not None else list(self.regions_by_code[code]),
+            })
         return results
+
+    def first_doc(self, code, region=None):
+        """The item of `code` in `region` (or in the first region offering it), or None."""
+        for i in self.docs_by_code.get(code, ()):
+            if region is None or self.docs[i].region_code == region:
+                return self.docs[i]
+        return None
 
 
 _index = None
 
 
 def _in_force_key():
-    guides = Guide.objects.only("id", "region_id", "effective_from").in_force()
-    return tuple(guides.order_by("id").values_list("id", "content_hash", "effective_from"))
+    """(id, content hash, effective date) of each region's guide in force today, in one query (the
+    same choice as GuideQuerySet.in_force: latest effective date not after today, ties to the
+    later import). Asked on every search, so it must stay cheap."""
+    rows = (
+        Guide.objects.filter(effective_from__lte=timezone.localdate())
+        .order_by("region_id", "-effective_from", "-id")
+        .values_list("id", "region_id", "content_hash", "effective_from")
+    )
+    chosen = {}
+    for guide_id, region_id, content_hash, effective_from in rows:
+        chosen.setdefault(region_id, (guide_id, content_hash, effective_from))
+    return tuple(sorted(chosen.values()))
 
 
 def index():
@@ -338,17 +391,27 @@ post_save.connect(invalidate, sender=ServiceItem, dispatch_uid="catalog-search-i
 post_delete.connect(invalidate, sender=ServiceItem, dispatch_uid="catalog-search-item-deleted")
 
 
+def _concept_words(terms):
+    return " ".join(term for group in terms for term in group)
+
+
 def search(question, region=None, limit=None):
-    """The items that answer `question`, best first: a list of dicts with code, title, region,
-    region_name, item_id, guide_id, group, score and regions (every region whose item matched).
-    One entry per item code. `region` (a region code) restricts the search to that region's
-    in-force guide. Empty or meaningless input gives an empty list."""
+    """The items that answer `question`, best first: a list of dicts with code, title (the
+    region's own words), region, region_name, item_id, guide_id, group, score and regions (every
+    region whose guide in force offers the item). One entry per item code. `region` (a region
+    code) restricts the search to that region's in-force guide. Empty or meaningless input gives
+    an empty list."""
+    from yibao.catalog import search_model
+
     if not isinstance(question, str) or not normalize(question):
         return []
     limit = settings.YIBAO_SEARCH_LIMIT if limit is None else limit
     if limit < 1:
         return []
+    question = search_model.normalize(question)[:MAX_QUESTION]
     terms = query_terms(question)
-    if not terms:
+    model = search_model.classifier(lambda text: _concept_words(query_terms(text)))
+    if not terms and not model.known(question):
         return []
-    return index().rank(terms, region=region, limit=limit)
+    probabilities = model.probabilities(question, _concept_words(terms))
+    return index().rank(terms, region=region, limit=limit, probabilities=probabilities)

@@ -1,8 +1,9 @@
 """The same item side by side across guides: the rows shown, and which cells depart from the others.
 
 A cell "differs" when its value is not the one most guides give (on a tie, every cell differs).
-A material is "only here" when no other guide in the table asks for it (the materials row marks
-that per material instead of per cell). Empty cells (the guide
+A material is "only here" when no other guide in the table asks for it, judged by meaning
+(catalog.materials: the same document worded differently is the same material); the materials
+row marks that per material instead of per cell. Empty cells (the guide
 says nothing) and absent items (未列入) take no part in either judgement.
 """
 from collections import Counter
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 
 # The catalogue's own comparison key for published wording (drops brackets, punctuation, spaces).
 from yibao.catalog.codes import title_key as comparable
+from yibao.catalog.materials import same_material
 from yibao.portal.display import time_limit_summary
 
 ROWS = [
@@ -104,9 +106,9 @@ def _mark_only_here(cells):
     if len(keyed) < 2:
         return  # "only here" means something only beside another guide's list
     for cell in keyed:
-        elsewhere = set().union(*(c.key for c in keyed if c is not cell))
+        elsewhere = [e.text for c in keyed if c is not cell for e in c.entries]
         for entry in cell.entries:
-            entry.only_here = comparable(entry.text) not in elsewhere
+            entry.only_here = not any(same_material(entry.text, other) for other in elsewhere)
 
 
 def build_rows(items):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("compare/", views.compare_index, name="compare_index"),
     path("compare/<str:item_code>/", views.compare, name="compare"),
     path("search/", views.search, name="search"),
+    path("audit/", views.audit, name="audit"),
     path("notices/<int:notice_id>.pdf", document_views.notice_pdf, name="notice_pdf"),
     path("verify/<str:code>/", document_views.verify, name="verify"),
     path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate_verify"),

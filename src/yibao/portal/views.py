@@ -6,7 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yibao.catalog.codes import BY_CODE, GROUPS, ITEM_CODES
+from yibao.catalog.audit import audit_page
 from yibao.catalog.models import Guide, Region, ServiceItem
+from yibao.catalog.neighbours import compare_pairs
+from yibao.catalog.neighbours import verdicts as neighbour_verdicts
 from yibao.portal import queries
 from yibao.portal.compare import build_rows, note_text
 from yibao.portal.display import field_label
@@ -143,7 +146,11 @@ def compare_index(request):
         codes = [(c, having.get(c.code, [])) for c in ITEM_CODES if c.group == group.code]
         if codes:
             groups.append((group.name, codes))
-    return render(request, "portal/compare_index.html", {"groups": groups, "region_count": len(guides)})
+    _, summaries = neighbour_verdicts()
+    return render(
+        request, "portal/compare_index.html",
+        {"groups": groups, "region_count": len(guides), "summaries": [s for s in summaries if s.shared]},
+    )
 
 
 def compare(request, item_code):
@@ -168,11 +175,15 @@ def compare(request, item_code):
         {"guide": g, "item": i, "url": urls.get(i.pk) if i else "", "current": g.pk in current_ids}
         for g, i in zip(guides, items)
     ]
+    # Verdicts between the guides in force only, from the items already fetched.
+    verdicts, summaries = compare_pairs([(g, found[g.pk]) for g in current if g.pk in found])
     return render(
         request,
         "portal/compare.html",
         {
             "code": code,
+            "verdicts": verdicts,
+            "verdicts_compared": any(s.shared for s in summaries),
             "columns": columns,
             "rows": build_rows(items),
             "all_editions": all_editions,
@@ -216,3 +227,12 @@ def search(request):
     if request.headers.get("HX-Request"):
         return render(request, "portal/_search_results.html", context)
     return render(request, "portal/search.html", context)
+
+
+def audit(request):
+    """清单对标, public for transparency: where each guide in force exceeds the service lists."""
+    region_code = request.GET.get("region", "").strip()
+    regions = list(Region.objects.all())
+    if region_code and region_code not in {r.code for r in regions}:
+        raise Http404(f"未找到统筹地区“{region_code}”")
+    return render(request, "portal/audit.html", audit_page(region_code or None, regions))

@@ -31,6 +31,7 @@ urlpatterns = [
          name="settlement_statement"),
     path("providers/settlements/<int:pk>/<str:step>/", provider_views.settlement_step, name="settlement_step"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit/", views.list_audit, name="audit"),
     path("follow-up/<int:pk>/close/", views.close_follow_up, name="close_follow_up"),
     path("notifications/", views.notifications, name="notifications"),
 ]

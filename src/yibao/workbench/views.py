@@ -18,6 +18,7 @@ from yibao.cases.models import FollowUp, Notification
 from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action
+from yibao.catalog.audit import audit_page
 from yibao.core.models import Channel
 from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
@@ -298,6 +299,16 @@ def dashboard(request):
         "overdue": queries.rows(queries.overdue_cases(region, today=today), today=today, calendar=current()),
         "today": today,
     })  # fmt: skip
+
+
+@staff_required
+def list_audit(request):
+    """清单对标 for supervisors: their region's guide in force against the service lists."""
+    region = request.staff.region
+    if not may(request.user, "dashboard", region_id=region.pk):
+        return forbidden(request, "清单对标仅供科室负责人查看")
+    context = audit_page(region.code, [region])
+    return render(request, "workbench/audit.html", {**context, "region": region})
 
 
 @staff_required

@@ -100,7 +100,10 @@ def import_files(paths, *, region=None, edition="", effective=None, actor=None, 
 
 
 def load_defaults(actor=None, channel=Channel.SYSTEM):
-    """Import the shipped guides of manifest.json in order; a second call changes nothing."""
+    """Import the shipped guides of manifest.json in order, and the shipped service lists
+    (seeds/reference/) not loaded yet; a second call changes nothing."""
+    from yibao.catalog.actions import load_shipped_lists
+
     entries = manifest()["guides"]
     parsed = [(read_file(seed_dir() / e["file"]), e) for e in entries]
     results = []
@@ -112,4 +115,5 @@ def load_defaults(actor=None, channel=Channel.SYSTEM):
                 save_guide(guide, ensure_region(entry["region"]), edition=entry.get("edition", ""),
                            actor=actor, channel=channel)
             )
+        load_shipped_lists(actor=actor, channel=channel)
     return results

@@ -1,0 +1,125 @@
+"""The 导办 classifier: questions people asked, learnt, so that a question in words no guide uses
+still finds its item.
+
+Trained on search_train.json (the training part of independently written questions; the
+evaluation part lives in tests/ and is never used here) and on the items' canonical names and
+published synonyms (codes.py). Features: character 1–3-grams of the question (robust to typos,
+dialect and word boundaries) and the search's own concepts (jieba words plus the guide terms the
+synonym table maps everyday words to). A multinomial logistic regression gives P(item | question).
+Training takes about a second and happens once per process, on first use; nothing is fetched.
+"""
+import json
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+TRAIN_FILE = Path(__file__).with_name("search_train.json")
+C = 10.0  # inverse regularisation; chosen by 5-fold cross-validation on the training part only
+NAME_WEIGHT = 1.0  # an item's canonical name counts as one more question about it
+
+
+def normalize(text):
+    """NFKC, lower case, no spaces, simplified characters (產檢 → 产检)."""
+    from zhconv import convert
+
+    return convert(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower(), "zh-cn")
+
+
+def training_questions(path=TRAIN_FILE):
+    """[(question, [code, ...])] of the shipped training file."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [(q["question"], list(q["expected"])) for q in data["questions"]]
+
+
+class Classifier:
+    def __init__(self, samples, words):
+        """`samples`: [(text, code, weight)]; `words(text)` -> the concept words of a text."""
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self._words = words
+        self._hstack = hstack
+        texts = [normalize(t) for t, _, _ in samples]
+        self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(texts)
+        self.concepts = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, token_pattern=None).fit(
+            [words(t) for t, _, _ in samples]
+        )
+        matrix = self._features(texts, [words(t) for t, _, _ in samples])
+        self.model = LogisticRegression(C=C, max_iter=3000).fit(
+            matrix, [code for _, code, _ in samples], sample_weight=[w for _, _, w in samples]
+        )
+        self.codes = list(self.model.classes_)
+        # The same arithmetic as vectorizer.transform + predict_proba, done by hand on plain dicts
+        # and one dense matrix: sklearn's per-call checks cost ~2 ms, this ~0.1 ms.
+        import numpy as np
+
+        self._np = np
+        self._char_index = {g: (i, self.chars.idf_[i]) for g, i in self.chars.vocabulary_.items()}
+        offset = len(self.chars.vocabulary_)
+        self._word_index = {w: (offset + i, self.concepts.idf_[i]) for w, i in self.concepts.vocabulary_.items()}
+        self._coef = np.ascontiguousarray(self.model.coef_.T)  # features x classes
+        self._intercept = self.model.intercept_
+
+    def _features(self, texts, concept_texts):
+        return self._hstack([self.chars.transform(texts), self.concepts.transform(concept_texts)]).tocsr()
+
+    def known(self, text):
+        """How many of the question's character bigrams the model has seen: 0 means it knows nothing."""
+        grams = {text[i:i + 2] for i in range(len(text) - 1)}
+        vocabulary = self.chars.vocabulary_
+        return sum(1 for g in grams if g in vocabulary)
+
+    @staticmethod
+    def _block(counts, index):
+        """{feature: weight} of one tf-idf block: sublinear tf times idf, L2-normalised."""
+        import math
+
+        weights = {}
+        for key, count in counts.items():
+            found = index.get(key)
+            if found is not None:
+                weights[found[0]] = (1 + math.log(count)) * found[1]
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {k: w / norm for k, w in weights.items()}
+
+    def probabilities(self, question, concept_words):
+        """{code: P(code | question)}."""
+        from collections import Counter
+
+        text = normalize(question)
+        grams = Counter(text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
+        features = self._block(grams, self._char_index)
+        features.update(self._block(Counter(concept_words.split()), self._word_index))
+        scores = self._intercept.copy()
+        if features:
+            keys = list(features)
+            scores += self._np.asarray([features[k] for k in keys]) @ self._coef[keys]
+        scores = self._np.exp(scores - scores.max())
+        scores /= scores.sum()
+        return dict(zip(self.codes, scores.tolist()))
+
+    def probabilities_reference(self, question, concept_words):
+        """probabilities() through sklearn itself (slow): the tests check the two agree."""
+        text = normalize(question)
+        row = self._features([text], [concept_words])
+        return dict(zip(self.codes, self.model.predict_proba(row)[0]))
+
+
+_classifier = None
+_lock = threading.Lock()
+
+
+def classifier(words):
+    """The classifier, trained on first use (once per process)."""
+    global _classifier
+    if _classifier is None:
+        with _lock:
+            if _classifier is None:
+                from yibao.catalog.codes import ITEM_CODES
+
+                samples = [(q, code, 1.0) for q, codes in training_questions() for code in codes]
+                samples += [(name, c.code, NAME_WEIGHT) for c in ITEM_CODES for name in (c.name, *c.synonyms)]
+                _classifier = Classifier(samples, words)
+    return _classifier
