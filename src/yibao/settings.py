@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "yibao.remote_care",
     "yibao.entitlements",
     "yibao.claims",
+    "yibao.providers",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

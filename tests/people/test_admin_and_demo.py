@@ -48,21 +48,22 @@ def test_demo_accounts_are_created_once_and_work(client):
     accounts = ensure_demo_accounts()
     # per region: clerk, two reviewers (初审 / 复核), three payers (the three-person rule), supervisor
     assert StaffProfile.objects.count() == 3 * 7 + 1
-    assert Applicant.objects.count() == 4
+    assert Applicant.objects.count() == 6  # 张演示, 李居民, an employer, a provider per demo region
     assert {p.region.code for p in StaffProfile.objects.all()} == {"dazhou", "songpan", "panzhihua"}
     assert all(password == DEMO_PASSWORD for _, _, password in accounts)
-    assert len(accounts) == 26  # 3 regions x (clerk, 2 reviewers, 3 payers, supervisor) + admin + 4 applicants
+    assert len(accounts) == 28  # 3 regions x (clerk, 2 reviewers, 3 payers, supervisor) + admin + 6 applicants
     for region in ("dazhou", "songpan", "panzhihua"):  # the three-person rule can be met in every region
         assert sum(login.startswith(f"{region}-payer") for _, login, _ in accounts) == 3
         assert sum(login.startswith(f"{region}-reviewer") for _, login, _ in accounts) == 2
 
     again = ensure_demo_accounts()
     assert again == accounts
-    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (22, 4)
+    assert (StaffProfile.objects.count(), Applicant.objects.count()) == (22, 6)
 
     for applicant in Applicant.objects.all():
         assert validate_id(applicant.id_type, applicant.id_number) == applicant.id_number
     assert {a.id_type for a in Applicant.objects.all()} == {IdType.RESIDENT_ID, IdType.USCC, IdType.PROVIDER_CODE}
+    assert Applicant.objects.get(id_number="H51323300001").region.code == "songpan"
     songpan_payer = StaffProfile.objects.get(user__username="songpan-payer")
     assert songpan_payer.roles == ["payer"] and songpan_payer.office
     assert policy.has_role(StaffProfile.objects.get(user__username="admin").user, Role.ADMIN)

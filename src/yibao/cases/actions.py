@@ -355,6 +355,8 @@ def withdraw_case(case, actor, *, channel, reason="", expected_version=None):
         case = _lock(case, expected_version)
         check_transition(case.state, A.WITHDRAW)
         role = _authorise_applicant_side(actor, case.applicant, case.agent, case.region_id, case.office)
+        # The handler hears of every step that ends a case, to release what it reserved (an agreement).
+        handler_for(case.item_code).check(case, A.WITHDRAW, actor)
         _move(case, A.WITHDRAW, actor, channel, role=role, comment=(reason or "").strip())
     return case
 
@@ -527,6 +529,7 @@ def refuse_case(case, actor, *, channel, reason, comment="", expected_version=No
         case = _lock(case, expected_version)
         check_transition(case.state, A.REFUSE)
         role = _authorise_staff(actor, "refuse", case)
+        handler_for(case.item_code).check(case, A.REFUSE, actor)
         _meet(case, "收到材料之日")
         _move(case, A.REFUSE, actor, channel, role=role, comment=comment or reason, payload={"reason": reason},
               fields=["sub_deadlines"])

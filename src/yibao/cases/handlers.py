@@ -51,7 +51,9 @@ class Handler:
             errors = [
                 {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
             ]
-            fields = "、".join(e["field"] for e in errors if e["field"]) or "申请信息"
+            # A rule over the whole data (a model validator) has no field: its own words are the message.
+            fields = "、".join(e["field"] for e in errors if e["field"]) or "；".join(
+                e["message"].removeprefix("Value error, ") for e in errors) or "申请信息"
             raise InvalidCaseData(f"申请信息不符合要求：{fields}", errors=errors) from None
 
     def materials(self, entries, case):
@@ -59,7 +61,8 @@ class Handler:
         return entries
 
     def check(self, case, action, actor):
-        """Domain rules before `action` (an Action value); raise DomainCheckFailed to refuse."""
+        """Domain rules before `action` (an Action value); raise DomainCheckFailed to refuse. Told
+        of every step, including 不予受理 and 撤回, so a handler may release what it reserved."""
 
     def on_submit(self, case, actor):
         """After the case row is written at 申请 and again after a 补正 (inside that transaction):

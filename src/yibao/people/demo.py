@@ -35,6 +35,12 @@ DEMO_APPLICANTS = [
     (ApplicantKind.EMPLOYER, IdType.USCC, "91511702MA62XKL1YD", "达州市演示商贸有限公司", "0818-2100000"),
     (ApplicantKind.PROVIDER, IdType.PROVIDER_CODE, "H51170200001", "达州市演示医院", "0818-2100001"),
 ]
+# One provider account per other demo region (达州's is above), each applying to its own region's
+# agency for designation (codes of the region's division: 松潘 513233, 攀枝花 510400).
+DEMO_PROVIDERS = [
+    ("songpan", "H51323300001", "松潘县演示医院", "0837-7232001"),
+    ("panzhihua", "H51040000001", "攀枝花市演示医院", "0812-3332001"),
+]
 
 
 def _region(code):
@@ -72,4 +78,10 @@ def ensure_demo_accounts():
         if not Applicant.objects.filter(id_number=number).exists():
             actions.register_applicant(kind, id_type, number, name, phone, DEMO_PASSWORD, region=regions[0])
         accounts.append((f"{kind.label}（{id_type.label}）{name}", number, DEMO_PASSWORD))
+    by_code = {r.code: r for r in regions}
+    for code, number, name, phone in DEMO_PROVIDERS:
+        if not Applicant.objects.filter(id_number=number).exists():
+            actions.register_applicant(ApplicantKind.PROVIDER, IdType.PROVIDER_CODE, number, name, phone, DEMO_PASSWORD,
+                                       region=by_code[code])
+        accounts.append((f"{ApplicantKind.PROVIDER.label}（{by_code[code].name}）{name}", number, DEMO_PASSWORD))
     return accounts

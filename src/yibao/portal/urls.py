@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.portal import cases_views, certificate_views, document_views, domain_views, filing_views, views
+from yibao.portal import cases_views, certificate_views, document_views, domain_views, filing_views, provider_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -35,4 +35,11 @@ urlpatterns = [
     path("my/cases/<str:receipt_no>/rate/", cases_views.case_rate, name="case_rate"),
     path("my/cases/<str:receipt_no>/files/<int:attachment_id>/", cases_views.case_file, name="case_file"),
     path("track/", cases_views.track, name="track"),
+    # Designated providers (provider_views.py): the public list, the provider's own pages.
+    path("r/<slug:region_code>/providers/", provider_views.public_list, name="provider_list"),
+    path("my/provider/", provider_views.my_provider, name="my_provider"),
+    path("my/provider/claims/", provider_views.upload_claims, name="upload_claims"),
+    path("my/provider/claims/sample.csv", provider_views.sample_claims_file, name="sample_claims"),
+    path("my/provider/settlements/<int:pk>/", provider_views.my_settlement, name="my_settlement"),
+    path("my/provider/settlements/<int:pk>/statement.<str:fmt>", provider_views.my_statement, name="my_statement"),
 ]

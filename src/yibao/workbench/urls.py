@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.workbench import bulk_views, documents, domain_views, payment_views, views
+from yibao.workbench import bulk_views, documents, domain_views, payment_views, provider_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -27,6 +27,13 @@ urlpatterns = [
     path("employers/roster.xlsx", bulk_views.roster_export, name="roster_export"),
     path("employers/base-sheet.xlsx", bulk_views.base_template, name="base_template"),
     path("items/", views.items_status, name="items"),
+    path("providers/", provider_views.providers, name="providers"),
+    path("providers/agreements/<int:pk>/", provider_views.agreement_detail, name="agreement"),
+    path("providers/agreements/<int:pk>/<str:step>/", provider_views.agreement_step, name="agreement_step"),
+    path("providers/settlements/<int:pk>/", provider_views.settlement_detail, name="settlement"),
+    path("providers/settlements/<int:pk>/statement.<str:fmt>", provider_views.settlement_statement,
+         name="settlement_statement"),
+    path("providers/settlements/<int:pk>/<str:step>/", provider_views.settlement_step, name="settlement_step"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("audit/", views.list_audit, name="audit"),
     path("follow-up/<int:pk>/close/", views.close_follow_up, name="close_follow_up"),

@@ -28,6 +28,7 @@ from yibao.people.actions import RegistrationRefused
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
 from yibao.people.verbs import VERBS
+from yibao.providers.actions import PROVIDER_FIELDS
 from yibao.workbench import charts, documents, domain_views, forms, queries
 from yibao.workbench.access import case_for, forbidden, may, staff_required
 from yibao.workbench.actions import (
@@ -43,7 +44,7 @@ PAGE_SIZE = 20
 # Items whose case data an employer may hand in as an Excel sheet.
 SHEET_ITEMS = {"contribution-base": "缴费基数申报表（Excel）"}
 CHANGE_KEYS = {"unit-info-change": EMPLOYER_FIELDS, "employee-info-change": PERSON_FIELDS,
-               "resident-info-change": PERSON_FIELDS}
+               "resident-info-change": PERSON_FIELDS, "provider-info-change": PROVIDER_FIELDS}
 
 
 # ---------------------------------------------------------------- queue

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from yibao.accounts.demo import ensure_demo_insured
 from yibao.entitlements.demo import ensure_demo_entitlements
 from yibao.people.demo import ensure_demo_accounts
+from yibao.providers.demo import ensure_demo_providers
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         call_command("guides", "load-defaults")
         call_command("policy", "load-samples")  # 示例参数 for regions that have none yet
         self.stdout.write("演示账号：")
-        for role, login, password in ensure_demo_accounts():
+        for role, login, password in [*ensure_demo_accounts(), *ensure_demo_providers()]:
             self.stdout.write(f"  {role}：账号 {login}  密码 {password}")
         insured = ensure_demo_insured()
         if insured:
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据：{line}")
         self.stdout.write("拨付事项（如个人账户一次性支取）：制单、复核、支付确认须由三名不同的拨付人员办理，"
                           "审核人员不参与拨付。")
+        call_command("providers", "expire")  # agreements whose period ran out while the server was down
         from yibao.catalog.search import search
 
         search("医保")  # load jieba and build the index now, not on the first visitor's search
