@@ -14,8 +14,12 @@ import threading
 import unicodedata
 from pathlib import Path
 
-TRAIN_FILE = Path(__file__).with_name("search_train.json")
-C = 10.0  # inverse regularisation; chosen by 5-fold cross-validation on the training part only
+TRAIN_FILE = Path(__file__).with_name("search_train.json")  # the first writer's training part
+# Each file keeps its writer and provenance (its _comment): the first writer's 351, a second
+# writer's 1,000 (search_train2.json), so that cross-validation can train on one and test on the other.
+TRAIN_FILES = (TRAIN_FILE, Path(__file__).with_name("search_train2.json"))
+C = 10.0  # inverse regularisation; chosen by cross-validation on the training files only
+NGRAMS = (1, 3)  # character n-gram range, chosen the same way
 NAME_WEIGHT = 1.0  # an item's canonical name counts as one more question about it
 
 
@@ -26,28 +30,35 @@ def normalize(text):
     return convert(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower(), "zh-cn")
 
 
-def training_questions(path=TRAIN_FILE):
-    """[(question, [code, ...])] of the shipped training file."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return [(q["question"], list(q["expected"])) for q in data["questions"]]
+def training_questions(paths=TRAIN_FILES):
+    """[(question, [code, ...])] of the shipped training files (or of one file given as a path)."""
+    if isinstance(paths, (str, Path)):
+        paths = (paths,)
+    questions = []
+    for path in paths:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        questions += [(q["question"], list(q["expected"])) for q in data["questions"]]
+    return questions
 
 
 class Classifier:
-    def __init__(self, samples, words):
-        """`samples`: [(text, code, weight)]; `words(text)` -> the concept words of a text."""
+    def __init__(self, samples, words, c=None, ngrams=None):
+        """`samples`: [(text, code, weight)]; `words(text)` -> the concept words of a text; `c` and
+        `ngrams` override C and NGRAMS (cross-validation tries others)."""
         from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
         self._words = words
+        self.ngrams = tuple(ngrams or NGRAMS)
         self._hstack = hstack
         texts = [normalize(t) for t, _, _ in samples]
-        self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit(texts)
+        self.chars = TfidfVectorizer(analyzer="char", ngram_range=self.ngrams, sublinear_tf=True).fit(texts)
         self.concepts = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, token_pattern=None).fit(
             [words(t) for t, _, _ in samples]
         )
         matrix = self._features(texts, [words(t) for t, _, _ in samples])
-        self.model = LogisticRegression(C=C, max_iter=3000).fit(
+        self.model = LogisticRegression(C=c or C, max_iter=3000).fit(
             matrix, [code for _, code, _ in samples], sample_weight=[w for _, _, w in samples]
         )
         self.codes = list(self.model.classes_)
@@ -89,7 +100,7 @@ class Classifier:
         from collections import Counter
 
         text = normalize(question)
-        grams = Counter(text[i:i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1))
+        grams = Counter(text[i:i + n] for n in range(self.ngrams[0], self.ngrams[1] + 1) for i in range(len(text) - n + 1))
         features = self._block(grams, self._char_index)
         features.update(self._block(Counter(concept_words.split()), self._word_index))
         scores = self._intercept.copy()
