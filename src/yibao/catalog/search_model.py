@@ -73,6 +73,23 @@ class Classifier:
         self._coef = np.ascontiguousarray(self.model.coef_.T)  # features x classes
         self._intercept = self.model.intercept_
 
+    def __getstate__(self):
+        # The concept-word function and the modules are the process's own: attached after loading.
+        state = dict(self.__dict__)
+        for key in ("_words", "_hstack", "_np"):
+            state.pop(key, None)
+        return state
+
+    def _attach(self, words):
+        import numpy as np
+        from scipy.sparse import hstack
+
+        self._words, self._hstack, self._np = words, hstack, np
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._attach(None)
+
     def _features(self, texts, concept_texts):
         return self._hstack([self.chars.transform(texts), self.concepts.transform(concept_texts)]).tocsr()
 
@@ -120,17 +137,73 @@ class Classifier:
 
 _classifier = None
 _lock = threading.Lock()
+CACHE_FORMAT = 1
+
+
+def _cache_path(samples):
+    """var/search-model-<hash>.pickle: the hash covers everything the fitted model depends on (the
+    samples, the settings, this module, the synonym table behind the concept words, the library
+    versions, the search module that cuts concept words), so a changed training file or table is never answered by a stale model."""
+    import hashlib
+
+    import jieba
+    import sklearn
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    for part in (
+        json.dumps(samples, ensure_ascii=False),
+        repr((CACHE_FORMAT, C, NGRAMS, sklearn.__version__, jieba.__version__)),
+        Path(__file__).read_text(encoding="utf-8"),
+        Path(__file__).with_name("search.py").read_text(encoding="utf-8"),  # how concept words are cut
+        Path(__file__).with_name("search_synonyms.tsv").read_text(encoding="utf-8"),
+    ):
+        digest.update(part.encode("utf-8"))
+    return Path(settings.VAR_DIR) / f"search-model-{digest.hexdigest()[:16]}.pickle"
+
+
+def _load_or_fit(samples, words):
+    """The fitted model from var/ when one for exactly these inputs is there, else fitted now (a few
+    seconds) and written there for the next process. The file is ours: written by this function."""
+    import os
+    import pickle
+    import tempfile
+
+    path = _cache_path(samples)
+    try:
+        with path.open("rb") as f:
+            model = pickle.load(f)
+        model._attach(words)
+        return model
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    model = Classifier(samples, words)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".search-model-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+    except OSError:
+        pass  # a read-only var/ only costs the next process the fit
+    return model
+
+
+def training_samples():
+    """[(text, code, weight)]: the training questions, and each item's canonical name and published
+    synonyms as one more question about it."""
+    from yibao.catalog.codes import ITEM_CODES
+
+    samples = [(q, code, 1.0) for q, codes in training_questions() for code in codes]
+    samples += [(name, c.code, NAME_WEIGHT) for c in ITEM_CODES for name in (c.name, *c.synonyms)]
+    return samples
 
 
 def classifier(words):
-    """The classifier, trained on first use (once per process)."""
+    """The classifier, fitted (or read from var/) on first use, once per process."""
     global _classifier
     if _classifier is None:
         with _lock:
             if _classifier is None:
-                from yibao.catalog.codes import ITEM_CODES
-
-                samples = [(q, code, 1.0) for q, codes in training_questions() for code in codes]
-                samples += [(name, c.code, NAME_WEIGHT) for c in ITEM_CODES for name in (c.name, *c.synonyms)]
-                _classifier = Classifier(samples, words)
+                _classifier = _load_or_fit(training_samples(), words)
     return _classifier
