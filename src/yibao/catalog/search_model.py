@@ -1,12 +1,15 @@
 """The 导办 classifier: questions people asked, learnt, so that a question in words no guide uses
 still finds its item.
 
-Trained on search_train.json (the training part of independently written questions; the
-evaluation part lives in tests/ and is never used here) and on the items' canonical names and
+Trained on search_train.json (the training part of one independent writer's questions; the
+evaluation part lives in tests/ and is never used here), search_train2.json (a second writer's
+1,000) and on the items' canonical names and
 published synonyms (codes.py). Features: character 1–3-grams of the question (robust to typos,
 dialect and word boundaries) and the search's own concepts (jieba words plus the guide terms the
 synonym table maps everyday words to). A multinomial logistic regression gives P(item | question).
-Training takes about a second and happens once per process, on first use; nothing is fetched.
+Fitting takes several seconds; it happens on first use and the fitted model is kept in var/ (keyed
+by a hash of its inputs), so later processes read it back in tens of milliseconds. Nothing is
+fetched. C, the n-gram range and the blend weight (search.BLEND) are chosen by bench/search_cv.py.
 """
 import json
 import re
