@@ -202,7 +202,10 @@ def test_the_fitted_classifier_is_read_back_from_var_and_refitted_when_its_input
         assert read_back.probabilities(question, concept_words) == fitted.probabilities(question, concept_words)
     # Another training set is another file: a stale model never answers for new questions.
     assert search_model._cache_path(samples[:-1]) != written[0]
+    # A model fitted for other inputs is removed when a new one is written.
+    (tmp_path / "search-model-0000000000000000.pickle").write_bytes(b"old")
     # A damaged file is refitted and replaced, not trusted.
     written[0].write_bytes(b"not a pickle")
     again = search_model._load_or_fit(samples, words)
     assert again.codes == fitted.codes and written[0].read_bytes() != b"not a pickle"
+    assert list(tmp_path.glob("search-model-*.pickle")) == written

@@ -187,6 +187,9 @@ def _load_or_fit(samples, words):
         with os.fdopen(fd, "wb") as f:
             pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
+        for stale in path.parent.glob("search-model-*.pickle"):
+            if stale != path:  # fitted for inputs that have changed since: never read again
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only var/ only costs the next process the fit
     return model
