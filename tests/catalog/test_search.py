@@ -186,3 +186,26 @@ def test_the_classifier_learns_from_the_training_part_only():
     assert len(training) >= 300 and len(evaluation) >= 200
     # The two parts do not share a question (the bench's evaluation figure is not a training figure).
     assert not training & {q["question"] for q in evaluation}
+
+
+def test_the_fitted_classifier_is_read_back_from_var_and_refitted_when_its_inputs_change(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    words = lambda text: engine._concept_words(engine.query_terms(text))  # noqa: E731
+    samples = search_model.training_samples()
+    fitted = search_model._load_or_fit(samples, words)
+    written = list(tmp_path.glob("search-model-*.pickle"))
+    assert len(written) == 1
+    read_back = search_model._load_or_fit(samples, words)
+    assert read_back is not fitted
+    for question in ("生娃儿的钱咋个报", "单位新来了员工怎么加医保"):
+        concept_words = words(search_model.normalize(question))
+        assert read_back.probabilities(question, concept_words) == fitted.probabilities(question, concept_words)
+    # Another training set is another file: a stale model never answers for new questions.
+    assert search_model._cache_path(samples[:-1]) != written[0]
+    # A model fitted for other inputs is removed when a new one is written.
+    (tmp_path / "search-model-0000000000000000.pickle").write_bytes(b"old")
+    # A damaged file is refitted and replaced, not trusted.
+    written[0].write_bytes(b"not a pickle")
+    again = search_model._load_or_fit(samples, words)
+    assert again.codes == fitted.codes and written[0].read_bytes() != b"not a pickle"
+    assert list(tmp_path.glob("search-model-*.pickle")) == written

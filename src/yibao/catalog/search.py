@@ -49,7 +49,7 @@ SUBWORD_WEIGHT = 0.6  # 生育 inside 计划生育 matters, but less than 计划
 # The blend with the classifier (search_model.py), chosen by cross-validation on the training
 # questions only: the classifier's probability counts 1 - BLEND, BM25 (saturated, so that a weak
 # match on one word cannot outweigh a confident classifier) counts BLEND.
-BLEND = 0.3
+BLEND = 0.15
 BM25_HALF = 5.0  # the BM25 score that counts half
 MIN_PROBABILITY = 0.05  # below this, a code the guide's words do not match is not listed
 MIN_CONFIDENCE = 0.2  # a question no guide word matches is answered only this surely (else: nothing)
@@ -273,10 +273,12 @@ class _Index:
             for code, found in self.docs_by_code.items()
         }
 
-    def rank(self, terms, region=None, limit=10, probabilities=None):
+    def rank(self, terms, region=None, limit=10, probabilities=None, blend=None):
         """Items for the question's concepts `terms`, one per code, best first. With the
         classifier's `probabilities` ({code: P}), each code scores the blend
-        (1 - BLEND) * P + BLEND * bm25 / (bm25 + BM25_HALF); without, BM25 alone."""
+        (1 - BLEND) * P + BLEND * bm25 / (bm25 + BM25_HALF); without, BM25 alone. `blend`
+        overrides BLEND (cross-validation tries others)."""
+        blend = BLEND if blend is None else blend
         scores, covered = defaultdict(float), defaultdict(float)
         total = sum(max(group.values()) for group in terms) if terms else 0
         for group in terms:
@@ -318,7 +320,7 @@ class _Index:
                 if doc is None:
                     continue
                 best_doc.setdefault(code, (0.0, doc))
-                combined[code] = (1 - BLEND) * p + BLEND * s / (s + BM25_HALF)
+                combined[code] = (1 - blend) * p + blend * s / (s + BM25_HALF)
         ranked = sorted(combined, key=lambda c: (-combined[c], best_doc[c][1].region_order, best_doc[c][1].item_id))
         results = []
         for code in ranked[:limit]:
