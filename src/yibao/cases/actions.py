@@ -51,6 +51,7 @@ from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
 from yibao.core.audit import record
 from yibao.core.models import Channel
+from yibao.core.numbers import is_digits
 from yibao.people import policy
 from yibao.people.models import Role, StaffProfile
 from yibao.workdays.calendar import due_date, working_days_between
@@ -462,7 +463,7 @@ def request_correction(case, actor, *, channel, defects=(), comment="", supply_b
         if from_state in RUNNING_STATES:
             case.paused_on = today
         _meet(case, "收到材料之日")
-        ordered = sorted(items.values(), key=lambda i: int(i["key"]) if i["key"].isdigit() else 0)
+        ordered = sorted(items.values(), key=lambda i: int(i["key"]) if is_digits(i["key"]) else 0)
         _move(case, A.REQUEST_CORRECTION, actor, channel, role=role, comment=comment,
               payload={"items": ordered}, fields=["materials", "resume_state", "paused_on", "sub_deadlines"])
         notices.correction(case, ordered, round_no=case.round, applicable=sorted(by_key), actor=actor)

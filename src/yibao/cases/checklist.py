@@ -134,7 +134,7 @@ def with_materials(entries, case, words, needed):
         return kept
     owed = _owed(case)
     kept += [_entry(case, m, owed) for m in materials_when(case, words)]
-    return sorted(kept, key=lambda e: int(e.key) if e.key.isdigit() else 0)
+    return sorted(kept, key=lambda e: int(e.key) if is_digits(e.key) else 0)
 
 
 def missing(entries):

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator, model_va
 from yibao.cases.checklist import Conditions, materials_when, with_materials
 from yibao.cases.handlers import Handler, register
 from yibao.cases.states import Action
+from yibao.core.numbers import is_digits
 from yibao.enrollment import actions
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
@@ -68,7 +69,7 @@ def _choice(enum, value):
 
 def _bank_digits(value):
     value = value.replace(" ", "")
-    if value and not value.isdigit():
+    if value and not is_digits(value):
         raise ValueError("银行账号应为数字")
     return value
 

@@ -11,6 +11,7 @@ from stdnum import luhn
 from yibao.cases.states import CaseState
 from yibao.core.audit import record
 from yibao.core.money import MoneyError, yuan
+from yibao.core.numbers import is_digits
 from yibao.payments.exceptions import InvalidOrderTransition, InvalidPayee, MakerChecker, OrderExists, OrderNotFound
 from yibao.payments.models import TRANSITIONS, AccountKind, OrderAction, OrderState, PaymentEvent, PaymentOrder
 from yibao.people import policy
@@ -29,7 +30,7 @@ def clean_account(kind, number):
         raise InvalidPayee(f"收款账户类型不正确：{kind}", field="account_kind")
     number = "".join((number or "").split())
     label = AccountKind(kind).label
-    if not number.isdigit():
+    if not is_digits(number):
         raise InvalidPayee(f"{label}账号应为数字", field="account_no")
     if kind == AccountKind.EMPLOYER:
         if not 8 <= len(number) <= 32:

@@ -38,6 +38,11 @@ class AlreadyRegistered(RegistrationRefused):
         super().__init__("该证件号码已注册，请直接登录；如忘记密码，请携带证件到经办窗口办理", field="id_number")
 
 
+class RegistrationThrottled(RegistrationRefused):
+    def __init__(self):
+        super().__init__("注册尝试过于频繁，请稍后再试；如需帮助，请携带证件到经办窗口办理")
+
+
 class StaffRefused(ValueError):
     """Bad input for a staff account."""
 
@@ -151,6 +156,16 @@ def create_staff(username, password, region, office, roles, *, actor=None, chann
 def _log_attempt(identifier, ip, outcome):
     with transaction.atomic():
         LoginAttempt.objects.create(identifier=throttle.identifier_key(identifier), ip=ip, outcome=outcome)
+        throttle.prune()  # by the index on `at`: only the rows past their keeping time
+
+
+def register_from(ip, *args, **kwargs):
+    """register_applicant for a public form or endpoint: limited per IP (RegistrationThrottled),
+    and the attempt recorded whether it succeeds or not, so guessing who has an account is slow."""
+    if throttle.registrations_exhausted(ip):
+        raise RegistrationThrottled()
+    _log_attempt("", ip, LoginOutcome.REGISTER)
+    return register_applicant(*args, **kwargs)
 
 
 def attempt_login(request, identifier, password):

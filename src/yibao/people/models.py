@@ -121,6 +121,7 @@ class LoginOutcome(models.TextChoices):
     SUCCESS = "success", "成功"  # right password
     FAILURE = "failure", "失败"  # wrong identifier or password; counts towards the lock
     LOCKED = "locked", "已锁定"  # refused unchecked while locked; does not extend the lock
+    REGISTER = "register", "注册"  # a registration tried from this IP; counts towards its own limit
 
 
 class LoginAttempt(models.Model):
@@ -138,6 +139,7 @@ class LoginAttempt(models.Model):
         indexes = [
             models.Index(fields=["identifier", "at"], name="loginattempt_identifier_at"),
             models.Index(fields=["ip", "at"], name="loginattempt_ip_at"),
+            models.Index(fields=["at"], name="loginattempt_at"),  # pruning
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action
 from yibao.core.models import Channel
+from yibao.core.numbers import is_digits
 from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
 from yibao.enrollment.sheets import SheetInvalid
@@ -359,7 +360,7 @@ def close_follow_up(request, pk):
 def notifications(request):
     if request.method == "POST":
         ids = request.POST.getlist("id")
-        count = mark_notifications_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+        count = mark_notifications_read(request.user, [int(i) for i in ids if is_digits(i)] if ids else None)
         messages.success(request, f"已将{count}条消息标为已读")
         return redirect("workbench:notifications")
     rows = Notification.objects.filter(recipient=request.user).select_related("case").order_by(
