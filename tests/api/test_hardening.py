@@ -167,3 +167,18 @@ def test_a_sheet_of_many_bad_rows_reports_a_bounded_list_and_the_count_of_the_re
     checked_rows = len({e["row"] for e in errors})
     assert body["details"]["unchecked"] == bad_rows - checked_rows > 0
     assert f"另有{body['details']['unchecked']}行未检查" in body["message"]
+
+
+def test_the_api_docs_load_their_assets_from_the_project_not_a_cdn(client):
+    import re
+
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+    assert any("swagger-ui-bundle" in a for a in assets), html
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', html), "no asset from another host"
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200, asset
+        assert len(b"".join(served.streaming_content) if served.streaming else served.content) > 1000

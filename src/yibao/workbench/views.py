@@ -18,6 +18,7 @@ from yibao.cases.models import FollowUp, Notification
 from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action
+from yibao.core.masking import mask_name
 from yibao.core.models import Channel
 from yibao.core.numbers import is_digits
 from yibao.core.schemaforms import describe
@@ -229,7 +230,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
     return render(request, "workbench/case.html", {
         "case": case,
         "entries": entries,
-        "events": case.events.select_related("actor").order_by("at", "id"),
+        "events": _events(case),
         "notices": case.notices.order_by("issued_at", "id"),
         "steps": steps,
         "error": error,
@@ -242,6 +243,18 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "order": order_panel(order_for_case(case), request.user),
         "documents": documents.for_case(case),
     }, status=status)  # fmt: skip
+
+
+def _events(case):
+    """The case's history; an applicant or agent shown by masked name, never by the account's
+    internal username (applicant-…)."""
+    names = {case_actions.APPLICANT_ROLE: mask_name(case.applicant.name),
+             case_actions.AGENT_ROLE: mask_name(case.agent.name) if case.agent_id else ""}
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    for event in events:
+        if names.get(event.actor_role):
+            event.actor_label = names[event.actor_role]
+    return events
 
 
 def _effect(case):
