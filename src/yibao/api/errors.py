@@ -18,7 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from yibao.cases import exceptions as case_errors
 from yibao.core.money import MoneyError
-from yibao.people.actions import BadCredentials, LoginLocked, RegistrationRefused
+from yibao.people.actions import AuthorisationRefused, BadCredentials, LoginLocked, RegistrationRefused
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
 
@@ -92,6 +92,9 @@ CASE_STATUS = {
     case_errors.AlreadyRated: 409,
     case_errors.FollowUpClosed: 409,
     case_errors.PayerIsApprover: 403,
+    case_errors.HandlerIsReviewer: 403,
+    case_errors.ChannelNotOffered: 403,
+    case_errors.AgentNotAuthorised: 403,
     case_errors.ImmutableRecord: 409,
     case_errors.CaseError: 422,  # bad data, reasons missing, unknown materials, files refused ...
 }
@@ -204,6 +207,8 @@ def _mapped(exc):
         return 401, body("bad_credentials", str(exc))
     if isinstance(exc, (InvalidIdentity, InvalidPhone)):
         return 422, body("invalid_identity", str(exc), exc.field)
+    if isinstance(exc, AuthorisationRefused):
+        return 422, body("invalid", str(exc), exc.field)
     if isinstance(exc, RegistrationRefused):
         return 422, body("invalid", str(exc), exc.field)
     if isinstance(exc, MoneyError):

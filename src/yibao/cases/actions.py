@@ -4,6 +4,7 @@ Each runs in one transaction, locks the case (select_for_update), checks the mov
 transition table (states.TRANSITIONS) and the people policy, appends exactly one event per step,
 records the audit entry, and announces the change only after commit.
 """
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -24,6 +25,9 @@ from yibao.cases.exceptions import (
     MaterialsIncomplete,
     NotInstant,
     OwedMaterialsOutstanding,
+    AgentNotAuthorised,
+    ChannelNotOffered,
+    HandlerIsReviewer,
     PayerIsApprover,
     ReasonRequired,
     RepeatedCorrection,
@@ -238,9 +242,14 @@ def submit_case(
     if agent is not None and agent.pk == applicant.pk:
         raise InvalidCaseData("代理人不能是申请人本人")
     role = SYSTEM_ROLE if system else _authorise_applicant_side(actor, applicant, agent, region.pk, office)
+    if role == AGENT_ROLE and channel in ONLINE_CHANNELS and not policy.authorised(applicant, agent):
+        raise AgentNotAuthorised(
+            "代他人网上申请须经本人授权：请申请人登录本人账户授权您为代理人后再申请，"
+            "或携带申请人签署的授权委托书到经办窗口办理", field="applicant_id_number")
     handler = handler_for(item.code)
     parsed = Conditions.parse(conditions, agent=agent is not None)
     snapshot = freeze(item)
+    _check_channel_offered(item, snapshot, channel)
     supplied = normalise_supply(snapshot, materials)
     data = handler.validate_data(data, parsed)
     pick_limit(snapshot["time_limits"], parsed, online=channel in ONLINE_CHANNELS)  # undetermined: say so now
@@ -271,6 +280,20 @@ def submit_case(
                summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
         _announce(case, event)
     return case
+
+
+def _check_channel_offered(item, snapshot, channel):
+    """An item whose guide names channels, none of them online, is applied for where the guide
+    says; staff intake (窗口, 电话, 自助终端) records the channel the person came by, as before. A
+    guide silent on channels does not forbid anything."""
+    offered = snapshot.get("channels") or []
+    if channel not in ONLINE_CHANNELS or not offered or any(c["online"] for c in offered):
+        return
+    where = "、".join(dict.fromkeys(c["name"] for c in offered))
+    offices = "、".join(dict.fromkeys(e.office.name for e in item.offices.select_related("office")))
+    raise ChannelNotOffered(
+        f"按办事指南，“{snapshot['title']}”不受理网上或接口申请，请到{where}办理" + (f"（{offices}）" if offices else ""),
+        field="channel", channels=[c["name"] for c in offered], offices=offices.split("、") if offices else [])
 
 
 def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions=None, comment="",
@@ -425,6 +448,19 @@ def run_instant(case, actor, *, channel, comment=""):
     return accept_case(case, actor, channel=channel, comment=comment, complete=True)
 
 
+def _correction_due(case, today, supply_by):
+    """The correction deadline: the statutory default, or a date the clerk chose after today and
+    no later than the longer of the default and the item's own limit."""
+    default = due_date(today, settings.YIBAO_CORRECTION_DAYS).date
+    if supply_by is None:
+        return default
+    latest = due_date(today, max(settings.YIBAO_CORRECTION_DAYS, case.limit_days or 0)).date
+    if not today < supply_by <= latest:
+        raise InvalidCaseData(f"补正期限应在今天之后、不晚于{latest:%Y-%m-%d}", field="supply_by",
+                              earliest=(today + timedelta(days=1)).isoformat(), latest=latest.isoformat())
+    return supply_by
+
+
 def request_correction(case, actor, *, channel, defects=(), comment="", supply_by=None, expected_version=None):
     """一次性告知: one notice naming every missing material (added here, all of them) and every
     defective one (`defects`: [{"key", "problem", "how"}]), how to supply each and by when.
@@ -437,7 +473,7 @@ def request_correction(case, actor, *, channel, defects=(), comment="", supply_b
         check_transition(from_state, A.REQUEST_CORRECTION)
         role = _authorise_staff(actor, "request_correction", case)
         today = timezone.localdate()
-        default_due = (supply_by or due_date(today, settings.YIBAO_CORRECTION_DAYS).date).isoformat()
+        default_due = (_correction_due(case, today, supply_by)).isoformat()
         entries = checklist(case)
         by_key = {e.key: e for e in entries}
         items = {}
@@ -528,12 +564,27 @@ def start_review(case, actor, *, channel, comment="", expected_version=None):
     return case
 
 
+def _separate_from_handling(case, actor):
+    """经办与审核分离 on a case with a review step: the member of staff who filed it for someone or
+    accepted it may not decide it, superusers included. (即时办结 goes through accept_case in one
+    sitting and never reaches here.)"""
+    user = _user(actor)
+    if user is None:
+        return
+    handlers = set(case.events.filter(action=A.ACCEPT).values_list("actor_id", flat=True))
+    if case.submitted_by_id is not None and case.submitted_by_id != case.applicant.user_id:
+        handlers.add(case.submitted_by_id)
+    if user.pk in handlers:
+        raise HandlerIsReviewer("经办与审核分离：受理或代为提交该办件的人员不得审核，请由其他审核人员办理")
+
+
 def approve_case(case, actor, *, channel, comment="", amount=None, expected_version=None):
     """审核通过. For payment items the amount is fixed here (the handler's, else `amount`)."""
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.APPROVE)
         role = _authorise_staff(actor, "approve", case)
+        _separate_from_handling(case, actor)
         _approve(case, actor, channel, role=role, comment=comment, amount=amount)
     return case
 
@@ -562,6 +613,7 @@ def deny_case(case, actor, *, channel, reason, comment="", expected_version=None
         case = _lock(case, expected_version)
         check_transition(case.state, A.DENY)
         role = _authorise_staff(actor, "deny", case)
+        _separate_from_handling(case, actor)
         handler_for(case.item_code).check(case, A.DENY, actor)
         _move(case, A.DENY, actor, channel, role=role, comment=comment or reason, payload={"reason": reason})
         notices.denial(case, reason, actor)

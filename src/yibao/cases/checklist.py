@@ -9,6 +9,7 @@ from yibao.cases.exceptions import CommitmentNotAllowed, InvalidCaseData, Unknow
 from yibao.cases.handlers import handler_for
 from yibao.cases.models import DeferralRule
 from yibao.cases.snapshot import material
+from yibao.core.numbers import is_digits
 
 DOCUMENT = "document"
 COMMITMENT = "commitment"

@@ -144,3 +144,29 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {mask_id_number(self.identifier)} {self.get_outcome_display()}"
+
+
+class Authorisation(models.Model):
+    """授权委托 given online: the principal, in their own account, lets another account apply online
+    in their name (帮办代办). Without one, an application for someone else is made at a window,
+    where staff check the written 授权委托书."""
+
+    principal = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="authorisations_given",
+                                  verbose_name="委托人")
+    agent = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="authorisations_held",
+                              verbose_name="代理人")
+    granted_at = models.DateTimeField("授权时间", default=timezone.now)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "授权委托"
+        verbose_name_plural = "授权委托"
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "agent"], condition=models.Q(revoked_at=None),
+                                    name="authorisation_one_active"),
+            models.CheckConstraint(condition=~models.Q(principal=models.F("agent")), name="authorisation_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.principal} → {self.agent}"

@@ -6,7 +6,7 @@ the reviewer of the same case) belong to the case engine.
 """
 from django.core.exceptions import ObjectDoesNotExist
 
-from yibao.people.models import Role, StaffProfile
+from yibao.people.models import Authorisation, Role, StaffProfile
 
 
 class NotAllowed(PermissionError):
@@ -78,3 +78,8 @@ def check(user, action, *, region_id, office="", applicant_user_id=None, agent_u
         needed = "或".join(Role(r).label for r in sorted(roles)) or Role.ADMIN.label
         where = f"（{office}）" if office else ""
         raise NotAllowed(f"您无权{label}{where}：需要“{needed}”角色")
+
+
+def authorised(principal, agent):
+    """True when `principal` has authorised `agent` (both Applicants) online and not withdrawn it."""
+    return Authorisation.objects.filter(principal=principal, agent=agent, revoked_at=None).exists()
