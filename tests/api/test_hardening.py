@@ -182,3 +182,26 @@ def test_the_api_docs_load_their_assets_from_the_project_not_a_cdn(client):
         served = client.get(asset)
         assert served.status_code == 200, asset
         assert len(b"".join(served.streaming_content) if served.streaming else served.content) > 1000
+
+
+# ---------------------------------------------------------------- channels the guide names
+
+
+def test_a_window_only_item_cannot_be_filed_over_the_api_but_staff_take_it_at_the_window(dazhou, as_user, teams):
+    from yibao.cases import actions
+    from yibao.cases.snapshot import item_in_force
+    from yibao.core.models import Channel
+
+    unit, _ = registered_unit(dazhou)
+    body = {"region": "dazhou", "item_code": "unit-enrollment", "materials": ["1"]}
+    refused = as_user(unit.user).post("/cases", body, **{"Idempotency-Key": str(uuid.uuid4())})
+    error = assert_error(refused, 403, "channel_not_offered")
+    assert "窗口" in error["message"] and error["details"]["channels"]
+    assert Case.objects.count() == 0
+    query = {"region": "dazhou", "item_code": "unit-info-query"}  # window-only too in 达州
+    assert_error(as_user(unit.user).post("/cases", query, **{"Idempotency-Key": str(uuid.uuid4())}), 403,
+                 "channel_not_offered")
+    case = actions.submit_case(item=item_in_force(dazhou, "unit-info-query"), applicant=unit,
+                               actor=teams["dazhou"].clerk, channel=Channel.HOTLINE,
+                               materials=[str(m.ordinal) for m in item_in_force(dazhou, "unit-info-query").materials.all()])
+    assert case.channel == "hotline"  # staff intake records the channel the person came by
