@@ -14,6 +14,7 @@ from tests.enrollment import factories as ef
 from yibao.accounts import actions as accounts
 from yibao.cases.snapshot import item_in_force
 from yibao.catalog.models import ItemChannel, Region
+from yibao.catalog.office_refs import region_office_names
 from yibao.core.models import Channel
 from yibao.enrollment import actions as registers
 from yibao.enrollment.contribution_actions import load_sample_parameters
@@ -55,9 +56,11 @@ def panzhihua(regions):
 @pytest.fixture
 def teams(regions):
     def team(region):
-        return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
-                               maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
-                               cashier=cf.staff(region, "payer"))
+        # Each at the first office the region's guide lists: offices are references, not free text.
+        office = region_office_names(region.pk)[0]
+        return SimpleNamespace(**{name: cf.staff(region, role, office=office) for name, role in (
+            ("clerk", "clerk"), ("reviewer", "reviewer"), ("maker", "payer"), ("checker", "payer"),
+            ("cashier", "payer"))})
 
     return {code: team(regions[code]) for code in ("dazhou", "panzhihua")}
 

@@ -53,6 +53,7 @@ from yibao.cases.signals import case_changed
 from yibao.cases.snapshot import check_in_force, freeze, has_review, is_payment
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
+from yibao.catalog import office_refs
 from yibao.core.audit import record
 from yibao.core.models import Channel
 from yibao.core.numbers import is_digits
@@ -127,18 +128,31 @@ def _authorise_applicant_side(actor, applicant, agent, region_id, office):
 
 
 def _office_of(actor, case):
+    """(name, catalog Office or None) where the step is taken: the member of staff's office, else the case's."""
     profile = policy.staff_profile(actor) if actor is not None else None
-    return (profile.office if profile and profile.office else case.office)[:200]
+    if profile and profile.office:
+        return profile.office[:200], profile.office_ref_id
+    return case.office[:200], case.office_ref_id
+
+
+def _office(region_id, name):
+    """(name, Office or None): an office of the region's guide in force (free text refused)."""
+    try:
+        return office_refs.resolve(region_id, name)
+    except office_refs.UnknownOffice as exc:
+        raise InvalidCaseData(str(exc), field="office") from None
 
 
 def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
     user = _user(actor)
+    office, office_ref_id = _office_of(user, case)
     return CaseEvent.objects.create(
         case=case,
         actor=user,
         actor_label=user.get_username() if user else SYSTEM_ROLE,
         actor_role=role or (SYSTEM_ROLE if user is None else ""),
-        office=_office_of(user, case),
+        office=office,
+        office_ref_id=office_ref_id,
         channel=channel,
         from_state=from_state,
         to_state=case.state,
@@ -239,6 +253,7 @@ def submit_case(
     if channel not in APPLICATION_CHANNELS and not system:
         raise InvalidCaseData(f"申请渠道不正确：{channel}", field="channel")
     region = item.guide.region
+    office, office_ref = _office(region.pk, office)
     if agent is not None and agent.pk == applicant.pk:
         raise InvalidCaseData("代理人不能是申请人本人")
     role = SYSTEM_ROLE if system else _authorise_applicant_side(actor, applicant, agent, region.pk, office)
@@ -261,7 +276,8 @@ def submit_case(
             item_code=item.code,
             snapshot=snapshot,
             region=region,
-            office=(office or "")[:200],
+            office=office,
+            office_ref=office_ref,
             channel=channel,
             applicant=applicant,
             agent=agent,
@@ -680,9 +696,10 @@ def reassign_case(case, actor, *, office, channel, comment="", expected_version=
             raise InvalidCaseData("请选择本地区办事指南所列的经办机构：" + "、".join(offices), field="office")
         if office == case.office:
             raise InvalidCaseData(f"办件已由{office}办理，无需改派", field="office")
-        before, case.office = case.office, office
+        before = case.office
+        case.office, case.office_ref = _office(case.region_id, office)
         _move(case, A.REASSIGN, actor, channel, role=role, comment=comment,
-              payload={"office": [before, office]}, fields=["office"])
+              payload={"office": [before, office]}, fields=["office", "office_ref"])
     return case
 
 
@@ -771,7 +788,7 @@ def rate_case(case, actor, *, level, channel, text=""):
             with transaction.atomic():
                 evaluation = Evaluation.objects.create(
                     case=case, level=level, text=(text or "").strip(), channel=channel, rater=user,
-                    item_code=case.item_code, office=case.office, staff=staff_event.actor if staff_event else None,
+                    item_code=case.item_code, office=case.office, office_ref_id=case.office_ref_id, staff=staff_event.actor if staff_event else None,
                 )
         except IntegrityError:
             raise AlreadyRated("该办件已评价，评价提交后不可更改") from None

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yibao.catalog import office_refs
 from yibao.core.audit import record
 from yibao.core.models import Channel
 from yibao.people import throttle
@@ -134,13 +135,18 @@ def create_staff(username, password, region, office, roles, *, actor=None, chann
         raise StaffRefused("角色应为：" + "、".join(f"{value}（{label}）" for value, label in Role.choices))
     if problem := password_problem(password):
         raise StaffRefused(problem)
+    try:
+        office, office_ref = office_refs.resolve(region.pk, office)
+    except office_refs.UnknownOffice as exc:
+        raise StaffRefused(str(exc)) from None
     is_admin = Role.ADMIN in roles
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(
                 username, password=password, is_staff=is_admin, is_superuser=is_admin
             )
-            profile = StaffProfile.objects.create(user=user, region=region, office=(office or "").strip(), roles=roles)
+            profile = StaffProfile.objects.create(user=user, region=region, office=office, office_ref=office_ref,
+                                                  roles=roles)
             record(
                 actor=actor,
                 channel=channel,

@@ -100,6 +100,8 @@ class StaffProfile(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="staff", verbose_name="所属地区")
     # The office name as the region's guide lists it (市本级, 通川区, 市医保事务中心 ...).
     office = models.CharField("经办机构", max_length=200, blank=True)
+    office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="经办机构（办事指南）")
     roles = models.JSONField("角色", default=list, blank=True)
     active = models.BooleanField("在岗", default=True)
 
