@@ -110,8 +110,10 @@ def test_old_login_attempts_are_pruned(client, make_person, settings):
 
 
 def _deploy_check(**env):
+    # A fresh process as a deployment runs it (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this one).
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     out = subprocess.run([sys.executable, "-m", "yibao.cli", "check", "--deploy", "--fail-level", "WARNING"],
-                         capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+                         capture_output=True, text=True, env={**base, **env}, timeout=120)
     return out.returncode, out.stdout + out.stderr
 
 
