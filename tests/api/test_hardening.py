@@ -205,3 +205,14 @@ def test_a_window_only_item_cannot_be_filed_over_the_api_but_staff_take_it_at_th
                                actor=teams["dazhou"].clerk, channel=Channel.HOTLINE,
                                materials=[str(m.ordinal) for m in item_in_force(dazhou, "unit-info-query").materials.all()])
     assert case.channel == "hotline"  # staff intake records the channel the person came by
+
+
+def test_the_sheet_readers_take_a_path_too(tmp_path):
+    from yibao.enrollment.sheets import read_rows
+
+    book = Workbook()
+    book.active.append(COLUMNS)
+    book.active.append(["居民身份证", "x", "某", "", "", "", "增加", ""])
+    book.save(tmp_path / "s.xlsx")
+    assert [number for number, _ in read_rows(str(tmp_path / "s.xlsx"))] == [2]
+    assert [number for number, _ in read_rows(tmp_path / "s.xlsx")] == [2]

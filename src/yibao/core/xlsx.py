@@ -9,6 +9,7 @@ max_col so a sheet that declares no dimension cannot widen its rows either.
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
@@ -78,8 +79,11 @@ def check(data, *, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS):
 
 
 def open_workbook(data, **limits):
-    """A read-only openpyxl workbook of `data` (bytes), checked first; the caller closes it."""
-    if hasattr(data, "read"):
+    """A read-only openpyxl workbook of `data` (bytes, a file object or a path), checked first;
+    the caller closes it."""
+    if isinstance(data, (str, Path)):
+        data = Path(data).read_bytes()
+    elif hasattr(data, "read"):
         data = data.read()
     check(data, **limits)
     try:
