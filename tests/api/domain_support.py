@@ -23,6 +23,7 @@ from tests.domain_support import (  # noqa: F401 (re-exported for the test modul
     person_account,
     regions,
     registered_unit,
+    shipped_regions,
     teams,
     unit_account,
 )

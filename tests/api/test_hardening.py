@@ -14,6 +14,7 @@ from tests.api.domain_support import (  # noqa: F401
     dazhou,
     generic_handlers,
     regions,
+    shipped_regions,
     registered_unit,
     teams,
 )

@@ -15,6 +15,7 @@ from tests.api.domain_support import (  # noqa: F401
     insured,
     offered_online,
     regions,
+    shipped_regions,
     teams,
 )
 from tests.cases import factories as f
