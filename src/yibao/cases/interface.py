@@ -25,6 +25,7 @@ from yibao.cases.exceptions import (
     InvalidCaseData,
     InvalidTransition,
     ItemNotAvailable,
+    PayeeNotNamed,
     PayerIsApprover,
 )
 from yibao.cases.handlers import Handler, register, register_disburser
@@ -36,7 +37,7 @@ from yibao.core.models import Channel
 
 __all__ = [
     "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
-    "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force", "listed_materials",
+    "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayeeNotNamed", "PayerIsApprover", "item_in_force", "listed_materials",
     "materials_when", "open_case_as_system", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
