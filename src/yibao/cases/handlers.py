@@ -56,6 +56,11 @@ class Handler:
                 e["message"].removeprefix("Value error, ") for e in errors) or "申请信息"
             raise InvalidCaseData(f"申请信息不符合要求：{fields}", errors=errors) from None
 
+    def displayed(self, case):
+        """(schema, data) to show the case data to staff: by default the schema and the data as
+        stored; a handler whose data are bulky (a sheet's rows) shows a summary instead."""
+        return self.schema, case.data
+
     def materials(self, entries, case):
         """Adjust the checklist the catalogue gives for this case (drop, add, relax)."""
         return entries

@@ -374,6 +374,16 @@ class EmployeeEnrollment(RegisterHandler):
     label = "职工参保登记"
     schema = EnrollmentData
 
+    def displayed(self, case):
+        if not is_sheet(case):
+            return super().displayed(case)
+        # The rows are checked against the registers at every step; staff see what the sheet holds
+        # (the rows themselves, in full, are the unit's roster business, not the case page's).
+        sheet = case.data["sheet"]
+        adds = sum(1 for _, cells in sheet["rows"] if sheets.KIND_WORDS.get(cells.get("业务类型", "")) == sheets.ADD)
+        return None, {"职工增减表": sheet["file_name"] or "（未命名）", "行数": str(len(sheet["rows"])),
+                      "增加": f"{adds}人", "减少": f"{len(sheet['rows']) - adds}人"}
+
     def validate_data(self, data, conditions):
         # One person's 增加/减少…, or an employer's 增减 sheet (every row one person).
         if isinstance(data, dict) and "sheet" in data:
