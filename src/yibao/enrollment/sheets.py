@@ -385,7 +385,7 @@ def _apply(employer, parsed, persons, open_, sha256, file_name, actor, channel, 
             Enrollment.objects.filter(pk__in=chunk).update(status=EnrollmentStatus.ENDED, end_on=on, updated_at=now)
     EnrollmentChange.objects.bulk_create(changes, batch_size=CHUNK)
     record(actor=user, channel=channel, action="批量增减导入", obj=sheet,
-           summary=f"{case.receipt_no} {employer.name} {file_name}：增加{len(adds)}人，减少{len(reduces)}人",
+           summary=f"{case.receipt_no + ' ' if case else ''}{employer.name} {file_name}：增加{len(adds)}人，减少{len(reduces)}人",
            changes={"rows": len(parsed), "enrolled": len(adds), "reduced": len(reduces), "sha256": sheet.sha256})
     return sheet
 
