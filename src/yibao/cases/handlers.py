@@ -92,9 +92,10 @@ class Handler:
 
     def check_payee(self, case, holder):
         """Refuse an account held in a name the guide does not name (PayeeNotNamed, in Chinese)."""
+        holder = (holder or "").strip()
         allowed = [n.strip() for n in self.payee_names(case) if n and n.strip()]
-        if (holder or "").strip() not in allowed:
-            agent = "不能拨付至代理人的账户，" if case.agent_id and (holder or "").strip() == case.agent.name else ""
+        if holder and holder not in allowed:  # no name at all: the payments core asks for one
+            agent = "不能拨付至代理人的账户，" if case.agent_id and holder == case.agent.name else ""
             raise PayeeNotNamed(f"收款账户户名须为{'或'.join(allowed)}（办事指南规定的收款人），{agent}"
                                 f"请提供该收款人名下的账户", field="payee_name", allowed=allowed)
 
