@@ -69,3 +69,37 @@ def test_withdrawal_over_the_api(dazhou, insured, staff, call):
     payments.mark_paid(order, team.cashier, channel="api", bank_reference="BOC-1")
     assert step(team.clerk, "complete")["state"] == "completed"
     assert PersonalAccount.objects.get(person=ins.person).balance() == Decimal("0.00")
+
+
+def test_money_goes_only_to_an_account_in_the_name_the_guide_says_never_the_agents(dazhou, insured, staff, call):
+    """帮办代办 (issue 10): an authorised agent files a withdrawal for the insured; the account's
+    holder must be the insured, not the agent, refused with a Chinese error at 申请 and at 拨付."""
+    from tests.domain_support import person_account
+
+    offered_online(dazhou, "account-withdrawal")
+    principal = insured(dazhou, balance="500.00")
+    agent = person_account(name="李代理")
+    granted = call(principal.applicant.user, "/auth/authorisations", {"agent_id_number": agent.id_number})
+    assert granted.status_code == 201, granted.content.decode()
+    body, _ = withdrawal("")
+    body = {**body, "applicant_id_number": principal.applicant.id_number}
+    to_agent = {**body, "data": {**body["data"], "account_holder": "李代理"}}
+    refused = call(agent.user, "/cases", to_agent, **{"Idempotency-Key": "k-agent-1"})
+    assert refused.status_code == 422, refused.content.decode()
+    error = refused.json()
+    assert error["code"] == "payee_not_named" and error["field"] == "payee_name"
+    assert principal.applicant.name in error["message"] and "代理人" in error["message"]
+    assert not Case.objects.exists()
+
+    own = {**body, "data": {**body["data"], "account_holder": principal.applicant.name}}
+    created = call(agent.user, "/cases", own, **{"Idempotency-Key": "k-agent-2"})
+    assert created.status_code == 201, created.content.decode()
+    receipt = created.json()["receipt_no"]
+    team = staff["dazhou"]
+    for user, action in ((team.clerk, "accept"), (team.reviewer, "review"), (team.reviewer, "approve"),
+                         (team.maker, "pay")):
+        response = call(user, f"/cases/{receipt}/{action}", {"version": Case.objects.get(receipt_no=receipt).version})
+        assert response.status_code == 200, response.content.decode()
+    order = order_for_case(Case.objects.get(receipt_no=receipt))
+    assert order.payee_name == principal.applicant.name and order.payee_name != agent.name
+

@@ -101,7 +101,12 @@ def test_payment_item_is_paid_by_someone_else_than_the_approver(api, person, sta
                  "invalid_transition")  # 拨付 first
     no_payee = payer.post(f"/cases/{receipt}/pay", {"version": approved["version"]})
     assert assert_error(no_payee, 422, "invalid_data")["field"] == "payee_name"  # the generic handler: payer names it
-    payee = {"payee_name": "张三", "account_kind": "bank", "account_no": "6222020200000000006", "bank_name": "工商银行"}
+    payee = {"payee_name": "李四", "account_kind": "bank", "account_no": "6222020200000000006", "bank_name": "工商银行"}
+    # money goes only to an account in the applicant's name (the guide's payee), never another's
+    wrong = assert_error(payer.post(f"/cases/{receipt}/pay", {"version": approved["version"], "payee": payee}), 422,
+                         "payee_not_named")
+    assert wrong["field"] == "payee_name" and person.name in wrong["message"] and not PaymentOrder.objects.exists()
+    payee["payee_name"] = person.name
     paying = payer.post(f"/cases/{receipt}/pay", {"version": approved["version"], "reference": "PZH-2026-001",
                                                   "payee": payee}).json()
     assert paying["state"] == "paying" and paying["next_steps"] == ["reassign"]  # 办结 waits for the bank

@@ -113,12 +113,20 @@ def test_a_sheet_with_errors_is_refused_whole_with_every_error_by_row_and_column
         (3, "证件号码"), (4, "证件号码"), (5, "业务类型")]
     assert "未导入任何一行" in body["message"]
     assert not Enrollment.objects.filter(employer=employer).exists()  # nothing applied
+    assert not Case.objects.exists()  # and no case filed
     not_excel = io.BytesIO(b"not a workbook")
     not_excel.name = "a.xlsx"
     assert_error(upload(as_user, unit.user, unit.id_number, not_excel), 422, "invalid")
 
 
-def test_a_valid_sheet_enrols_and_reduces_at_once(dazhou, as_user, teams):
+def step(as_user, user, receipt, verb, **body):
+    version = as_user(user).get(f"/cases/{receipt}").json()["version"]
+    response = as_user(user).post(f"/cases/{receipt}/{verb}", {"version": version, **body})
+    assert response.status_code == 200, response.content.decode()
+    return response.json()
+
+
+def test_a_valid_sheet_is_one_case_that_enrols_and_reduces_when_it_completes(dazhou, as_user, teams):
     unit, employer = registered_unit(dazhou)
     _, leaving = insured(dazhou, name="甲", employer=employer)
     first, second = ef.id_number(), ef.id_number()
@@ -128,13 +136,26 @@ def test_a_valid_sheet_enrols_and_reduces_at_once(dazhou, as_user, teams):
         ("居民身份证", leaving.id_number, "甲", "", "", "", "减少", "2026-01-31"),
     ))
     assert response.status_code == 201, response.content.decode()
-    assert (response.json()["enrolled"], response.json()["reduced"]) == (2, 1)
-    record = as_user(unit.user).get(f"/employers/{unit.id_number}").json()
-    assert sorted(r["name"] for r in record["roster"]) == ["李四", "王五"]
-    # the region's clerk may hand in a unit's sheet too; another region's may not see the unit
-    again = upload(as_user, teams["dazhou"].clerk, unit.id_number, sheet(
+    filed = response.json()
+    assert (filed["rows"], filed["adds"], filed["reduces"], filed["state"]) == (3, 2, 1, "submitted")
+    receipt = filed["receipt_no"]
+    case = as_user(unit.user).get(f"/cases/{receipt}").json()  # the unit follows it as any of its cases
+    assert case["item_code"] == "employee-enrollment" and Case.objects.get(receipt_no=receipt).channel == "api"
+    roster = lambda: sorted(r["name"] for r in as_user(unit.user).get(f"/employers/{unit.id_number}").json()["roster"])  # noqa: E731
+    assert roster() == ["甲"]  # filed is not done
+    team = teams["dazhou"]
+    step(as_user, team.clerk, receipt, "accept")
+    step(as_user, team.reviewer, receipt, "review")
+    step(as_user, team.reviewer, receipt, "approve")
+    assert roster() == ["甲"]
+    done = step(as_user, team.clerk, receipt, "complete")
+    assert done["state"] == "completed"
+    assert roster() == ["李四", "王五"]
+    # the region's clerk may hand in a unit's sheet too (a case in the unit's name); another region's
+    # may not see the unit
+    again = upload(as_user, team.clerk, unit.id_number, sheet(
         ("居民身份证", first, "李四", "", "", "", "减少", "2026-02-01")))
-    assert again.status_code == 201
+    assert again.status_code == 201 and again.json()["receipt_no"] != receipt
     assert_error(upload(as_user, teams["panzhihua"].clerk, unit.id_number,
                         sheet(("居民身份证", second, "王五", "", "", "", "减少", ""))), 404, "not_found")
 

@@ -1,13 +1,17 @@
-"""The employer's Excel sheet of 增加/减少: every row checked, errors by row and column, all or
-nothing; roster and query exports."""
+"""The employer's Excel sheet of 增加/减少: one 职工参保登记 case (one receipt, its rows its data)
+taken through 受理, 审核 and 办结 like any other; every row checked, errors by row and column;
+applied at 办结, all rows or none; roster and query exports."""
 import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
+from tests.domain_support import registered_unit
 from tests.enrollment import factories as f
-from yibao.core.models import AuditEntry
+from yibao.cases import actions
+from yibao.cases.models import Case
+from yibao.core.models import AuditEntry, Channel
 from yibao.enrollment.models import Enrollment, EnrollmentChange, Person, Scheme, SheetImport
 from yibao.enrollment.sheets import COLUMNS, SheetInvalid, export_enrollments, export_roster, import_sheet
 
@@ -29,10 +33,22 @@ def add(number, name="李四", **kw):
 
 @pytest.fixture
 def employer(dazhou):
-    return f.employer(dazhou)
+    return registered_unit(dazhou)[1]
 
 
-def test_a_valid_sheet_enrols_and_reduces_and_records_each_row(tmp_path, dazhou, employer):
+@pytest.fixture
+def file_sheet(staff):
+    """A clerk hands in the unit's sheet at the window: one case, nothing applied yet."""
+
+    def _file(path, employer):
+        return import_sheet(path, employer_uscc=employer.uscc, actor=staff[employer.region.code],
+                            channel=Channel.WINDOW)
+
+    return _file
+
+
+def test_a_valid_sheet_is_one_case_whose_completion_enrols_and_reduces_and_records_each_row(
+        tmp_path, dazhou, employer, file_sheet, run):
     leaving = f.person(dazhou)
     Enrollment.objects.create(person=leaving, scheme=Scheme.EMPLOYEE, employer=employer, region=dazhou,
                               start_on=datetime.date(2024, 1, 1))
@@ -43,8 +59,19 @@ def test_a_valid_sheet_enrols_and_reduces_and_records_each_row(tmp_path, dazhou,
         add(b, "王五", **{"证件类型": "居民身份证"}),
         add(leaving.id_number, leaving.name, **{"业务类型": "减少", "变动日期": "2026-01-31"}),
     ])
-    result = import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+    case = file_sheet(path, employer)
+    assert (case.item_code, case.state, case.applicant.id_number) == ("employee-enrollment", "submitted", employer.uscc)
+    assert [number for number, _ in case.data["sheet"]["rows"]] == [2, 4, 5] and case.channel == "window"
+    # Filed is not done: nobody is enrolled or reduced before the case completes.
+    assert not Person.objects.filter(id_number__in=[a, b]).exists() and not SheetImport.objects.exists()
+    assert Enrollment.objects.get(person=leaving).status == "active"
+    case, effect = run(case)
+    assert Case.objects.filter(item_code="employee-enrollment").count() == 1  # one case for the sheet
+    assert case.state == "completed" and case.due_date is not None  # the guide's limit ran on it
+    result = SheetImport.objects.get()
+    assert (effect["rows"], effect["enrolled"], effect["reduced"], effect["sheet"]) == (3, 2, 1, result.pk)
     assert (result.rows, result.enrolled, result.reduced, result.file_name) == (3, 2, 1, "增减表.xlsx")
+    assert set(EnrollmentChange.objects.filter(sheet=result).values_list("case", flat=True)) == {case.pk}
     person = Person.objects.get(id_number=a)
     assert person.birth_date == datetime.date(1991, 2, 3) and person.phones.get().phone == "13900001111"
     assert Enrollment.objects.get(person=person).start_on == datetime.date(2026, 1, 1)
@@ -71,35 +98,78 @@ def test_an_invalid_sheet_lists_every_error_by_row_and_column_and_applies_nothin
         add(f.id_number(), **{"联系电话": "123"}),  # row 9
     ])
     with pytest.raises(SheetInvalid) as exc:
-        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel=Channel.SYSTEM)
     found = [(e["row"], e["column"]) for e in exc.value.details["errors"]]
     assert (3, "证件号码") in found and (5, "证件号码") in found and (6, "证件号码") in found
     assert (7, "业务类型") in found and (9, "联系电话") in found and 2 not in [r for r, _ in found]
     assert "第5行“证件号码”：与第4行重复" in [str(e) for e in exc.value.errors]
     assert not Person.objects.filter(id_number=good).exists() and not SheetImport.objects.exists()
+    assert not Case.objects.exists()  # a sheet with errors files no case
+
+
+def test_the_rows_apply_all_or_none_when_the_case_completes(tmp_path, dazhou, employer, file_sheet, staff, reviewers):
+    first, second = f.id_number(), f.id_number()
+    case = file_sheet(sheet(tmp_path / "s.xlsx", [add(first), add(second, "王五")]), employer)
+    actions.accept_case(case, staff["dazhou"], channel=Channel.WINDOW)
+    actions.start_review(case, reviewers["dazhou"], channel=Channel.WINDOW)
+    actions.approve_case(case, reviewers["dazhou"], channel=Channel.WINDOW)
+    # Meanwhile the second person is enrolled elsewhere: the sheet no longer holds as a whole.
+    Enrollment.objects.create(person=f.person(dazhou, id_number=second, name="王五"), scheme=Scheme.EMPLOYEE,
+                              employer=f.employer(dazhou), region=dazhou, start_on=datetime.date(2024, 1, 1))
+    with pytest.raises(SheetInvalid, match="第3行"):
+        actions.complete_case(case, staff["dazhou"], channel=Channel.WINDOW)
+    case.refresh_from_db()
+    assert case.state == "approved" and not Person.objects.filter(id_number=first).exists()
+    assert not SheetImport.objects.exists() and not EnrollmentChange.objects.filter(case=case).exists()
+
+
+def test_a_sheet_case_is_refused_at_submission_when_its_data_are_not_rows(dazhou, employer, staff):
+    from yibao.cases.exceptions import InvalidCaseData
+    from yibao.cases.snapshot import item_in_force
+
+    item = item_in_force(dazhou, "employee-enrollment")
+    with pytest.raises(InvalidCaseData):
+        actions.submit_case(item=item, applicant=Case.applicant.field.related_model.objects.get(id_number=employer.uscc),
+                            actor=staff["dazhou"], channel=Channel.WINDOW,
+                            conditions={"applicant_kind": "在职职工", "sub_type": "增加"},
+                            data={"sheet": {"sha256": "0" * 64, "rows": [[2, {"籍贯": "x"}]]}})
+    assert not Case.objects.exists()
 
 
 def test_reducing_someone_not_on_the_roster_and_an_unknown_employer_are_refused(tmp_path, dazhou, employer):
     stranger = f.person(dazhou)
     path = sheet(tmp_path / "s.xlsx", [add(stranger.id_number, stranger.name, **{"业务类型": "减少"})])
     with pytest.raises(SheetInvalid, match="不是.*在册职工"):
-        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel=Channel.SYSTEM)
     with pytest.raises(SheetInvalid, match="尚未办理单位参保登记"):
-        import_sheet(path, employer_uscc=f.uscc_code(), actor=None, channel="command")
+        import_sheet(path, employer_uscc=f.uscc_code(), actor=None, channel=Channel.SYSTEM)
 
 
 def test_a_sheet_without_the_required_columns(tmp_path, employer):
     path = sheet(tmp_path / "s.xlsx", [["x"]], header=["姓名"])
     with pytest.raises(SheetInvalid) as exc:
-        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel="command")
+        import_sheet(path, employer_uscc=employer.uscc, actor=None, channel=Channel.SYSTEM)
     assert [(e.row, e.column) for e in exc.value.errors] == [(1, "证件号码"), (1, "业务类型")]
 
 
-def test_commands_import_then_export_the_roster_which_reimports_as_a_reduction(tmp_path, dazhou, employer, capsys):
+def test_commands_file_a_case_then_export_the_roster_which_reimports_as_a_reduction(
+        tmp_path, dazhou, employer, capsys, reviewers, staff):
+    from yibao.cases.snapshot import has_review
+
+    def finish():
+        case = Case.objects.latest("pk")
+        assert case.state == "accepted" and case.channel == "system"  # accepted on receipt
+        if has_review(case.snapshot):
+            actions.start_review(case, reviewers["dazhou"], channel=Channel.WINDOW)
+            actions.approve_case(case, reviewers["dazhou"], channel=Channel.WINDOW)
+        actions.complete_case(case, staff["dazhou"], channel=Channel.WINDOW)
+
     number = f.id_number()
     call_command("enrollment", "import-sheet", str(sheet(tmp_path / "in.xlsx", [add(number)])),
                  "--employer", employer.uscc)
-    assert "增加1人" in capsys.readouterr().out
+    assert "职工参保登记办件" in capsys.readouterr().out
+    assert not Enrollment.objects.filter(person__id_number=number).exists()
+    finish()
     call_command("enrollment", "export-roster", "--employer", employer.uscc, "-o", str(tmp_path / "roster.xlsx"))
     rows = list(load_workbook(tmp_path / "roster.xlsx").active.iter_rows(values_only=True))
     assert rows[0][:6] == tuple(COLUMNS[:6]) and rows[1][1:3] == (number, "李四") and rows[1][6] == "参保缴费"
@@ -109,6 +179,7 @@ def test_commands_import_then_export_the_roster_which_reimports_as_a_reduction(t
     book.active.cell(2, 7, "减少")
     book.save(tmp_path / "back.xlsx")
     call_command("enrollment", "import-sheet", str(tmp_path / "back.xlsx"), "--employer", employer.uscc)
+    finish()
     assert Enrollment.objects.get(person__id_number=number).status == "ended"
     with pytest.raises(CommandError, match="1处错误"):
         call_command("enrollment", "import-sheet", str(tmp_path / "back.xlsx"), "--employer", employer.uscc)

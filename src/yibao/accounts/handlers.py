@@ -46,6 +46,8 @@ class WithdrawalData(BaseModel):
     died_on: datetime.date | None = Field(None, title="死亡日期", description="因死亡支取时填写")
     bank_name: str = Field(title="开户银行", min_length=2, max_length=100)
     bank_account: str = Field(title="收款银行卡号", description="申请人本人的银行借记卡", max_length=40)
+    account_holder: str = Field("", title="收款账户户名", max_length=100,
+                                description="须为申请人本人（参保人员死亡的，为继承人本人）；不填即为申请人姓名")
 
     _bank = field_validator("bank_account")(_card(AccountKind.BANK))
 
@@ -54,6 +56,7 @@ class TransferData(BaseModel):
     id_number: str = Field("", title="参保人员证件号码", max_length=32, description="本人申请可不填")
     card_bank_name: str = Field(title="社会保障卡开户银行", min_length=2, max_length=100)
     card_account: str = Field(title="社会保障卡金融账户账号", max_length=40)
+    account_holder: str = Field("", title="收款账户户名", max_length=100, description="须为参保人员本人；不填即为本人姓名")
 
     _card = field_validator("card_account")(_card(AccountKind.SOCIAL_SECURITY_CARD))
 
@@ -127,6 +130,7 @@ class AccountWithdrawal(Handler):
     def check(self, case, action, actor):
         if action in CHECKED_BEFORE:
             self.eligible(case)
+            self.check_payee(case, self.payee(case)["payee_name"])  # said at 申请, not discovered at 拨付
         elif action == Action.COMPLETE:
             settled_order(case)
 
@@ -135,7 +139,8 @@ class AccountWithdrawal(Handler):
 
     def payee(self, case):
         data = self._data(case)
-        return {"payee_name": case.applicant.name, "account_kind": AccountKind.BANK, "account_no": data.bank_account,
+        return {"payee_name": data.account_holder.strip() or case.applicant.name, "account_kind": AccountKind.BANK,
+                "account_no": data.bank_account,
                 "bank_name": data.bank_name, "purpose": f"个人账户一次性支取（{data.reason}）"}
 
     def on_complete(self, case, actor):
@@ -190,16 +195,20 @@ class AccountTransfer(Handler):
     def check(self, case, action, actor):
         if action in CHECKED_BEFORE:
             self.eligible(case)
+            self.check_payee(case, self.payee(case)["payee_name"])
         elif action == Action.COMPLETE:
             settled_order(case)
 
     def amount(self, case):
         return self.eligible(case)[1]
 
+    def payee_names(self, case):
+        return [insured_person(case, self._data(case).id_number).name]  # the insured's own card
+
     def payee(self, case):
         data = self._data(case)
         person = insured_person(case, data.id_number)
-        return {"payee_name": person.name, "account_kind": AccountKind.SOCIAL_SECURITY_CARD,
+        return {"payee_name": data.account_holder.strip() or person.name, "account_kind": AccountKind.SOCIAL_SECURITY_CARD,
                 "account_no": data.card_account, "bank_name": data.card_bank_name,
                 "purpose": "个人账户资金划转至本人社会保障卡金融账户"}
 

@@ -91,11 +91,13 @@ class CertificateRow(Schema):
 
 
 class SheetOut(Schema):
-    sheet: int
+    receipt_no: str  # the 职工参保登记 case the sheet became
+    state: str
+    due_date: str | None
     employer: str
     rows: int
-    enrolled: int
-    reduced: int
+    adds: int  # 增加 rows, enrolled when the case completes
+    reduces: int  # 减少 rows
 
 
 # ---------------------------------------------------------------- who may read
@@ -234,8 +236,9 @@ def employer_roster(request, uscc: str):
 @router.post("/employers/{uscc}/sheets", response={201: SheetOut, **ERRORS}, auth=AUTH, summary="上传职工增减表（Excel）")
 def upload_sheet(request, uscc: str, file: UploadedFile = File(...)):
     """multipart/form-data，file 为 .xlsx：列为 证件类型、证件号码、姓名、性别、出生日期、联系电话、业务类型（增加/减少）、
-    变动日期。逐行校验，有误时返回 422，details.errors 按行列出全部错误，且不导入任何一行；全部无误才一次导入。
-    单位本身或本地区受理人员可上传。"""
+    变动日期。一张表即一件“职工参保登记”办件（一个受理编号，表中各行为其申请信息），与其他办件一样受理、审核、办结，
+    办结时全部行一并生效（或全部不生效）。上传时逐行校验，有误时返回 422，details.errors 按行列出错误（至多100处，
+    其余行数见 details.unchecked），且不生成办件。单位本身或本地区受理人员可上传。"""
     caller = request.auth
     user = caller.require_user()
     employer, own = _employer(caller, uscc)
@@ -244,14 +247,17 @@ def upload_sheet(request, uscc: str, file: UploadedFile = File(...)):
     if file.size is not None and file.size > MAX_SHEET_BYTES:
         raise Invalid("表格文件过大（不超过50MB）", field="file")
     try:
-        sheet = sheets.import_sheet(file, employer_uscc=employer.uscc, actor=user, channel=Channel.API,
-                                    file_name=file.name or "")
+        case = sheets.import_sheet(file, employer_uscc=employer.uscc, actor=user, channel=Channel.API,
+                                   file_name=file.name or "")
     except sheets.SheetInvalid as exc:
         raise Invalid(exc.message, field="file", errors=exc.details["errors"], unchecked=exc.unchecked) from None
     except (BadZipFile, InvalidFileException, OSError, ValueError, KeyError) as exc:  # not a workbook
         raise Invalid("无法读取该文件，请上传 Excel（.xlsx）表格", field="file") from exc
-    return Status(201, {"sheet": sheet.pk, "employer": employer.name, "rows": sheet.rows, "enrolled": sheet.enrolled,
-                 "reduced": sheet.reduced})
+    rows = case.data["sheet"]["rows"]
+    adds = sum(1 for _, cells in rows if sheets.KIND_WORDS.get(cells.get("业务类型", "")) == sheets.ADD)
+    return Status(201, {"receipt_no": case.receipt_no, "state": case.state,
+                        "due_date": case.due_date.isoformat() if case.due_date else None, "employer": employer.name,
+                        "rows": len(rows), "adds": adds, "reduces": len(rows) - adds})
 
 
 # ---------------------------------------------------------------- certificates

@@ -138,3 +138,10 @@ class FileTooLarge(CaseError):
     """An upload over settings.YIBAO_UPLOAD_MAX_BYTES."""
 
     code = "file_too_large"
+
+
+class PayeeNotNamed(InvalidCaseData):
+    """Money goes only to an account in the name the guide says (the insured, the heir, the unit),
+    never to the agent's or anyone else's."""
+
+    code = "payee_not_named"

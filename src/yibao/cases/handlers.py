@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from pydantic import BaseModel, ValidationError
 
-from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, PaymentAmountRequired
+from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, PayeeNotNamed, PaymentAmountRequired
 from yibao.catalog import flow as catalog_flow
 from yibao.catalog.codes import BY_CODE, ITEM_CODES
 from yibao.core.money import MoneyError, payable, yuan
@@ -56,6 +56,11 @@ class Handler:
                 e["message"].removeprefix("Value error, ") for e in errors) or "申请信息"
             raise InvalidCaseData(f"申请信息不符合要求：{fields}", errors=errors) from None
 
+    def displayed(self, case):
+        """(schema, data) to show the case data to staff: by default the schema and the data as
+        stored; a handler whose data are bulky (a sheet's rows) shows a summary instead."""
+        return self.schema, case.data
+
     def materials(self, entries, case):
         """Adjust the checklist the catalogue gives for this case (drop, add, relax)."""
         return entries
@@ -79,12 +84,29 @@ class Handler:
         "bank_name", "purpose"}; None when the payer names the account at 拨付 (the default)."""
         return None
 
+    def payee_names(self, case):
+        """The names the guide lets the paid account be held in (the insured, the heir, the unit):
+        by default the applicant's, whoever filed the case. An agent's name is never among them
+        unless the handler says the guide names him (a unit that applied for its employee)."""
+        return [case.applicant.name]
+
+    def check_payee(self, case, holder):
+        """Refuse an account held in a name the guide does not name (PayeeNotNamed, in Chinese)."""
+        holder = (holder or "").strip()
+        allowed = [n.strip() for n in self.payee_names(case) if n and n.strip()]
+        if holder and holder not in allowed:  # no name at all: the payments core asks for one
+            agent = "不能拨付至代理人的账户，" if case.agent_id and holder == case.agent.name else ""
+            raise PayeeNotNamed(f"收款账户户名须为{'或'.join(allowed)}（办事指南规定的收款人），{agent}"
+                                f"请提供该收款人名下的账户", field="payee_name", allowed=allowed)
+
     def on_pay(self, case, actor, channel, payee=None):
         """At 拨付, after the checks: make the payment order (the handler's payee, else the one the
-        payer gave). Returns a summary with the order number for the event."""
+        payer gave), to an account in a name the guide names. Returns a summary with the order
+        number for the event."""
         payee = self.payee(case) or payee
         if not payee:
             raise InvalidCaseData("请填写收款人、账户类型、收款账号和开户银行", field="payee_name")
+        self.check_payee(case, payee.get("payee_name"))
         return disburse(case, payee, actor=actor, channel=channel)
 
     def amount(self, case):

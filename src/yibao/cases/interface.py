@@ -8,7 +8,8 @@ holds it to that. What is here:
   the API as structured refusals;
 - the checklist helpers a handler uses to adjust an item's materials to the case;
 - the catalogue item in force for a region, the receipt-number prefix of a region;
-- opening a case as the system (a case another case causes, e.g. the in side of a transfer);
+- opening a case as the system (a case another case causes, e.g. the in side of a transfer), and
+  filing one from a domain's own intake (an employer's 增减 sheet: one case whose data are its rows);
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
 
@@ -17,13 +18,14 @@ PDF documents are built with core.pdf.Document (not the engine's): a domain impo
 from django.db import transaction
 
 from yibao.cases import actions as _engine
-from yibao.cases.checklist import COMMITMENT, Conditions, materials_when, with_materials
+from yibao.cases.checklist import COMMITMENT, Conditions, applies, materials_when, with_materials
 from yibao.cases.exceptions import (
     CaseError,
     DomainCheckFailed,
     InvalidCaseData,
     InvalidTransition,
     ItemNotAvailable,
+    PayeeNotNamed,
     PayerIsApprover,
 )
 from yibao.cases.handlers import Handler, register, register_disburser
@@ -35,8 +37,8 @@ from yibao.core.models import Channel
 
 __all__ = [
     "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
-    "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force",
-    "materials_when", "open_case_as_system", "pay_case", "prefix_for", "record_payment", "record_payments",
+    "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayeeNotNamed", "PayerIsApprover", "item_in_force", "listed_materials",
+    "materials_when", "open_case_as_system", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
 
@@ -44,12 +46,22 @@ __all__ = [
 pay_case = _engine.pay_case
 record_payment = _engine.record_payment
 record_payments = _engine.record_payments
+# 申请 from a domain's own intake (the sheet upload): the engine's checks, channel and roles apply as for any case.
+submit_case = _engine.submit_case
 
 
-def open_case_as_system(item, applicant, *, data, conditions=None, comment="", accept_comment=""):
+def open_case_as_system(item, applicant, *, data, conditions=None, comment="", accept_comment="", materials=None):
     """The system applies for `item` (item_in_force's answer) on `applicant`'s behalf and accepts
-    the case on receipt (its material came with it), so its limit counts from today. Returns the case."""
+    the case on receipt (its material came with it: `materials`, keys as submit_case takes them),
+    so its limit counts from today. Returns the case."""
     with transaction.atomic():
         case = _engine.submit_case(item=item, applicant=applicant, actor=None, channel=Channel.SYSTEM,
-                                   conditions=conditions, data=data, comment=comment)
+                                   conditions=conditions, data=data, materials=materials, comment=comment)
         return _engine.accept_case(case, None, channel=Channel.SYSTEM, comment=accept_comment)
+
+
+def listed_materials(item, conditions=None):
+    """The keys of the materials `item`'s catalogue entry lists for these conditions (a dict as a
+    case's conditions): what a domain's own intake hands in with the case it files."""
+    parsed = Conditions.parse(conditions)
+    return [str(m.ordinal) for m in item.materials.all() if applies(m.when, parsed)]

@@ -110,6 +110,8 @@ class ClaimData(BaseModel):
     payout: Literal[OWN_BANK, CARD, UNIT] = Field(OWN_BANK, title="报销款划入")
     bank_name: str = Field(title="开户银行", min_length=2, max_length=100)
     account_no: str = Field(title="收款账号", min_length=8, max_length=40)
+    account_holder: str = Field("", title="收款账户户名", max_length=200,
+                                description="须为参保人员本人（划入单位银行账户的，为代办单位）；不填即为其名称")
 
     @model_validator(mode="after")
     def _one_claim_per_invoice(self):
@@ -196,6 +198,7 @@ class Reimbursement(Handler):
                 raise DomainCheckFailed("报销须以参保人员为申请人；单位代办的，以代理人身份申请", field="applicant")
             actions.insured(case)
             self._payout_allowed(case)
+            self.check_payee(case, self.payee(case)["payee_name"])  # said at 申请, not discovered at 拨付
         elif action in (Action.ACCEPT, Action.START_REVIEW):
             self._seals(case)
         elif action == Action.APPROVE:
@@ -221,6 +224,10 @@ class Reimbursement(Handler):
         claim = queries.claim_of(case)
         return claim.payable if claim and claim.fixed else None
 
+    def payee_names(self, case):
+        # the guide's 单位代办 pays the unit that applied; otherwise the insured person
+        return [case.agent.name] if case.data.get("payout") == UNIT and case.agent else [case.applicant.name]
+
     def payee(self, case):
         data = case.data
         if data["payout"] == UNIT:
@@ -228,7 +235,7 @@ class Reimbursement(Handler):
         else:
             name = case.applicant.name
             kind = AccountKind.SOCIAL_SECURITY_CARD if data["payout"] == CARD else AccountKind.BANK
-        return {"payee_name": name, "account_kind": kind, "account_no": data["account_no"],
+        return {"payee_name": (data.get("account_holder") or "").strip() or name, "account_kind": kind, "account_no": data["account_no"],
                 "bank_name": data["bank_name"], "purpose": f"{self.label}（{case.receipt_no}）"}
 
     def on_complete(self, case, actor):

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator, model_va
 
 from yibao.cases.interface import Action, Conditions, Handler, materials_when, register, with_materials
 from yibao.core.numbers import is_digits
-from yibao.enrollment import actions
+from yibao.enrollment import actions, sheets
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
     EmployerAlreadyRegistered,
@@ -161,6 +161,19 @@ class PersonData(BaseModel):
     def particulars(self):
         return {"id_type": self.id_type, "id_number": self.id_number, "name": self.name.strip(), "sex": self.sex,
                 "birth_date": self.birth_date}
+
+
+class SheetContent(BaseModel):
+    file_name: str = Field("", max_length=255)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    # [row number, {column: text}] as read from the uploaded sheet (sheets.import_sheet)
+    rows: list[tuple[int, dict[Literal[tuple(sheets.COLUMNS)], str]]] = Field(min_length=1)
+
+
+class SheetData(BaseModel):
+    """An employer's 增减 sheet filed as one case: its rows are the case's data."""
+
+    sheet: SheetContent
 
 
 class EnrollmentData(BaseModel):
@@ -344,9 +357,38 @@ def _death_shared(case):
     return SharedDeath.objects.filter(id_number=number).first()
 
 
+class _SheetSchema(Handler):
+    schema = SheetData
+
+
+# A suspended unit may still reduce (the sheet's 增加 rows are refused by the employer's machine).
+SHEET_STATUSES = (EmployerStatus.ACTIVE, EmployerStatus.SUSPENDED)
+SHEET_SCHEMA = _SheetSchema()  # validates a sheet case's data with the engine's error shape
+
+
+def is_sheet(case):
+    return "sheet" in (case.data or {})
+
+
 class EmployeeEnrollment(RegisterHandler):
     label = "职工参保登记"
     schema = EnrollmentData
+
+    def displayed(self, case):
+        if not is_sheet(case):
+            return super().displayed(case)
+        # The rows are checked against the registers at every step; staff see what the sheet holds
+        # (the rows themselves, in full, are the unit's roster business, not the case page's).
+        sheet = case.data["sheet"]
+        adds = sum(1 for _, cells in sheet["rows"] if sheets.KIND_WORDS.get(cells.get("业务类型", "")) == sheets.ADD)
+        return None, {"职工增减表": sheet["file_name"] or "（未命名）", "行数": str(len(sheet["rows"])),
+                      "增加": f"{adds}人", "减少": f"{len(sheet['rows']) - adds}人"}
+
+    def validate_data(self, data, conditions):
+        # One person's 增加/减少…, or an employer's 增减 sheet (every row one person).
+        if isinstance(data, dict) and "sheet" in data:
+            return SHEET_SCHEMA.validate_data(data, conditions)
+        return super().validate_data(data, conditions)
 
     def materials(self, entries, case):
         # R19: for a death the agency cannot confirm through data sharing, the guide's 死亡证明
@@ -368,6 +410,9 @@ class EmployeeEnrollment(RegisterHandler):
         return applicant_employer(case, statuses=statuses)
 
     def check_registers(self, case):
+        if is_sheet(case):  # every row against the registers as they stand (SheetInvalid names each)
+            sheets.check_case_sheet(case, applicant_employer(case, statuses=SHEET_STATUSES))
+            return
         sub_type, kind = _sub_type(case, default="增加"), self._kind(case)
         data = EnrollmentData.model_validate(case.data)
         if data.person.id_type not in accepted_id_types(case.item):
@@ -392,6 +437,10 @@ class EmployeeEnrollment(RegisterHandler):
             raise NotEnrolled(f"{person}以在职职工身份参保，请由参保单位办理")
 
     def on_complete(self, case, actor):
+        if is_sheet(case):  # all rows or none, in the completion's transaction
+            sheet = sheets.apply_case_sheet(case, applicant_employer(case, statuses=SHEET_STATUSES), actor)
+            return {"effect": True, "sheet": sheet.pk, "rows": sheet.rows, "enrolled": sheet.enrolled,
+                    "reduced": sheet.reduced, "file_name": sheet.file_name}
         sub_type, kind = _sub_type(case, default="增加"), self._kind(case)
         data = EnrollmentData.model_validate(case.data)
         employer = self._employer(case, kind, sub_type)

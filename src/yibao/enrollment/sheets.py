@@ -1,10 +1,13 @@
 """Excel lists offices exchange with employers (openpyxl).
 
-import_sheet(): an employer's sheet of 增加/减少 rows. Every row is checked (the ID's check digit,
-the particulars against the number, duplicates within the sheet, persons already enrolled or not
-enrolled at this employer) and every error is listed by row and column; nothing is applied unless
-the whole sheet is valid. Then it is applied in one transaction, each row recorded as an
-EnrollmentChange pointing at its SheetImport and row number.
+import_sheet(): an employer's sheet of 增加/减少 rows is one 职工参保登记 case (one receipt, its
+rows its data), accepted, reviewed and completed like any other within the guide's limit. Every
+row is checked when the case is filed (the ID's check digit, the particulars against the number,
+duplicates within the sheet, persons already enrolled or not enrolled at this employer) and every
+error is listed by row and column, up to MAX_ERRORS; a sheet with any error files no case. The
+rows are checked again at each step and applied when the case completes (apply_case_sheet, from
+the handler's on_complete): all rows in the completion's transaction or none, each row recorded
+as an EnrollmentChange pointing at the case, its SheetImport and its row number.
 
 export_roster() writes an employer's employees in the same columns, so a roster can be edited
 and handed back; export_enrollments() writes query results, masked unless asked otherwise.
@@ -12,6 +15,7 @@ and handed back; export_enrollments() writes query results, masked unless asked 
 import datetime
 import hashlib
 import io
+import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from yibao.cases.interface import ItemNotAvailable, item_in_force
+from yibao.cases.interface import ItemNotAvailable, item_in_force, listed_materials, open_case_as_system, submit_case
 from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.xlsx import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, open_workbook
@@ -40,8 +44,9 @@ from yibao.enrollment.models import (
     Sex,
     SheetImport,
 )
+from yibao.people.actions import RegistrationRefused, register_applicant
 from yibao.people.identity import InvalidIdentity, InvalidPhone, validate_phone
-from yibao.people.models import IdType
+from yibao.people.models import Applicant, ApplicantKind, IdType
 
 COLUMNS = ["证件类型", "证件号码", "姓名", "性别", "出生日期", "联系电话", "业务类型", "变动日期"]
 REQUIRED = ("证件号码", "姓名", "业务类型")
@@ -50,6 +55,8 @@ KIND_WORDS = {"增加": ADD, "新增": ADD, "减少": REDUCE}
 SEX_WORDS = {"男": Sex.MALE, "女": Sex.FEMALE, "M": Sex.MALE, "F": Sex.FEMALE}
 CHUNK = 2000  # IN-lists and bulk inserts stay well under SQLite's variable limit
 MAX_ERRORS = 100  # a sheet with more errors is reported up to here, with the count of rows left unchecked
+SHEET_ITEM = "employee-enrollment"  # 职工参保登记: a sheet is one case of it
+EMPLOYED = "在职职工"
 
 
 @dataclass
@@ -253,8 +260,11 @@ def check_sheet(employer, rows):
     return parsed, persons, open_
 
 
-def import_sheet(source, *, employer_uscc, actor, channel, file_name=""):
-    """Check the whole sheet, then apply it at once. Returns the SheetImport."""
+def import_sheet(source, *, employer_uscc, actor, channel, file_name="", office=""):
+    """File the employer's sheet as one 职工参保登记 case (its rows its data; the rows are checked
+    as the case is filed: SheetInvalid lists the errors and no case is made). Nothing is enrolled
+    until the case completes. `actor` None files it as the system (the command line), accepted on
+    receipt. Returns the case."""
     if isinstance(source, (str, Path)):
         file_name = file_name or Path(source).name
         data = Path(source).read_bytes()
@@ -264,23 +274,81 @@ def import_sheet(source, *, employer_uscc, actor, channel, file_name=""):
     if employer is None:
         raise SheetInvalid([RowError(0, "", f"统一社会信用代码{employer_uscc}尚未办理单位参保登记")])
     rows = read_rows(io.BytesIO(data))
-    parsed, persons, open_ = check_sheet(employer, rows)
+    item = item_in_force(employer.region, SHEET_ITEM)
+    adds = sum(1 for _, cells in rows if KIND_WORDS.get(cell_text(cells.get("业务类型"))) == ADD)
+    conditions = {"applicant_kind": EMPLOYED, "sub_type": "增加" if adds else "减少"}
+    case_data = {"sheet": {"file_name": file_name[:255], "sha256": hashlib.sha256(data).hexdigest(),
+                           "rows": [[number, {c: _stored(v) for c, v in cells.items()}] for number, cells in rows]}}
+    comment = f"职工增减表{file_name}：{len(rows)}行"
+    # The sheet is the 登记表 and its rows the employees' particulars: the catalogue's materials
+    # for the case come with it; the clerk checks them at 受理 (and asks for 补正 as for any case).
+    materials = listed_materials(item, conditions)
+    with transaction.atomic():
+        applicant = _employer_account(employer, actor, channel)
+        if actor is None:
+            return open_case_as_system(item, applicant, data=case_data, conditions=conditions, comment=comment,
+                                       accept_comment="增减表由系统导入，收到即受理", materials=materials)
+        return submit_case(item=item, applicant=applicant, actor=actor, channel=channel, office=office,
+                           conditions=conditions, data=case_data, materials=materials, comment=comment)
+
+
+def _stored(value):
+    """A cell as the case keeps it (JSON): dates as 2024-01-31, the rest as text."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return cell_text(value)
+
+
+def _employer_account(employer, actor, channel):
+    """The unit's account, the case's applicant; a unit without one (its sheet handed in at a window
+    or through the command line) gets one now, as window intake registers a walk-in."""
+    account = Applicant.objects.filter(id_number=employer.uscc).first()
+    if account is not None:
+        if account.kind != ApplicantKind.EMPLOYER:
+            raise SheetInvalid([RowError(0, "", f"统一社会信用代码{employer.uscc}登记的账户不是单位账户")])
+        return account
+    try:
+        return register_applicant(ApplicantKind.EMPLOYER, IdType.USCC, employer.uscc, employer.name,
+                                  employer.phone, secrets.token_urlsafe(24), employer.region, actor=acting_user(actor),
+                                  channel=channel)
+    except (RegistrationRefused, InvalidPhone, InvalidIdentity) as exc:
+        raise SheetInvalid([RowError(0, "", f"{employer.name}尚未注册单位账户，且不能代为注册："
+                                            f"{getattr(exc, 'message', str(exc))}")]) from None
+
+
+def case_rows(case):
+    """The sheet's rows as the case keeps them: [(row number, {column: value})]."""
+    return [(int(number), dict(cells)) for number, cells in case.data["sheet"]["rows"]]
+
+
+def check_case_sheet(case, employer):
+    """Every row of the case's sheet checked against the registers as they stand now."""
+    return check_sheet(employer, case_rows(case))
+
+
+def apply_case_sheet(case, employer, actor):
+    """办结 of a sheet case: every row applied, or none (AlreadyEnrolled when the registers moved so
+    that a row no longer holds). Runs inside the completion's transaction. Returns the SheetImport."""
+    parsed, persons, open_ = check_case_sheet(case, employer)
+    sheet = case.data["sheet"]
     try:
         with transaction.atomic():
-            return _apply(employer, parsed, persons, open_, data, file_name, actor, channel)
-    except IntegrityError:  # someone enrolled one of these persons meanwhile: check again
-        raise AlreadyEnrolled("导入期间表中人员的参保状态发生变化，请重新导入") from None
+            return _apply(employer, parsed, persons, open_, sheet["sha256"], sheet["file_name"], actor, case.channel,
+                          case)
+    except IntegrityError:  # someone enrolled one of these persons meanwhile
+        raise AlreadyEnrolled("办结期间表中人员的参保状态发生变化，请核对后重新上传增减表") from None
 
 
-def _apply(employer, parsed, persons, open_, data, file_name, actor, channel):
+def _apply(employer, parsed, persons, open_, sha256, file_name, actor, channel, case):
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if not EMPLOYERS.allows(employer.status, "add_employees") and any(r.kind == ADD for r in parsed):
         raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
     user = acting_user(actor)
     adds = [r for r in parsed if r.kind == ADD]
     reduces = [r for r in parsed if r.kind == REDUCE]
-    sheet = SheetImport.objects.create(employer=employer, file_name=file_name[:255],
-                                       sha256=hashlib.sha256(data).hexdigest(), rows=len(parsed),
+    sheet = SheetImport.objects.create(employer=employer, file_name=file_name[:255], sha256=sha256, rows=len(parsed),
                                        enrolled=len(adds), reduced=len(reduces), actor=user, channel=channel)
     new = [Person(region=employer.region, phone=r.phone, **r.particulars) for r in adds
            if r.particulars["id_number"] not in persons]
@@ -294,7 +362,8 @@ def _apply(employer, parsed, persons, open_, data, file_name, actor, channel):
     for chunk in _chunks(enrollments):
         Enrollment.objects.bulk_create(chunk)
     changes = [EnrollmentChange(enrollment=e, kind=ChangeKind.ENROL, from_status="", to_status=EnrollmentStatus.ACTIVE,
-                                on=r.on, reason="批量增加", sheet=sheet, sheet_row=r.number, actor=user, channel=channel)
+                                on=r.on, reason="批量增加", case=case, sheet=sheet, sheet_row=r.number, actor=user,
+                                channel=channel)
                for r, e in zip(adds, enrollments)]
     ended = {}
     for chunk in _chunks(reduces):
@@ -306,8 +375,8 @@ def _apply(employer, parsed, persons, open_, data, file_name, actor, channel):
             if enrollment is None:  # changed since the check
                 raise AlreadyEnrolled("导入期间表中人员的参保状态发生变化，请重新导入")
             changes.append(EnrollmentChange(enrollment=enrollment, kind=ChangeKind.REDUCE, from_status=enrollment.status,
-                                            to_status=EnrollmentStatus.ENDED, on=r.on, reason="批量减少", sheet=sheet,
-                                            sheet_row=r.number, actor=user, channel=channel))
+                                            to_status=EnrollmentStatus.ENDED, on=r.on, reason="批量减少", case=case,
+                                            sheet=sheet, sheet_row=r.number, actor=user, channel=channel))
             ended.setdefault(r.on, []).append(enrollment.pk)
     # One UPDATE per end date and chunk: bulk_update's CASE per row is slow at this size.
     now = timezone.now()
@@ -316,7 +385,7 @@ def _apply(employer, parsed, persons, open_, data, file_name, actor, channel):
             Enrollment.objects.filter(pk__in=chunk).update(status=EnrollmentStatus.ENDED, end_on=on, updated_at=now)
     EnrollmentChange.objects.bulk_create(changes, batch_size=CHUNK)
     record(actor=user, channel=channel, action="批量增减导入", obj=sheet,
-           summary=f"{employer.name} {file_name}：增加{len(adds)}人，减少{len(reduces)}人",
+           summary=f"{case.receipt_no + ' ' if case else ''}{employer.name} {file_name}：增加{len(adds)}人，减少{len(reduces)}人",
            changes={"rows": len(parsed), "enrolled": len(adds), "reduced": len(reduces), "sha256": sheet.sha256})
     return sheet
 

@@ -397,6 +397,9 @@ class Settlement(Handler):
             raise SettlementStepRefused("结算尚未复审，无核定金额")
         return found.payable
 
+    def payee_names(self, case):
+        return [self.submission(case).provider.name]  # the designated provider's own account
+
     def payee(self, case):
         provider = self.submission(case).provider
         return {"payee_name": provider.name, "account_kind": AccountKind.EMPLOYER, "account_no": provider.bank_account,

@@ -1,5 +1,6 @@
 """An employer's Excel lists at the window: the 增减 sheet (enrollment/sheets.py: every row
-checked, errors by row and column, nothing applied unless all are valid), the roster export and
+checked, errors by row and column; a valid sheet becomes one 职工参保登记 case, taken to 办结 on
+its case page like any other, when all its rows apply at once), the roster export and
 the 缴费基数申报 template (contributions/base_sheet.py; a filled one is handed in with the
 contribution-base application at window intake). Employers of the clerk's region only."""
 import io
@@ -11,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from yibao.cases.exceptions import CaseError
 from yibao.contributions import base_sheet
 from yibao.core.models import Channel
 from yibao.enrollment import sheets
@@ -50,17 +52,18 @@ def employer_sheets(request):
         else:
             f = upload.cleaned_data["sheet"]
             try:
-                imported = sheets.import_sheet(f, employer_uscc=employer.uscc, actor=request.user,
-                                               channel=Channel.WINDOW, file_name=f.name)
+                case = sheets.import_sheet(f, employer_uscc=employer.uscc, actor=request.user,
+                                           channel=Channel.WINDOW, file_name=f.name, office=request.staff.office)
             except sheets.SheetInvalid as exc:
                 errors = exc.errors
                 upload.add_error(None, exc.message)
-            except RegisterError as exc:
+            except (RegisterError, CaseError) as exc:
                 upload.add_error(None, exc.message)
             else:
-                messages.success(request, f"{employer.name}：已导入{imported.rows}行，增加{imported.enrolled}人，"
-                                          f"减少{imported.reduced}人")
-                return redirect("workbench:employer_sheets")
+                rows = len(case.data["sheet"]["rows"])
+                messages.success(request, f"{employer.name}的增减表（{rows}行）已登记为职工参保登记办件{case.receipt_no}，"
+                                          f"受理、审核后办结时一并生效")
+                return redirect("workbench:case", receipt_no=case.receipt_no)
     if request.method == "POST":
         status = 400
     return render(request, "workbench/employer_sheets.html", {

@@ -205,7 +205,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "review": has_review(case.snapshot),
         "payment": is_payment(case.snapshot),
         "instant": is_instant(case),
-        "case_data": describe(handler_for(case.item_code).schema, case.data),
+        "case_data": describe(*handler_for(case.item_code).displayed(case)),
         "effect": _effect(case),
         "order": order_panel(orders[-1] if orders else None, request.user),
         "earlier_orders": orders[:-1],  # a failed or cancelled order before its re-issue

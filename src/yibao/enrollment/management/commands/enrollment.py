@@ -1,4 +1,4 @@
-"""`yibao enrollment import-sheet FILE --employer USCC`: an employer's 增加/减少 sheet, all or nothing.
+"""`yibao enrollment import-sheet FILE --employer USCC`: an employer's 增加/减少 sheet filed as one 职工参保登记 case (accepted on receipt; all rows apply at 办结).
 `yibao enrollment export-roster --employer USCC -o FILE`: the employer's roster.
 `yibao enrollment export -o FILE [--region CODE] [--scheme employee|resident] [--status ...] [--full]`:
 enrolments matching the filters (masked unless --full)."""
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="sub", required=True)
-        imp = sub.add_parser("import-sheet", help="导入单位职工增减表（整表校验，全部正确才导入）")
+        imp = sub.add_parser("import-sheet", help="登记单位职工增减表为一件职工参保登记办件（整表校验，办结时全部行一并生效）")
         imp.add_argument("file")
         imp.add_argument("--employer", required=True, help="参保单位统一社会信用代码")
         roster = sub.add_parser("export-roster", help="导出单位职工花名册")
@@ -41,8 +41,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def import_sheet(self, options):
-        sheet = import_sheet(options["file"], employer_uscc=options["employer"], actor=None, channel=Channel.COMMAND)
-        self.stdout.write(f"已导入{sheet.employer.name}：{sheet.rows}行，增加{sheet.enrolled}人，减少{sheet.reduced}人")
+        case = import_sheet(options["file"], employer_uscc=options["employer"], actor=None, channel=Channel.SYSTEM)
+        self.stdout.write(f"已登记职工参保登记办件{case.receipt_no}（{case.applicant.name}，"
+                          f"{len(case.data['sheet']['rows'])}行，已受理）：审核、办结后全部行一并生效")
 
     def _employer(self, uscc):
         employer = Employer.objects.filter(uscc=uscc.strip().upper()).first()
