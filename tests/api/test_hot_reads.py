@@ -65,3 +65,40 @@ def test_the_limit_still_refuses_the_request_over_it(api, person, receipt, setti
     assert [anyone.post("/track", body).status_code for _ in range(2)] == [200, 200]
     throttled = anyone.post("/track", body)
     assert_error(throttled, 429, "throttled")
+
+
+def test_reads_are_logged_in_batches_and_every_call_is_recorded(api, person, receipt, settings):
+    from yibao.api import calllog
+    from yibao.api.models import ApiCall
+
+    settings.YIBAO_API_LOG_BATCH, settings.YIBAO_API_LOG_SECONDS = 3, 3600
+    calllog.flush()
+    me = api(person.user)
+    before = ApiCall.objects.count()
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    assert ApiCall.objects.count() == before  # two reads wait for the batch
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    assert ApiCall.objects.count() == before + 3  # the third fills it: one write of three rows
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    rated = me.post(f"/cases/{receipt}/withdraw", {"version": 1, "reason": "不办了"})
+    assert rated.status_code in (200, 409, 422), rated.content
+    # a change is written at once, and the pending read with it
+    calls = list(ApiCall.objects.order_by("-id").values_list("method", "path", "user_id")[:2])
+    assert calls == [("POST", f"/api/cases/{receipt}/withdraw", person.user_id),
+                     ("GET", f"/api/cases/{receipt}", person.user_id)]
+
+
+def test_a_pending_call_whose_account_is_gone_is_still_recorded(api, person, receipt, settings):
+    from django.contrib.auth import get_user_model
+
+    from yibao.api import calllog
+    from yibao.api.models import ApiCall
+
+    settings.YIBAO_API_LOG_BATCH, settings.YIBAO_API_LOG_SECONDS = 100, 3600
+    calllog.flush()
+    other = get_user_model().objects.create_user("short-lived")
+    assert api(other).get("/cases").status_code == 200
+    get_user_model().objects.filter(pk=other.pk).delete()
+    assert calllog.flush() == 1
+    assert ApiCall.objects.filter(path="/api/cases", user=None).exists()

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from yibao.api import calllog
 from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid, Throttled
-from yibao.api.models import ApiCall, ApiClient, ApiToken, ClientKind, IdempotencyKey, RateCounter
+from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey, RateCounter
 from yibao.cases.actions import submit_case
 from yibao.core.audit import record
 from yibao.core.models import Channel
@@ -113,10 +114,10 @@ def revoke_client(client, actor, *, channel=Channel.COMMAND):
     return client
 
 
-def log_call(request, *, client, user, via):
-    """The access log: one row per authenticated request, written before it runs."""
-    return ApiCall.objects.create(client=client, user=user, via=via, method=request.method[:8],
-                                  path=request.path[:300])
+def log_call(request, *, client, user, via, read=None):
+    """The access log: one row per authenticated request; a change written before it runs, reads
+    in batches (api.calllog)."""
+    return calllog.record(request, client=client, user=user, via=via, read=read)
 
 
 # The prune of old windows runs at most once per window per process, a batch at a time.
