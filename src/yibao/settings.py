@@ -30,6 +30,8 @@ YIBAO_DEFAULTS = {
     "YIBAO_UPLOAD_MAX_BYTES": (10 * 1024 * 1024, "largest attachment accepted"),
     "YIBAO_SEARCH_LIMIT": (10, "how many items a guide search returns by default"),
     "YIBAO_OVERDUE_SWEEP_MINUTES": (60, "how often `yibao serve` runs the overdue sweep"),
+    "YIBAO_CALENDAR_RECHECK_SECONDS": (1.0, "how stale a process's holiday calendar may be after an edit made by "
+                                       "another process (0: check on every deadline)"),
     "YIBAO_DUE_SOON_DAYS": (1, "working days left at or below which an open case is 'due soon'"),
     "YIBAO_CORRECTION_DAYS": (5, "working days a correction notice gives the applicant to supply what it names"),
     "YIBAO_FOLLOW_UP_DAYS": (15, "working days to verify, rectify and call back a bad rating (Sichuan rule)"),
@@ -40,6 +42,8 @@ YIBAO_DEFAULTS = {
     "YIBAO_REGISTER_MINUTES": (60, "window of the registration limit, in minutes"),
     "YIBAO_LOGIN_LOCK_MINUTES": (15, "window counting those failures, and how long the lock lasts"),
     "YIBAO_API_TOKEN_DAYS": (30, "days a personal API token (issued at /api/auth/login) stays valid"),
+    "YIBAO_API_LOG_BATCH": (100, "API reads logged per batch write of the call log (changes are written at once)"),
+    "YIBAO_API_LOG_SECONDS": (2.0, "oldest unwritten read in the call log, in seconds, before a request writes the batch"),
     "YIBAO_TRACK_LIMIT": (10, "progress queries through the API per minute from one address, and per receipt number"),
     "YIBAO_PORTAL_TRACK_LIMIT": (10, "progress queries on the public site per address within the window below"),
     "YIBAO_PORTAL_TRACK_MINUTES": (10, "window of the public site's progress-query limit, in minutes"),

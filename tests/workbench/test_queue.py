@@ -195,3 +195,33 @@ def test_sqlite_reads_the_open_queue_in_index_order(clerk, three_day, submit, da
             cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
             plan = " ".join(row[-1] for row in cursor.fetchall())
         assert "COVERING INDEX case_open_queue" in plan, plan
+
+
+def test_the_queue_page_pins_its_queries_and_every_plan_over_the_cases(as_user, clerk, three_day, submit, settings):
+    """The whole page, not only the queue's query: a fixed number of queries whatever the cases, none
+    reading the cases beyond the queue's own index (office choices come from the catalogue)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.YIBAO_CALENDAR_RECHECK_SECONDS = 3600  # the calendar's version check, once a second, is not the page's
+    client = as_user(clerk)
+    client.get("/workbench/")  # session and calendar warm, as on any page after the first
+    counts = []
+    for n in (1, 12):
+        while Case.objects.count() < n:
+            actions.accept_case(submit(three_day), clerk, channel=W)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/workbench/")
+        assert len(response.context["rows"]) == n
+        counts.append(len(captured))
+        on_cases = [q["sql"] for q in captured.captured_queries if '"cases_case"' in q["sql"]]
+        assert not any("DISTINCT" in sql for sql in on_cases), on_cases
+        if connection.vendor == "sqlite":
+            for sql in on_cases:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                    plan = " ".join(row[-1] for row in cursor.fetchall())
+                assert "case_open_queue" in plan and "TEMP B-TREE" not in plan, (sql, plan)
+    # session, user, staff, region, the guide in force (items, offices), staff offices, the two
+    # counts and the page of the queue, unread notices: 15 with 1 case or 12
+    assert counts == [15, 15], counts

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from yibao.api import calllog
 from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid, Throttled
-from yibao.api.models import ApiCall, ApiClient, ApiToken, ClientKind, IdempotencyKey, RateCounter
+from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey, RateCounter
 from yibao.cases.actions import submit_case
 from yibao.core.audit import record
 from yibao.core.models import Channel
@@ -114,34 +114,57 @@ def revoke_client(client, actor, *, channel=Channel.COMMAND):
     return client
 
 
-def log_call(request, *, client, user, via):
-    """The access log: one row per authenticated request, written before it runs."""
-    return ApiCall.objects.create(client=client, user=user, via=via, method=request.method[:8],
-                                  path=request.path[:300])
+def log_call(request, *, client, user, via, read=None):
+    """The access log: one row per authenticated request; a change written before it runs, reads
+    in batches (api.calllog)."""
+    return calllog.record(request, client=client, user=user, via=via, read=read)
+
+
+# The prune of old windows runs at most once per window per process, a batch at a time.
+PRUNE_BATCH, PRUNE_BATCHES = 1000, 50
+_pruned_window = None
 
 
 def count_request(scope, key, *, limit, seconds=60):
     """Count one request of `scope` for `key` in the current fixed window; Throttled once the
-    window holds more than `limit`. The key is kept only as a hash."""
+    window holds more than `limit`. The key is kept only as a hash.
+
+    One statement (an upsert returning the new count: atomic on both databases, so concurrent
+    requests never lose a count), in the database so that every server process sees the same
+    count. Windows older than a day are pruned by window (indexed), in batches, once per window
+    per process: never a scan or a delete per request."""
     now = timezone.now()
     start = now.timestamp() // seconds * seconds
     window = datetime.fromtimestamp(start, tz=dt_timezone.utc)
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
-    rows = RateCounter.objects.filter(scope=scope, key=digest, window=window)
-    with transaction.atomic():
-        if not rows.update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(scope=scope, key=digest, window=window, count=1)
-                # A new window: forget the windows of the last day but one.
-                RateCounter.objects.filter(window__lt=now - timedelta(days=1)).delete()
-            except IntegrityError:  # another request opened this window first
-                rows.update(count=F("count") + 1)
-        count = rows.values_list("count", flat=True).get()
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("scope", "key", "window", "count") VALUES (%s, %s, %s, 1) '
+            f'ON CONFLICT ("scope", "key", "window") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
+            [scope, digest, connection.ops.adapt_datetimefield_value(window)],
+        )
+        count = cursor.fetchone()[0]
+    _prune_counters(window)
     if count > limit:
         retry_after = max(1, int(start + seconds - now.timestamp()))
         raise Throttled(f"查询过于频繁，请{retry_after}秒后再试", retry_after=retry_after)
     return count
+
+
+def _prune_counters(window):
+    """Forget counters older than a day: one batch when this process first sees a new window."""
+    global _pruned_window
+    if _pruned_window == window:
+        return
+    _pruned_window = window
+    old = RateCounter.objects.filter(window__lt=window - timedelta(days=1)).order_by("window")
+    for _ in range(PRUNE_BATCHES):
+        batch = list(old.values_list("pk", flat=True)[:PRUNE_BATCH])
+        if batch:
+            RateCounter.objects.filter(pk__in=batch).delete()
+        if len(batch) < PRUNE_BATCH:
+            break
 
 
 def submit_once(*, caller, key, request_hash, client, user, **submission):

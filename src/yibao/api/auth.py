@@ -5,7 +5,7 @@ Credentials, in this order:
   through its service account, an app alone acts for nobody) or a personal token from
   POST /api/auth/login (acts as that person or member of staff);
 - the Django session of a logged-in user (the workbench's own pages), with its CSRF token.
-Every authenticated request is logged with its client (api.actions.log_call).
+Every authenticated request is logged with its client (api.actions.log_call; reads in batches).
 """
 from dataclasses import dataclass
 
@@ -101,8 +101,8 @@ def resolve(raw):
     return Caller(user=user, client=client, token=row, via=PERSONAL if row.user_id else CLIENT)
 
 
-def _logged(request, caller):
-    actions.log_call(request, client=caller.client, user=caller.user, via=caller.via)
+def _logged(request, caller, read=None):
+    actions.log_call(request, client=caller.client, user=caller.user, via=caller.via, read=read)
     return caller
 
 
@@ -132,13 +132,14 @@ class Session(APIKeyCookie):
 AUTH = [BearerToken(), Session()]
 
 
-def optional_caller(request):
+def optional_caller(request, *, read=True):
     """For endpoints open to anyone: the caller if a bearer token came with the request (a bad
     token is still refused), else an anonymous Caller. A session is not looked at: these
-    endpoints act for nobody, so they need no CSRF token either."""
+    endpoints act for nobody, so they need no CSRF token either. read: the endpoint changes
+    nothing (its call is logged in the next batch, api.calllog)."""
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        return _logged(request, resolve(header[7:]))
+        return _logged(request, resolve(header[7:]), read=read)
     return Caller()
 
 
@@ -187,7 +188,7 @@ def _account(caller):
 def login(request, payload: LoginIn):
     """以证件号码（或工作人员用户名）和密码登录，返回个人令牌（只显示这一次）。连续输错将暂时锁定（429）。
     应用可在 Authorization 头中带上自己的应用令牌，令牌即归属该应用及其地区范围。"""
-    caller = optional_caller(request)
+    caller = optional_caller(request, read=False)
     if caller.via == PERSONAL:
         raise Forbidden("已登录：请不带个人令牌调用登录")
     token, row = actions.login(request, payload.id_number, payload.password, client=caller.client)

@@ -136,3 +136,5 @@ class RateCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key", "window"], name="ratecounter_unique_window")]
+        # Old windows are pruned by window: an index, not a scan of a day of counters.
+        indexes = [models.Index(fields=["window"], name="ratecounter_window")]

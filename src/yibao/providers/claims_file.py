@@ -12,8 +12,6 @@ import re
 from typing import NamedTuple
 from zipfile import BadZipFile
 
-from openpyxl import load_workbook
-
 from yibao.providers.exceptions import ClaimFileInvalid
 
 # header -> field; the national settlement list's names, with the common short forms.
@@ -117,6 +115,8 @@ class _Prefixed(io.RawIOBase):
 
 
 def _rows_xlsx(stream):
+    from openpyxl import load_workbook  # loaded only when a file is read: `yibao` starts without it
+
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -19,6 +19,7 @@ from yibao.cases.states import OPEN_STATES, RUNNING_STATES, CaseState
 from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ServiceItem
 from yibao.core.models import Channel
+from yibao.people.models import StaffProfile
 
 # The queue's state filter: "" is every open case (the default), ALL every case.
 ALL = "all"
@@ -60,11 +61,14 @@ def intake_channels(item, channels):
 
 
 def office_choices(region):
-    """The offices the guide lists, then any other office a case of the region names."""
+    """The offices the region's guide in force lists (cases are filed at those: issue 10), then any
+    other office the region's staff work at (a region whose guide lists none takes any name).
+    Read from the catalogue and the staff, never from the cases: SELECT DISTINCT over a region's
+    cases grew with them (490 of the page's 670 ms at a million cases)."""
     listed = region_offices(region.pk)
-    used = Case.objects.filter(region=region).exclude(office="").order_by("office").values_list("office", flat=True)
-    used = used.distinct()
-    return listed + sorted(set(used) - set(listed))
+    staffed = (StaffProfile.objects.filter(region=region).exclude(office="")
+               .order_by("office").values_list("office", flat=True).distinct())
+    return listed + sorted(set(staffed) - set(listed))
 
 
 @dataclass

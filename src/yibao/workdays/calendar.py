@@ -7,10 +7,16 @@ examines a day of an uncovered year is provisional (weekends only) and warns the
 
 Speed: a Calendar holds the working days of the span that has holiday data as a sorted array
 of day ordinals, and counts plain weekdays outside it in closed form, so a deadline is two
-bisections whatever its length. The module functions check a version key of the schedule (one
-small query) and rebuild the Calendar when it moved, so every process sees an admin edit on its
-next call. To compute many deadlines in one go, take current() once and use its methods.
+bisections whatever its length, and it remembers the deadlines it computed (the engine asks the
+same few limits from the same few days all day long).
+
+The process keeps its Calendar. A change made in this process (a save or delete of a schedule
+row, a load, an admin edit) drops it at once, and until that change commits every call checks
+the schedule's version key (one small query), so a rolled-back change is never kept. A change
+made by another process is seen when this process next checks the version key: at most
+settings.YIBAO_CALENDAR_RECHECK_SECONDS later (default 1 s; 0 checks on every call).
 """
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
@@ -18,7 +24,10 @@ from typing import NamedTuple
 
 from chinese_calendar.constants import holidays as _package_holidays
 from chinese_calendar.constants import workdays as _package_workdays
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
+from django.core.signals import setting_changed
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 from yibao.workdays.actions import note_missing_year
 from yibao.workdays.models import CalendarDay, CalendarYear, DayKind, YearStatus
@@ -55,6 +64,9 @@ def _check_date(value, label):
         raise CalendarError(f"{label}必须是日期（不含时间），收到：{value!r}")
 
 
+_MEMO_SIZE = 200_000  # deadlines remembered per snapshot (a few MB at most)
+
+
 class Calendar:
     """An immutable snapshot of the calendar. Pure: no database access."""
 
@@ -72,6 +84,8 @@ class Calendar:
         # Working days before the span, and the offset that continues the count after it.
         self._before = _weekdays_upto(self._lo - 1)
         self._after = self._before + len(self._days) - _weekdays_upto(self._hi)
+        self._memo = {}  # (start, working_days) -> Due: a snapshot never changes, so neither do they
+        self._unwarned = {}  # (start, end) -> years of unwarned_years
 
     @staticmethod
     def _package_rule(ordinal):
@@ -110,6 +124,18 @@ class Calendar:
         return [y for y in range(first, end.year + 1) if y not in self.covered_years]
 
     def due_date(self, start, working_days):
+        # Exact types first: True == 1 and a datetime is a date, and neither may reach the memo.
+        if type(start) is date and type(working_days) is int:
+            due = self._memo.get((start, working_days))
+            if due is not None:
+                return due
+        due = self._compute_due(start, working_days)
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[(start, working_days)] = due
+        return due
+
+    def _compute_due(self, start, working_days):
         _check_date(start, "起算日期")
         if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 0:
             raise CalendarError(f"工作日数必须是非负整数，收到：{working_days!r}")
@@ -122,6 +148,17 @@ class Calendar:
             raise CalendarError(f"期限超出可计算的日期范围：{start} 起 {working_days} 个工作日") from exc
         return Due(end, bool(self.missing_years(start, end)))
 
+    def unwarned_years(self, start, end):
+        """missing_years(start, end) the administrators were not yet warned of (remembered: asked
+        for every provisional deadline)."""
+        key = (start, end)
+        years = self._unwarned.get(key)
+        if years is None:
+            years = self._unwarned[key] = tuple(y for y in self.missing_years(start, end) if y not in self.warned_years)
+            if len(self._unwarned) >= _MEMO_SIZE:
+                self._unwarned.clear()
+        return years
+
     def working_days_between(self, start, end):
         _check_date(start, "起始日期")
         _check_date(end, "截止日期")
@@ -129,6 +166,9 @@ class Calendar:
 
 
 _cached = (None, None)  # (version key, Calendar)
+_valid_until = 0.0  # time.monotonic() until which the cached Calendar is trusted without a check
+# This process's schedule changes not yet committed nor rolled back: (connection, on_commit hook).
+_pending = []
 
 
 def _version_key():
@@ -154,14 +194,61 @@ def _build():
 
 
 def current():
-    """The calendar as it stands in the database now (rebuilt only when the schedule changed)."""
-    global _cached
+    """The calendar as it stands in the database (rebuilt only when the schedule changed)."""
+    global _cached, _valid_until
+    if _pending:
+        _settle_pending()
+    elif _cached[1] is not None and time.monotonic() < _valid_until:
+        return _cached[1]
     key = _version_key()
-    cached_key, calendar = _cached
-    if calendar is None or cached_key != key:
+    calendar = _cached[1]
+    if calendar is None or _cached[0] != key:
         calendar = _build()
         _cached = (key, calendar)
+    # The setting is read here, not per call: a Django settings lookup costs as much as a deadline.
+    _valid_until = time.monotonic() + settings.YIBAO_CALENDAR_RECHECK_SECONDS
     return calendar
+
+
+def _changed(using="default", **kwargs):
+    """A schedule row was saved or deleted in this process: check the version on every call
+    until the change commits or rolls back (a rollback moves the key back, and the check sees it)."""
+    global _valid_until
+    _valid_until = 0.0
+
+    def committed():
+        global _valid_until
+        _valid_until = 0.0  # the version as committed, once more, then trust it again
+
+    wrapper = transaction.get_connection(using)
+    _pending.append((wrapper, committed))
+    transaction.on_commit(committed, using=using, robust=True)
+
+
+def _settle_pending():
+    """Forget the changes whose transaction ended: its hooks ran (commit) or were dropped (rollback)."""
+    global _valid_until
+    _pending[:] = [(c, hook) for c, hook in _pending if any(entry[1] is hook for entry in c.run_on_commit)]
+    _valid_until = 0.0
+
+
+def _forget(**kwargs):
+    """Tables migrated or flushed (tests, `migrate`), or the recheck interval changed: check anew."""
+    global _valid_until
+    _valid_until = 0.0
+
+
+def _setting_changed(setting, **kwargs):
+    if setting == "YIBAO_CALENDAR_RECHECK_SECONDS":
+        _forget()
+
+
+post_migrate.connect(_forget, dispatch_uid="workdays-calendar-migrated")
+setting_changed.connect(_setting_changed, dispatch_uid="workdays-calendar-setting")
+
+for _model in (CalendarDay, CalendarYear):
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"workdays-calendar-{_model.__name__}-save")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"workdays-calendar-{_model.__name__}-delete")
 
 
 def is_working_day(d: date) -> bool:
@@ -177,9 +264,8 @@ def due_date(start: date, working_days: int) -> Due:
     calendar = current()
     due = calendar.due_date(start, working_days)
     if due.provisional:
-        for year in calendar.missing_years(start, due.date):
-            if year not in calendar.warned_years:
-                note_missing_year(year)
+        for year in calendar.unwarned_years(start, due.date):
+            note_missing_year(year)
     return due
 
 

@@ -1,0 +1,104 @@
+"""The hot reads over HTTP pin their queries: the public progress query counts its rate limits
+in one statement each and never prunes or scans the counters per request."""
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.api.conftest import assert_error
+from yibao.api import actions as api_actions
+from yibao.api.models import RateCounter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receipt(api, person, three_day):
+    response = api(person.user).post("/cases", {"item_id": three_day.pk}, **{"Idempotency-Key": str(uuid.uuid4())})
+    assert response.status_code == 201, response.content
+    return response.json()["receipt_no"]
+
+
+def test_a_progress_query_pins_its_queries_and_touches_no_old_counter(api, person, receipt, settings):
+    settings.YIBAO_TRACK_LIMIT = 1000
+    settings.YIBAO_CALENDAR_RECHECK_SECONDS = 3600
+    anyone = api()
+    body = {"receipt_no": receipt, "id_number": person.id_number}
+    assert anyone.post("/track", body).status_code == 200  # this window's prune done, calendar warm
+    old = RateCounter.objects.create(scope="track-ip", key="x" * 64, window=timezone.now() - timedelta(days=2))
+    counts = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as captured:
+            assert anyone.post("/track", body).status_code == 200
+        sqls = [q["sql"] for q in captured.captured_queries]
+        on_counters = [sql for sql in sqls if "api_ratecounter" in sql]
+        assert len(on_counters) == 2 and all(sql.startswith("INSERT") and "ON CONFLICT" in sql for sql in on_counters)
+        counts.append(len(sqls))
+    assert counts[0] == counts[1] == counts[2] <= 6, (counts, sqls)
+    assert RateCounter.objects.filter(pk=old.pk).exists()  # pruned with the next window, not per request
+    assert sorted(RateCounter.objects.exclude(pk=old.pk).values_list("count", flat=True)) == [4, 4]
+
+
+def test_old_windows_are_pruned_in_batches_once_a_window(settings, monkeypatch):
+    now = timezone.now()
+    RateCounter.objects.bulk_create(
+        RateCounter(scope="track-ip", key=f"{n:064d}", window=now - timedelta(days=2, minutes=n)) for n in range(25))
+    kept = RateCounter.objects.create(scope="track-ip", key="k" * 64, window=now - timedelta(hours=1))
+    monkeypatch.setattr(api_actions, "PRUNE_BATCH", 10)
+    monkeypatch.setattr(api_actions, "_pruned_window", None)
+    assert api_actions.count_request("track-ip", "1.2.3.4", limit=5) == 1
+    assert list(RateCounter.objects.filter(window__lt=now - timedelta(days=1))) == []
+    assert RateCounter.objects.filter(pk=kept.pk).exists()
+    # the same window again: no prune query, the count goes on
+    with CaptureQueriesContext(connection) as captured:
+        assert api_actions.count_request("track-ip", "1.2.3.4", limit=5) == 2
+    assert len(captured) == 1
+
+
+def test_the_limit_still_refuses_the_request_over_it(api, person, receipt, settings):
+    settings.YIBAO_TRACK_LIMIT = 2
+    anyone = api()
+    body = {"receipt_no": receipt, "id_number": person.id_number}
+    assert [anyone.post("/track", body).status_code for _ in range(2)] == [200, 200]
+    throttled = anyone.post("/track", body)
+    assert_error(throttled, 429, "throttled")
+
+
+def test_reads_are_logged_in_batches_and_every_call_is_recorded(api, person, receipt, settings):
+    from yibao.api import calllog
+    from yibao.api.models import ApiCall
+
+    settings.YIBAO_API_LOG_BATCH, settings.YIBAO_API_LOG_SECONDS = 3, 3600
+    calllog.flush()
+    me = api(person.user)
+    before = ApiCall.objects.count()
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    assert ApiCall.objects.count() == before  # two reads wait for the batch
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    assert ApiCall.objects.count() == before + 3  # the third fills it: one write of three rows
+    assert me.get(f"/cases/{receipt}").status_code == 200
+    rated = me.post(f"/cases/{receipt}/withdraw", {"version": 1, "reason": "不办了"})
+    assert rated.status_code in (200, 409, 422), rated.content
+    # a change is written at once, and the pending read with it
+    calls = list(ApiCall.objects.order_by("-id").values_list("method", "path", "user_id")[:2])
+    assert calls == [("POST", f"/api/cases/{receipt}/withdraw", person.user_id),
+                     ("GET", f"/api/cases/{receipt}", person.user_id)]
+
+
+def test_a_pending_call_whose_account_is_gone_is_still_recorded(api, person, receipt, settings):
+    from django.contrib.auth import get_user_model
+
+    from yibao.api import calllog
+    from yibao.api.models import ApiCall
+
+    settings.YIBAO_API_LOG_BATCH, settings.YIBAO_API_LOG_SECONDS = 100, 3600
+    calllog.flush()
+    other = get_user_model().objects.create_user("short-lived")
+    assert api(other).get("/cases").status_code == 200
+    get_user_model().objects.filter(pk=other.pk).delete()
+    assert calllog.flush() == 1
+    assert ApiCall.objects.filter(path="/api/cases", user=None).exists()
