@@ -83,9 +83,10 @@ def record_opinion(case, actor, *, opinion, text="", channel):
     return review
 
 
-def recognise(case, person, scheme, disease, data, actor, *, on=None):
+def recognise(case, person, scheme, disease, provider, actor, *, on=None):
     """Write the register at 办结 (inside the engine's transaction): the recognition runs from
-    `on` for the disease's validity; an earlier active one of the same disease is superseded."""
+    `on` for the disease's validity; an earlier active one of the same disease is superseded.
+    `provider`: facts.ProviderFacts of the recognising hospital."""
     on = on or timezone.localdate()
     previous = Entitlement.objects.select_for_update().filter(
         person=person, disease_code=disease.code, status=EntitlementStatus.ACTIVE).first()
@@ -98,7 +99,8 @@ def recognise(case, person, scheme, disease, data, actor, *, on=None):
     entitlement = Entitlement.objects.create(
         person=person, region=case.region, scheme=scheme, kind=disease.kind, disease=disease,
         disease_code=disease.code, valid_from=on, valid_to=add_months(on, disease.validity_months) - datetime.timedelta(1),
-        provider_name=data["provider_name"], provider_level=data["provider_level"], case=case)
+        provider_name=provider.name[:200], provider_code=provider.code, provider_level=provider.level,
+        case=case)
     EntitlementHistory.objects.create(entitlement=entitlement, action="认定", status=entitlement.status,
                                       note=f"{disease.name}，有效期至{entitlement.valid_to}", case=case,
                                       actor=acting_user(actor), channel=case.channel)
