@@ -9,6 +9,7 @@ holds it to that. What is here:
 - the checklist helpers a handler uses to adjust an item's materials to the case;
 - the catalogue item in force for a region, the receipt-number prefix of a region;
 - opening a case as the system (a case another case causes, e.g. the in side of a transfer);
+- a message to users (notify: what a register's change tells the person it concerns, R38);
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
 
@@ -36,7 +37,7 @@ from yibao.core.models import Channel
 __all__ = [
     "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
     "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force",
-    "materials_when", "open_case_as_system", "pay_case", "prefix_for", "record_payment", "record_payments",
+    "materials_when", "notify", "open_case_as_system", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
 
@@ -53,3 +54,9 @@ def open_case_as_system(item, applicant, *, data, conditions=None, comment="", a
         case = _engine.submit_case(item=item, applicant=applicant, actor=None, channel=Channel.SYSTEM,
                                    conditions=conditions, data=data, comment=comment)
         return _engine.accept_case(case, None, channel=Channel.SYSTEM, comment=accept_comment)
+
+
+def notify(users, case, kind, text):
+    """A message (the engine's Notification) to each of `users`, about `case` (or None), written in
+    the caller's transaction: a domain tells a person what its register did for them."""
+    _engine._notify([u for u in users if u is not None], case, kind, text)
