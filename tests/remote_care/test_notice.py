@@ -5,6 +5,7 @@ And R39 asks the provider register: only a hospital designated today files a ref
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.provider_register import registered_hospital
@@ -23,7 +24,7 @@ def messages(user):
     return [n.text for n in Notification.objects.filter(recipient=user, kind="remote_filing").order_by("id")]
 
 
-def test_the_insured_is_told_of_the_filing_its_change_and_its_cancellation(dazhou, insured, submit, finish):
+def test_the_insured_is_told_of_the_filing_its_change_and_its_cancellation(dazhou, insured, submit, finish, client):
     ins = insured(dazhou)
     case, _ = finish(submit(dazhou, "remote-retiree", ins.applicant, data=place(basis="证明材料")))
     filing = Filing.objects.get(case=case)
@@ -37,6 +38,9 @@ def test_the_insured_is_told_of_the_filing_its_change_and_its_cancellation(dazho
     finish(submit(dazhou, "remote-retiree", ins.applicant, data=place(action="取消", filing_number=new.number)))
     assert f"{new.number}（广东省深圳市）已取消" in messages(ins.applicant.user)[-1]
     assert Notification.objects.filter(kind="remote_filing").count() == 3  # nobody else was told
+    client.force_login(ins.applicant.user)  # the portal shows them under 我的消息
+    page = client.get(reverse("portal:my_cases")).content.decode()
+    assert "我的消息" in page and filing.verify_code in page and f"{new.number}（广东省深圳市）已取消" in page
 
 
 def test_an_expired_temporary_filing_is_told(dazhou, insured):
