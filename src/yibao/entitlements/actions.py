@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from yibao.cases.interface import CaseState, DomainCheckFailed
+from yibao.cases.interface import CaseState, DomainCheckFailed, notify
 from yibao.core.audit import acting_user, record
 from yibao.entitlements.models import (
     Entitlement,
@@ -19,6 +19,7 @@ from yibao.entitlements.models import (
     ReviewMode,
 )
 from yibao.people import policy as staff_policy
+from yibao.people.models import Applicant, ApplicantKind
 
 
 class EntitlementError(DomainCheckFailed):
@@ -125,4 +126,8 @@ def revoke(entitlement, actor, *, reason, channel):
                                           note=reason[:300], actor=acting_user(actor), channel=channel)
         record(actor=acting_user(actor), channel=channel, action="撤销待遇认定", obj=entitlement, summary=reason[:200],
                changes={"status": [EntitlementStatus.ACTIVE, EntitlementStatus.REVOKED]})
+        accounts = [a.user for a in Applicant.objects.filter(kind=ApplicantKind.PERSON,
+                                                              id_number=entitlement.person.id_number)]
+        notify(accounts, entitlement.case, "entitlement_revoked",
+               f"您的{entitlement.disease.name}待遇认定（{entitlement.valid_from}至{entitlement.valid_to}）已被撤销：{reason}")
     return entitlement

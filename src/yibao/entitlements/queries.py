@@ -1,7 +1,7 @@
 """Reading the disease lists and the entitlement register."""
 from django.db.models import Q
 
-from yibao.entitlements.models import Disease, Entitlement, EntitlementStatus, RecognitionSite
+from yibao.entitlements.models import Disease, Entitlement, EntitlementHistory, EntitlementStatus, RecognitionSite
 
 
 def diseases(region, scheme, on, kind=None):
@@ -47,8 +47,17 @@ def recognition_sites(region, kind, on):
 
 def revocable(region, *, search=""):
     """The region's entitlements in force, for the workbench's revoke page (by ID number or disease)."""
-    rows = Entitlement.objects.filter(region=region, status=EntitlementStatus.ACTIVE).select_related("person", "disease")
+    rows = (Entitlement.objects.filter(region=region, status=EntitlementStatus.ACTIVE)
+            .select_related("person", "disease", "case"))
     search = (search or "").strip().upper()
     if search:
         rows = rows.filter(Q(person__id_number=search) | Q(disease_code=search) | Q(person__name=search))
     return list(rows.order_by("-created_at", "-id")[:200])
+
+
+def history_of(entitlements):
+    """{entitlement id: [its history rows, oldest first]} in one query."""
+    out = {}
+    for row in EntitlementHistory.objects.filter(entitlement__in=[e.pk for e in entitlements]).order_by("at", "id"):
+        out.setdefault(row.entitlement_id, []).append(row)
+    return out
