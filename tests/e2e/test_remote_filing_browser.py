@@ -19,7 +19,7 @@ ITEM = "remote-resident"
 
 @pytest.fixture
 def accounts(site, settings, tmp_path):
-    from yibao.catalog.models import Region
+    from yibao.catalog.models import Office, Region
     from yibao.core.models import Channel
     from yibao.enrollment import actions as registers
     from yibao.enrollment.models import Person, Scheme, Sex
@@ -37,7 +37,8 @@ def accounts(site, settings, tmp_path):
                                    birth_date=datetime.date(1990, 3, 7))
     registers.enrol(person, Scheme.RESIDENT, region=region, on=datetime.date(2020, 1, 1), actor=None,
                     channel=Channel.SYSTEM)
-    create_staff("dz-clerk", PASSWORD, region, "达州市医疗保障事务中心", [Role.CLERK, Role.REVIEWER])
+    office = Office.objects.filter(guide__region=region).order_by("guide", "ordinal").values_list("name", flat=True)[0]
+    create_staff("dz-clerk", PASSWORD, region, office, [Role.CLERK, Role.REVIEWER])  # at an office the guide lists
     return site
 
 

@@ -74,3 +74,18 @@ def test_a_region_naming_its_recognising_hospitals_takes_recognitions_from_them_
     RecognitionSite.objects.filter(region=dazhou).update(valid_to=datetime.date(2021, 1, 1))
     other, _ = ds.insured(dazhou, scheme=Scheme.RESIDENT, name="赵六")
     assert submit(staff, dazhou, CHRONIC, other, recognition("MT002", provider_code="H51170200082"))
+
+
+def test_a_hospital_the_register_does_not_know_needs_a_declared_level_only_where_a_level_is_required(
+        regions, staff):
+    songpan, dazhou = regions["songpan"], regions["dazhou"]
+    applicant, _ = ds.insured(songpan, scheme=Scheme.RESIDENT)
+    with pytest.raises(CaseError, match="不在本地定点医药机构登记簿中，请填写医疗机构级别"):
+        submit(staff, songpan, CHRONIC, applicant, recognition(level="", provider_name="外地医院"))
+    other, _ = ds.insured(dazhou, scheme=Scheme.RESIDENT)  # 达州's guide sets no level: none needed
+    case = submit(staff, dazhou, CHRONIC, other, recognition(level="", provider_name="外地医院"))
+    recognise(staff, case)
+    actions.approve_case(case, staff["dazhou"].reviewer, channel=W)
+    case = actions.complete_case(case, staff["dazhou"].clerk, channel=W)
+    row = Entitlement.objects.get(case=case)
+    assert (row.provider_name, row.provider_code, row.provider_level) == ("外地医院", "", "")

@@ -44,10 +44,10 @@ def _registered(code, name):
     return found[0] if len(found) == 1 else None  # a name two providers share names neither
 
 
-def provider_facts(data, on):
+def provider_facts(data, on, *, require_level=True):
     """ProviderFacts of the provider `data` names (provider_code, else provider_name) on date `on`;
     the declared provider_level / provider_public where the register does not know it. Raises
-    UnknownLevel when neither the register nor the data give a level."""
+    UnknownLevel when neither the register nor the data give a level (and one is required)."""
     name = (data.get("provider_name") or "").strip()
     code = _registered(data.get("provider_code"), name)
     found = designation(code, on) if code else None
@@ -57,7 +57,7 @@ def provider_facts(data, on):
     if (data.get("provider_code") or "").strip():
         name = f"{name}（编码{data['provider_code'].strip().upper()}）"
     level = data.get("provider_level") or ""
-    if not level:
+    if not level and require_level:
         raise UnknownLevel(f"{name}不在本地定点医药机构登记簿中，请填写医疗机构级别")
     return ProviderFacts(name=name, code="", level=level, public=bool(data.get("provider_public")), designated=None,
                          from_register=False)

@@ -97,9 +97,9 @@ class Recognition(Handler):
         if self.kind == DiseaseKind.TWO_DISEASES and scheme != "resident":
             raise NotEligible("“两病”门诊用药待遇认定限城乡居民医保参保人员", field="applicant")
         disease = self._disease(case, scheme)
-        found = self.provider(case)
         stated_level, stated_public, wording = stated_rule(case)
         need = max(stated_level, LEVEL_RANK.get(disease.min_level, 0))
+        found = self.provider(case, require_level=bool(need))
         if need and LEVEL_RANK.get(found.level, 0) < need:
             rule = wording or f"病历资料须由{disease.min_level}及以上医疗机构出具"
             raise NotEligible(f"{rule}（{found.source}）", field="provider_level", rule=rule)
@@ -120,11 +120,12 @@ class Recognition(Handler):
                               field="disease_code")
         return person, scheme, disease
 
-    def provider(self, case):
-        """The records' hospital as the register knows it on the diagnosis date (or as declared)."""
+    def provider(self, case, *, require_level=False):
+        """The records' hospital as the register knows it on the diagnosis date (or as declared;
+        a level must then be declared where the guide or the disease sets a minimum)."""
         on = datetime.date.fromisoformat(str(case.data["diagnosed_on"]))
         try:
-            return facts.provider_facts(case.data, on)
+            return facts.provider_facts(case.data, on, require_level=require_level)
         except facts.UnknownLevel as exc:
             raise NotEligible(str(exc), field="provider_level") from None
 
