@@ -2,6 +2,7 @@
 guide publishes (none of the three demo regions does): a made-up county, 演示县, that adopts the
 template as its guide — what `yibao guides import 003_… --region CODE` does for a real county — and
 its clerk, so that the printed accounts can take a ticket from intake to the answer fed back."""
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,7 +11,6 @@ from yibao.catalog.models import Guide, Office, Region
 from yibao.people import actions as people
 from yibao.people.demo import DEMO_PASSWORD
 from yibao.people.models import Role
-from yibao.people.policy import staff_profile
 
 COUNTY = {"code": "demo-county", "name": "演示县（采用附件5模板指南）"}
 TEMPLATE = "003_0a79226fc910f612.txt"
@@ -27,10 +27,7 @@ def ensure_demo_county():
     region, _ = Region.objects.get_or_create(code=COUNTY["code"], defaults={"name": COUNTY["name"], "sort_order": 900})
     if not Guide.objects.filter(region=region).exists():
         import_files([path], region=region.code, effective=timezone.localdate())
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(username=CLERK).first()
-    if user is None or staff_profile(user) is None:
+    if not get_user_model().objects.filter(username=CLERK).exists():
         office = (Office.objects.filter(guide__region=region).order_by("ordinal").values_list("name", flat=True)
                   .first() or "医疗保障事务中心")
         people.create_staff(CLERK, DEMO_PASSWORD, region, office, [Role.CLERK, Role.REVIEWER])
