@@ -2,7 +2,8 @@
 N persons (default 5,000,000) and M filings (default 1,000,000) in a temporary SQLite database,
 looked up in process (remote_care.queries.filing_on, as reimbursement and settlement call it) and
 over real HTTP (GET /api/remote-care/lookup through gunicorn, with a partner system's token),
-beside GET /api/health in the same run.
+beside GET /api/health (no token) and GET /api/auth/me (the same token: what authenticating and logging
+a call costs) in the same run.
 
 Half the lookups hit a filing (a date inside it, its place), half miss (another province, or a
 date after a temporary filing ended). Each answer is checked against what the filler wrote.
@@ -185,11 +186,16 @@ def main():
         health = api_bench.load(port, lambda: api_bench.request(port, "GET", "/api/health"), threads=args.threads,
                                 count=args.http, seconds=120, expect=200)
         found = api_bench.load(port, lookup, threads=args.threads, count=args.http, seconds=120, expect=200)
+        me = api_bench.load(port, lambda: api_bench.request(port, "GET", "/api/auth/me", headers=headers),
+                            threads=args.threads, count=args.http, seconds=120, expect=200)
         health_rate = api_bench.report("GET /api/health", *health)
+        me_rate = api_bench.report("GET /api/auth/me (same token)", *me)
         lookup_rate = api_bench.report("GET /api/remote-care/lookup", *found)
-        http_p50, health_p50 = statistics.median(found[3]), statistics.median(health[3])
+        http_p50, health_p50, me_p50 = (statistics.median(x[3]) for x in (found, health, me))
         print(f"  ratio: lookup / health over HTTP, p50 {http_p50 / health_p50:.2f}x, "
               f"throughput {health_rate / lookup_rate:.2f}x" if lookup_rate else "  (no lookups answered)")
+        print(f"  ratio: lookup / me (both authenticated and logged), p50 {http_p50 / me_p50:.2f}x, "
+              f"throughput {me_rate / lookup_rate:.2f}x" if lookup_rate else "")
         print(f"  ratio: lookup over HTTP / in process, p50 {http_p50 / statistics.median(took):.1f}x")
     finally:
         if server is not None:

@@ -153,12 +153,13 @@ def test_inpatient_deductible_is_per_admission_and_remote_unfiled_pays_less(dazh
     stay = [line("床位费", "甲", "10", "100.00"), line("手术费", "甲", "1", "4000.00")]
     case = review(submit(dazhou, IN, ins.applicant, data=claim_data(
         invoice("ZY-1", lines=stay, level="三级", discharge_date="2026-03-12"),
-        invoice("ZY-2", lines=stay, level="三级", care_date="2026-04-01", remote=True, filed=False))))
+        invoice("ZY-2", lines=stay, level="三级", care_date="2026-04-01", remote=True, care_province="海南省",
+                care_city="三亚市", filing_no="BA-NOT-ON-THE-REGISTER"))))
     first = (Decimal("5000") - params.deductible) * params.ratio_level3
     second = (Decimal("5000") - params.deductible) * (params.ratio_level3 - params.unfiled_reduction)
     assert case.amount == (first + second).quantize(Decimal("0.01"))
     notes = [r["ratio_note"] for r in Claim.objects.get(case=case).explanation["lines"]]
-    assert "未办理备案" in notes[-1] and "未备案降低" in notes[-1]
+    assert "无有效备案" in notes[-1] and "BA-NOT-ON-THE-REGISTER" in notes[-1] and "未备案降低" in notes[-1]
 
 
 def test_refusals_on_submission(dazhou, insured, submit, staff):

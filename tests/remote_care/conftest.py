@@ -9,6 +9,7 @@ import pytest
 from tests import domain_support as ds
 from tests.cases import factories as cf
 from tests.domain_support import SSC_CARD, dazhou, panzhihua, shipped_regions  # noqa: F401 (fixtures)
+from tests.provider_register import registered_hospital
 from yibao.cases import actions
 from yibao.cases.snapshot import has_review, item_in_force
 from yibao.catalog.models import Region
@@ -50,10 +51,13 @@ def insured():
 
 
 @pytest.fixture
-def provider():
-    """A designated provider's public login (keyed on its 定点医药机构编码)."""
-    return Applicant.objects.create(user=cf.user(), kind=ApplicantKind.PROVIDER, id_type=IdType.PROVIDER_CODE,
-                                    id_number="H51170299999", name="达州市中心医院", phone="0818-2222222")
+def provider(dazhou):
+    """A designated provider's public login (keyed on its 定点医药机构编码), on the provider register
+    with an agreement in force."""
+    account = Applicant.objects.create(user=cf.user(), kind=ApplicantKind.PROVIDER, id_type=IdType.PROVIDER_CODE,
+                                       id_number="H51170299999", name="达州市中心医院", phone="0818-2222222")
+    registered_hospital(dazhou, account.id_number, account.name, account=account)
+    return account
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """With only the printed demo accounts, a new user takes a long-term cross-province filing and then
 account-transfer to their end (the engine's actions as the workbench and the portal call them), and
-the demo hospital files a referral for the demo person."""
+the demo designated hospital (on the provider register) files a referral for the demo person, who
+is told of each filing (R38); the demo hospital still applying for designation may not."""
 import pytest
 
 from tests.accounts.conftest import SSC_CARD
@@ -12,6 +13,8 @@ from yibao.payments import actions as payments
 from yibao.payments.queries import order_for_case
 from yibao.people.demo import DEMO_APPLICANTS, ensure_demo_accounts
 from yibao.people.models import Applicant, ApplicantKind, StaffProfile
+from yibao.providers.demo import DESIGNATED, ensure_demo_providers
+from yibao.remote_care.exceptions import NotReferringProvider
 from yibao.remote_care.models import Filing
 
 W = Channel.WINDOW
@@ -38,8 +41,10 @@ def finish(case, *, payer=False):
 def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
     ensure_demo_accounts()
     ensure_demo_insured()  # what `yibao serve` does after the accounts
+    ensure_demo_providers()
     person_login = Applicant.objects.get(id_number=DEMO_APPLICANTS[0][2])
-    hospital = Applicant.objects.get(id_number=next(a[2] for a in DEMO_APPLICANTS if a[0] == ApplicantKind.PROVIDER))
+    applying = Applicant.objects.get(id_number=next(a[2] for a in DEMO_APPLICANTS if a[0] == ApplicantKind.PROVIDER))
+    hospital = Applicant.objects.get(id_number=DESIGNATED["dazhou"][0])
     dazhou = person_login.region
     filed = actions.submit_case(item=item_in_force(dazhou, "remote-retiree"), applicant=person_login,
                                 actor=person_login.user, channel=Channel.PORTAL,
@@ -56,11 +61,17 @@ def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
     transfer = finish(transfer, payer=True)
     assert transfer.events.last().payload["effect"]["transferred"] == str(DEMO_BALANCE)
     referral = item_in_force(dazhou, "remote-referral")
+    with pytest.raises(NotReferringProvider):  # not designated (yet): it is applying for designation
+        actions.submit_case(item=referral, applicant=applying, actor=applying.user, channel=Channel.WINDOW,
+                            materials={str(m.ordinal): "document" for m in referral.materials.filter(when="")},
+                            data={"id_number": person_login.id_number, "province": "重庆市", "city": "渝中区"})
     case = actions.submit_case(item=referral, applicant=hospital, actor=hospital.user, channel=Channel.PORTAL,
                                materials={str(m.ordinal): "document" for m in referral.materials.filter(when="")},
                                data={"id_number": person_login.id_number, "province": "重庆市", "city": "渝中区"})
     finish(case)
     assert Filing.objects.get(case=case).submitted_by_provider.startswith(hospital.id_number)
+    told = person_login.user.case_notifications.filter(kind="remote_filing")
+    assert told.count() == 2 and "重庆市渝中区" in told.first().text  # newest first
     ensure_demo_accounts()  # a second run changes nothing
     ensure_demo_insured()
     assert Filing.objects.count() == 2

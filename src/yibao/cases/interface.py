@@ -10,6 +10,7 @@ holds it to that. What is here:
 - the catalogue item in force for a region, the receipt-number prefix of a region;
 - opening a case as the system (a case another case causes, e.g. the in side of a transfer), and
   filing one from a domain's own intake (an employer's 增减 sheet: one case whose data are its rows);
+- a message to users (notify: what a register's change tells the person it concerns, R38);
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
 
@@ -38,7 +39,7 @@ from yibao.core.models import Channel
 __all__ = [
     "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
     "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayeeNotNamed", "PayerIsApprover", "item_in_force", "listed_materials",
-    "materials_when", "open_case_as_system", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
+    "materials_when", "notify", "open_case_as_system", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
 
@@ -65,3 +66,9 @@ def listed_materials(item, conditions=None):
     case's conditions): what a domain's own intake hands in with the case it files."""
     parsed = Conditions.parse(conditions)
     return [str(m.ordinal) for m in item.materials.all() if applies(m.when, parsed)]
+
+
+def notify(users, case, kind, text):
+    """A message (the engine's Notification) to each of `users`, about `case` (or None), written in
+    the caller's transaction: a domain tells a person what its register did for them."""
+    _engine._notify([u for u in users if u is not None], case, kind, text)

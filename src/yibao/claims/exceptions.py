@@ -25,6 +25,12 @@ class NoParameters(ClaimError):
     code = "parameters_missing"
 
 
+class ProviderUnknown(ClaimError):
+    """The provider register does not know the invoice's provider and the invoice gives no level."""
+
+    code = "provider_unknown"
+
+
 class ReviewOrderError(ClaimError):
     """初审 before 复核, 财务复核 before 拨付, by different people."""
 

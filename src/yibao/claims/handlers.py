@@ -25,8 +25,9 @@ from yibao.payments.exceptions import InvalidPayee
 from yibao.payments.models import AccountKind, OrderState
 from yibao.payments.queries import order_for_case
 from yibao.people.models import ApplicantKind
+from yibao.remote_care.models import PROVINCES
 
-LEVEL = Literal["一级", "二级", "三级"]
+LEVEL = Literal["", "一级", "二级", "三级"]
 OWN_BANK, CARD, UNIT = "本人银行账户", "社会保障卡", "单位银行账户"
 NO_ACCIDENT, NO_THIRD_PARTY, THIRD_PARTY = "否", "无第三方责任", "有第三方责任"
 MAX_LINE = Decimal("10000000")
@@ -59,16 +60,20 @@ class InvoiceData(BaseModel):
     invoice_no: str = Field(title="票据号码", min_length=4, max_length=60)
     electronic: bool = Field(False, title="电子发票", description="纸质发票不勾选")
     provider_name: str = Field(title="就诊医药机构", min_length=2, max_length=200)
-    provider_level: LEVEL = Field(title="医疗机构级别",
-                                  description="按机构申报填写；定点医药机构登记簿启用后以登记为准")
+    provider_code: str = Field("", max_length=12, title="定点医药机构编码",
+                               description="本地定点医药机构：级别以定点医药机构登记簿为准（按编码，未填按名称）")
+    provider_level: LEVEL = Field("", title="医疗机构级别",
+                                                description="登记簿中没有该机构时（如异地医院）按机构申报填写")
     care_date: datetime.date = Field(title="就诊（入院）日期")
     discharge_date: datetime.date | None = Field(None, title="出院日期", description="住院填写")
     diagnosis: str = Field(title="诊断", min_length=1, max_length=200)
     disease_code: str = Field("", title="已认定病种编码", max_length=30,
                               description="门诊慢特病、两病、单行支付药品病种的门诊费用填写")
     remote: bool = Field(False, title="异地就医")
-    filed: bool = Field(False, title="已办理异地就医备案")
-    filing_no: str = Field("", title="异地就医备案号", max_length=40)
+    care_province: Literal[("",) + PROVINCES] = Field("", title="就医地（省）", description="异地就医填写")
+    care_city: str = Field("", max_length=40, title="就医地（市、州）", description="异地就医填写")
+    filing_no: str = Field("", title="异地就医备案号", max_length=48,
+                           description="可不填：是否备案以异地就医备案登记为准（就诊日、就医地）")
     itemised: bool = Field(False, title="票据已列明药品规格、数量、单价和金额等明细")
     lines: list[LineData] = Field(title="费用明细", min_length=1, max_length=500,
                                   description="每行一项：项目,类别(甲/乙/丙),数量,单价,金额")
@@ -92,6 +97,8 @@ class InvoiceData(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self):
+        if self.remote and not self.care_province:
+            raise ValueError(f"票据{self.invoice_no}为异地就医，请填写就医地（省）")
         today = timezone.localdate()
         if self.care_date > today or self.care_date.year < 2000:
             raise ValueError(f"就诊日期{self.care_date}不正确")
@@ -196,9 +203,10 @@ class Reimbursement(Handler):
         if action in (Action.SUBMIT, Action.RESUBMIT):
             if case.applicant.kind != ApplicantKind.PERSON:
                 raise DomainCheckFailed("报销须以参保人员为申请人；单位代办的，以代理人身份申请", field="applicant")
-            actions.insured(case)
+            person, _ = actions.insured(case)
             self._payout_allowed(case)
             self.check_payee(case, self.payee(case)["payee_name"])  # said at 申请, not discovered at 拨付
+            queries.visits(case, person)  # every provider's level known (register or declared)
         elif action in (Action.ACCEPT, Action.START_REVIEW):
             self._seals(case)
         elif action == Action.APPROVE:

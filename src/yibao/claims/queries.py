@@ -7,7 +7,7 @@ from django.db.models import Q, Sum
 
 from yibao.cases.interface import CaseState
 from yibao.claims import facts, policy
-from yibao.claims.exceptions import NoParameters
+from yibao.claims.exceptions import NoParameters, ProviderUnknown
 from yibao.claims.models import Claim, ClaimReview, ClaimUse, InvoiceUse, ReimbursementParameters, ReviewLevel
 from yibao.entitlements import queries as entitlements
 
@@ -77,13 +77,20 @@ def benefit_of(item_code, person, invoice, on):
 
 def visits(case, person, adjustments=None):
     """The claim's invoices as the policy engine's visits, with the reviewers' adjustments
-    ({"<invoice>#<n>": {"admitted": "12.30", "reason": "..."}}) on their lines."""
+    ({"<invoice>#<n>": {"admitted": "12.30", "reason": "..."}}) on their lines; the hospital level
+    from the provider register and the filing from the filing register (claims.facts), each
+    named in the visit's note."""
     adjustments = adjustments or {}
     out = []
     for invoice in case.data.get("invoices", []):
         on = datetime.date.fromisoformat(invoice["care_date"])
         benefit, note = benefit_of(case.item_code, person, invoice, on)
-        remote, filed, filing_note = facts.filing_status(person, invoice)
+        try:
+            level, level_note = facts.hospital_level(invoice)
+        except facts.UnknownLevel as exc:
+            raise ProviderUnknown(f"票据{invoice['invoice_no']}：{exc}", field="invoices",
+                                  invoice_no=invoice["invoice_no"]) from None
+        remote, filed, filing_note = facts.filing_status(person, invoice, region=case.region)
         lines = []
         for n, line in enumerate(invoice["lines"], start=1):
             ref = f"{invoice['invoice_no']}#{n}"
@@ -93,9 +100,9 @@ def visits(case, person, adjustments=None):
                 quantity=Decimal(line["quantity"]), price=Decimal(line["price"]), ref=ref,
                 admitted=Decimal(adjusted["admitted"]) if adjusted else None, admitted_reason=adjusted.get("reason", ""),
             ))
-        out.append(policy.Visit(key=invoice["invoice_no"], benefit=benefit, on=on, level=facts.hospital_level(invoice),
+        out.append(policy.Visit(key=invoice["invoice_no"], benefit=benefit, on=on, level=level,
                                 remote=remote, filed=filed, lines=tuple(lines),
-                                note="；".join(n for n in (note, filing_note) if n)))
+                                note="；".join(n for n in (note, level_note, filing_note) if n)))
     return out
 
 

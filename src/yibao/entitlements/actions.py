@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from yibao.cases.interface import CaseState, DomainCheckFailed
+from yibao.cases.interface import CaseState, DomainCheckFailed, notify
 from yibao.core.audit import acting_user, record
 from yibao.entitlements.models import (
     Entitlement,
@@ -19,6 +19,7 @@ from yibao.entitlements.models import (
     ReviewMode,
 )
 from yibao.people import policy as staff_policy
+from yibao.people.models import Applicant, ApplicantKind
 
 
 class EntitlementError(DomainCheckFailed):
@@ -83,9 +84,10 @@ def record_opinion(case, actor, *, opinion, text="", channel):
     return review
 
 
-def recognise(case, person, scheme, disease, data, actor, *, on=None):
+def recognise(case, person, scheme, disease, provider, actor, *, on=None):
     """Write the register at 办结 (inside the engine's transaction): the recognition runs from
-    `on` for the disease's validity; an earlier active one of the same disease is superseded."""
+    `on` for the disease's validity; an earlier active one of the same disease is superseded.
+    `provider`: facts.ProviderFacts of the recognising hospital."""
     on = on or timezone.localdate()
     previous = Entitlement.objects.select_for_update().filter(
         person=person, disease_code=disease.code, status=EntitlementStatus.ACTIVE).first()
@@ -98,7 +100,8 @@ def recognise(case, person, scheme, disease, data, actor, *, on=None):
     entitlement = Entitlement.objects.create(
         person=person, region=case.region, scheme=scheme, kind=disease.kind, disease=disease,
         disease_code=disease.code, valid_from=on, valid_to=add_months(on, disease.validity_months) - datetime.timedelta(1),
-        provider_name=data["provider_name"], provider_level=data["provider_level"], case=case)
+        provider_name=provider.name[:200], provider_code=provider.code, provider_level=provider.level,
+        case=case)
     EntitlementHistory.objects.create(entitlement=entitlement, action="认定", status=entitlement.status,
                                       note=f"{disease.name}，有效期至{entitlement.valid_to}", case=case,
                                       actor=acting_user(actor), channel=case.channel)
@@ -123,4 +126,8 @@ def revoke(entitlement, actor, *, reason, channel):
                                           note=reason[:300], actor=acting_user(actor), channel=channel)
         record(actor=acting_user(actor), channel=channel, action="撤销待遇认定", obj=entitlement, summary=reason[:200],
                changes={"status": [EntitlementStatus.ACTIVE, EntitlementStatus.REVOKED]})
+        accounts = [a.user for a in Applicant.objects.filter(kind=ApplicantKind.PERSON,
+                                                              id_number=entitlement.person.id_number)]
+        notify(accounts, entitlement.case, "entitlement_revoked",
+               f"您的{entitlement.disease.name}待遇认定（{entitlement.valid_from}至{entitlement.valid_to}）已被撤销：{reason}")
     return entitlement

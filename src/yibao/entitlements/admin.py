@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from yibao.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
-from yibao.entitlements.models import Disease, Entitlement, EntitlementHistory, Expert, ExpertReview
+from yibao.entitlements.models import (
+    Disease,
+    Entitlement,
+    EntitlementHistory,
+    Expert,
+    ExpertReview,
+    RecognitionSite,
+)
 
 # The disease lists and the expert pool are edited here (recorded); the register and the reviews
 # are written by entitlements/actions.py only.
@@ -13,6 +20,12 @@ class DiseaseAdmin(AuditedAdmin):
                     "active", "sample"]
     list_filter = ["region", "scheme", "kind", "sample", "active"]
     search_fields = ["code", "name"]
+
+
+@admin.register(RecognitionSite)
+class RecognitionSiteAdmin(AuditedAdmin):
+    list_display = ["provider", "kind", "region", "valid_from", "valid_to", "sample"]
+    list_filter = ["region", "kind", "sample"]
 
 
 @admin.register(Expert)

@@ -23,10 +23,12 @@ STATED_LEVEL = re.compile(r"([一二三])级及以上")
 class RecognitionData(BaseModel):
     disease_code: str = Field(title="申请认定病种编码", min_length=1, max_length=30,
                               description="见本地区认定病种目录")
-    provider_name: str = Field(title="病历资料出具医疗机构", min_length=2, max_length=200)
-    provider_level: Literal["一级", "二级", "三级"] = Field(
-        title="医疗机构级别", description="按机构申报填写；定点医药机构登记簿启用后以登记为准")
-    provider_public: bool = Field(False, title="公立医疗机构")
+    provider_name: str = Field(title="病历资料出具（认定）医疗机构", min_length=2, max_length=200)
+    provider_code: str = Field("", max_length=12, title="定点医药机构编码",
+                               description="本地定点医疗机构可只填编码或名称：级别、性质以定点医药机构登记簿为准")
+    provider_level: Literal["", "一级", "二级", "三级"] = Field(
+        "", title="医疗机构级别", description="登记簿中没有该机构时（如外地医院）按机构申报填写")
+    provider_public: bool = Field(False, title="公立医疗机构", description="登记簿中没有该机构时填写")
     diagnosed_on: datetime.date = Field(title="确诊日期")
     diagnosis: str = Field(title="诊断", min_length=1, max_length=200)
 
@@ -95,22 +97,37 @@ class Recognition(Handler):
         if self.kind == DiseaseKind.TWO_DISEASES and scheme != "resident":
             raise NotEligible("“两病”门诊用药待遇认定限城乡居民医保参保人员", field="applicant")
         disease = self._disease(case, scheme)
-        level, public = facts.provider_facts(case.data)
         stated_level, stated_public, wording = stated_rule(case)
         need = max(stated_level, LEVEL_RANK.get(disease.min_level, 0))
-        if LEVEL_RANK[level] < need:
+        found = self.provider(case, require_level=bool(need))
+        if need and LEVEL_RANK.get(found.level, 0) < need:
             rule = wording or f"病历资料须由{disease.min_level}及以上医疗机构出具"
-            raise NotEligible(f"{rule}（申报的{case.data['provider_name']}为{level}医疗机构）", field="provider_level",
-                              rule=rule)
-        if (stated_public or disease.public_only) and not public:
+            raise NotEligible(f"{rule}（{found.source}）", field="provider_level", rule=rule)
+        if need and found.designated is False:
+            rule = wording or "病历资料须由协议定点医疗机构出具"
+            raise NotEligible(f"{rule}（{found.source}）", field="provider_code", rule=rule)
+        if (stated_public or disease.public_only) and not found.public:
             rule = wording or "病历资料须由公立医疗机构出具"
-            raise NotEligible(f"{rule}（申报的{case.data['provider_name']}不是公立医疗机构）", field="provider_public",
-                              rule=rule)
+            raise NotEligible(f"{rule}（{found.source}）", field="provider_public", rule=rule)
+        sites = queries.recognition_sites(case.region, self.kind, timezone.localdate())
+        if sites and found.code not in {s.provider.code for s in sites}:
+            names = "、".join(s.provider.name for s in sites)
+            raise NotEligible(f"{self.label}须在{case.region.name}医疗保障部门确定的认定医疗机构办理（{names}）；"
+                              f"{found.name}不在名单中", field="provider_code", sites=[s.provider.code for s in sites])
         current = queries.covering(person, disease.code, timezone.localdate())
         if current is not None and (current.valid_to - timezone.localdate()).days > 90:
             raise NotEligible(f"已认定{disease.name}，待遇期至{current.valid_to}，到期前3个月内方可重新认定",
                               field="disease_code")
         return person, scheme, disease
+
+    def provider(self, case, *, require_level=False):
+        """The records' hospital as the register knows it on the diagnosis date (or as declared;
+        a level must then be declared where the guide or the disease sets a minimum)."""
+        on = datetime.date.fromisoformat(str(case.data["diagnosed_on"]))
+        try:
+            return facts.provider_facts(case.data, on, require_level=require_level)
+        except facts.UnknownLevel as exc:
+            raise NotEligible(str(exc), field="provider_level") from None
 
     def materials(self, entries, case):
         # 病历资料 lists what the disease asks for (the disease list's documents, R42)
@@ -136,9 +153,11 @@ class Recognition(Handler):
 
     def on_complete(self, case, actor):
         person, scheme, disease = self.eligible(case)
-        entitlement = actions.recognise(case, person, scheme, disease, case.data, actor)
+        found = self.provider(case)
+        entitlement = actions.recognise(case, person, scheme, disease, found, actor)
         return {"effect": True, "entitlement": entitlement.pk, "disease": disease.name,
-                "valid_from": entitlement.valid_from.isoformat(), "valid_to": entitlement.valid_to.isoformat()}
+                "valid_from": entitlement.valid_from.isoformat(), "valid_to": entitlement.valid_to.isoformat(),
+                "provider": found.source}
 
 
 class ChronicDisease(Recognition):

@@ -79,7 +79,10 @@ class Entitlement(models.Model):
     valid_from = models.DateField("待遇起始日期")
     valid_to = models.DateField("待遇终止日期")
     provider_name = models.CharField("认定（病历出具）医疗机构", max_length=200)
-    provider_level = models.CharField("医疗机构级别", max_length=4, choices=LEVELS)
+    provider_code = models.CharField("定点医药机构编码", max_length=12, blank=True,
+                                     help_text="登记簿中有该机构的填写；空表示按申报信息认定")
+    provider_level = models.CharField("医疗机构级别", max_length=4, choices=LEVELS, blank=True,
+                                      help_text="空：登记簿中为未定级")
     status = models.CharField("状态", max_length=12, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE)
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name="认定办件")
     created_at = models.DateTimeField("登记时间", default=timezone.now)
@@ -102,6 +105,35 @@ class Entitlement(models.Model):
 
     def covers(self, on):
         return self.status == EntitlementStatus.ACTIVE and self.valid_from <= on <= self.valid_to
+
+
+class RecognitionSite(models.Model):
+    """A hospital the region's agency named for recognising one kind of disease (R44: 两病定点申办医疗
+    机构; 医疗保障部门确定的认定医疗机构, 名单以医保局官网为准). Where a region lists sites for a kind,
+    a recognition of that kind must come from one of them; where it lists none, the level rule
+    (R43: 二级及以上定点) alone applies. A policy parameter: none are shipped."""
+
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="统筹地区")
+    kind = models.CharField("认定事项", max_length=20, choices=DiseaseKind.choices)
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="认定医疗机构")
+    valid_from = models.DateField("起始日期")
+    valid_to = models.DateField("终止日期", null=True, blank=True, help_text="留空表示长期有效")
+    basis = models.CharField("依据（公布名单的文件或网址）", max_length=300, blank=True)
+    sample = models.BooleanField(SAMPLE_LABEL, default=False)
+
+    class Meta:
+        verbose_name = "认定医疗机构"
+        verbose_name_plural = "认定医疗机构名单"
+        ordering = ["region", "kind", "provider"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind", "provider", "valid_from"], name="recognition_site_once"),
+            models.CheckConstraint(condition=Q(valid_to=None) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="recognition_site_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.get_kind_display()} {self.provider.name}"
 
 
 class EntitlementHistory(AppendOnly):

@@ -1,7 +1,7 @@
 """Reading the disease lists and the entitlement register."""
 from django.db.models import Q
 
-from yibao.entitlements.models import Disease, Entitlement, EntitlementStatus
+from yibao.entitlements.models import Disease, Entitlement, EntitlementHistory, EntitlementStatus, RecognitionSite
 
 
 def diseases(region, scheme, on, kind=None):
@@ -36,3 +36,28 @@ def covering(person, disease_code, on):
 
 def disease_names():
     return dict(Disease.objects.values_list("code", "name"))
+
+
+def recognition_sites(region, kind, on):
+    """The hospitals `region` named for recognising `kind` on `on` (R44), as RecognitionSite rows
+    with their providers; empty when the region names none (the level rule alone applies)."""
+    return list(RecognitionSite.objects.filter(Q(valid_to=None) | Q(valid_to__gte=on), region=region, kind=kind,
+                                               valid_from__lte=on).select_related("provider").order_by("provider__code"))
+
+
+def revocable(region, *, search=""):
+    """The region's entitlements in force, for the workbench's revoke page (by ID number or disease)."""
+    rows = (Entitlement.objects.filter(region=region, status=EntitlementStatus.ACTIVE)
+            .select_related("person", "disease", "case"))
+    search = (search or "").strip().upper()
+    if search:
+        rows = rows.filter(Q(person__id_number=search) | Q(disease_code=search) | Q(person__name=search))
+    return list(rows.order_by("-created_at", "-id")[:200])
+
+
+def history_of(entitlements):
+    """{entitlement id: [its history rows, oldest first]} in one query."""
+    out = {}
+    for row in EntitlementHistory.objects.filter(entitlement__in=[e.pk for e in entitlements]).order_by("at", "id"):
+        out.setdefault(row.entitlement_id, []).append(row)
+    return out

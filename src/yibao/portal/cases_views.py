@@ -138,7 +138,10 @@ def my_cases(request):
     for case in cases:
         case.role = "代理人" if applicant and case.agent_id == applicant.pk else "申请人"
         case.due_label = DUE_LABELS.get(due_status(case, calendar=calendar), "")
-    return render(request, "portal/cases/my_cases.html", {"cases": cases, "applicant": applicant})
+    # the messages the engine and the registers left for this account (受理, 办结, a filing made, R38)
+    notifications = list(request.user.case_notifications.select_related("case")[:20])
+    return render(request, "portal/cases/my_cases.html",
+                  {"cases": cases, "applicant": applicant, "notifications": notifications})
 
 
 @login_required

@@ -46,6 +46,7 @@ from yibao.remote_care.models import (
     RemoteCareParameters,
     add_months,
 )
+from yibao.remote_care.notices import tell_insured
 from yibao.remote_care.signals import send_on_commit
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -157,6 +158,7 @@ def _event(filing, action, on, *, note, case, actor, channel):
                                actor=acting_user(actor), channel=channel)
     record(actor=acting_user(actor), channel=channel, action=f"异地就医备案{FilingAction(action).label}", obj=filing,
            summary=f"{_case_ref(case)}{filing} {note}"[:500])
+    tell_insured(filing, action, case=case, note=note)
     send_on_commit(filing, action)
 
 
@@ -260,6 +262,7 @@ def expire_filings(today=None, *, actor=None, channel=Channel.SYSTEM):
                 filing.save(update_fields=["status"])
                 FilingEvent.objects.create(filing=filing, action=FilingAction.EXPIRE, on=filing.end_on,
                                            note="临时备案有效期届满", actor=acting_user(actor), channel=channel)
+                tell_insured(filing, FilingAction.EXPIRE)
                 send_on_commit(filing, FilingAction.EXPIRE)
                 count += 1
     if count:

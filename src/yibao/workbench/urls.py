@@ -1,6 +1,14 @@
 from django.urls import path
 
-from yibao.workbench import bulk_views, documents, domain_views, payment_views, provider_views, views
+from yibao.workbench import (
+    bulk_views,
+    documents,
+    domain_views,
+    entitlement_views,
+    payment_views,
+    provider_views,
+    views,
+)
 
 app_name = "workbench"
 urlpatterns = [
@@ -27,6 +35,8 @@ urlpatterns = [
     path("employers/roster.xlsx", bulk_views.roster_export, name="roster_export"),
     path("employers/base-sheet.xlsx", bulk_views.base_template, name="base_template"),
     path("items/", views.items_status, name="items"),
+    path("entitlements/", entitlement_views.entitlements, name="entitlements"),
+    path("entitlements/<int:pk>/revoke/", entitlement_views.revoke, name="entitlement_revoke"),
     path("providers/", provider_views.providers, name="providers"),
     path("providers/agreements/<int:pk>/", provider_views.agreement_detail, name="agreement"),
     path("providers/agreements/<int:pk>/<str:step>/", provider_views.agreement_step, name="agreement_step"),

@@ -87,3 +87,56 @@ def test_a_recognition_draws_an_expert_on_the_case_page(client, dazhou, teams, w
     step(client, team.clerk, receipt, "complete")
     assert "王医生" in case_page(client, team.clerk, receipt)
     assert Case.objects.get(receipt_no=receipt).state == "completed"
+
+
+def test_an_entitlement_is_revoked_on_the_register_page_with_a_reason(client, dazhou, teams, window, panzhihua):
+    """待遇认定登记: found by ID number; a clerk sees it but may not revoke; a reviewer revokes with a
+    reason (none: refused, nothing changed), which the history, the audit log and the insured keep;
+    another region's staff cannot reach it."""
+    from yibao.cases.models import Notification
+    from yibao.core.models import AuditEntry
+    from yibao.entitlements.models import Entitlement
+
+    Expert.objects.create(region=dazhou, name="王医生", specialty="肾内科")
+    me, person = ds.insured(dazhou, scheme=Scheme.RESIDENT)
+    team = teams["dazhou"]
+    receipt = window(dazhou, me, "chronic-disease", fields={
+        "data_disease_code": "MT002", "data_provider_name": "达州市中心医院", "data_provider_level": "三级",
+        "data_provider_public": "on", "data_diagnosed_on": "2025-08-01", "data_diagnosis": "慢性肾衰竭"})
+    step(client, team.clerk, receipt, "accept")
+    step(client, team.reviewer, receipt, "start_review")
+    client.post(reverse("workbench:expert_assign", args=[receipt]), {"mode": "online"})
+    client.post(reverse("workbench:expert_opinion", args=[receipt]), {"opinion": "agree"})
+    step(client, team.reviewer, receipt, "approve")
+    step(client, team.clerk, receipt, "complete")
+    entitlement = Entitlement.objects.get(person=person)
+    url = reverse("workbench:entitlement_revoke", args=[entitlement.pk])
+
+    client.force_login(team.clerk)
+    page = client.get(reverse("workbench:entitlements"), {"q": person.id_number}).content.decode()
+    assert receipt in page
+    assert f"entitlement-{entitlement.pk}" in page and f"entitlements/{entitlement.pk}/revoke/" not in page  # a clerk may not
+    client.post(url, {"reason": "试图撤销"})
+    assert Entitlement.objects.get(pk=entitlement.pk).status == "active"
+
+    client.force_login(teams["panzhihua"].reviewer)  # another region: as if it did not exist
+    assert client.post(url, {"reason": "跨地区"}).status_code == 404
+    assert f"entitlement-{entitlement.pk}" not in client.get(reverse("workbench:entitlements")).content.decode()
+
+    client.force_login(team.reviewer)
+    page = client.get(reverse("workbench:entitlements")).content.decode()
+    assert f"entitlements/{entitlement.pk}/revoke/" in page
+    client.post(url, {"reason": "  "})
+    assert Entitlement.objects.get(pk=entitlement.pk).status == "active"  # no reason, no revocation
+    response = client.post(url, {"reason": "病历资料经核查不实"}, follow=True)
+    assert "已撤销" in response.content.decode()
+    entitlement.refresh_from_db()
+    assert entitlement.status == "revoked"
+    last = entitlement.history.last()
+    assert (last.action, last.note, last.actor, last.channel) == ("撤销", "病历资料经核查不实", team.reviewer, "window")
+    assert AuditEntry.objects.filter(action="撤销待遇认定", summary__contains="病历资料经核查不实").exists()
+    assert Notification.objects.filter(recipient=me.user, kind="entitlement_revoked",
+                                       text__contains="病历资料经核查不实").exists()
+    assert f"entitlement-{entitlement.pk}" not in client.get(reverse("workbench:entitlements")).content.decode()
+    client.post(url, {"reason": "再撤一次"})  # sent twice: the second changes nothing
+    assert entitlement.history.filter(action="撤销").count() == 1

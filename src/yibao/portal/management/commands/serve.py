@@ -13,6 +13,7 @@ from yibao.accounts.demo import ensure_demo_insured
 from yibao.entitlements.demo import ensure_demo_entitlements
 from yibao.people.demo import ensure_demo_accounts
 from yibao.providers.demo import ensure_demo_providers
+from yibao.remote_care.demo import ensure_demo_county
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         call_command("guides", "load-defaults")
         call_command("policy", "load-samples")  # 示例参数 for regions that have none yet
         self.stdout.write("演示账号：")
-        for role, login, password in [*ensure_demo_accounts(), *ensure_demo_providers()]:
+        for role, login, password in [*ensure_demo_accounts(), *ensure_demo_providers(), *ensure_demo_county()]:
             self.stdout.write(f"  {role}：账号 {login}  密码 {password}")
         insured = ensure_demo_insured()
         if insured:
