@@ -377,6 +377,12 @@ class Settlement(Handler):
         self.label = label
         self.medical = medical
 
+    def materials(self, entries, case):
+        # a deposit release is the agency's own decision (the year's assessment): nothing to file
+        if (case.data or {}).get("release"):
+            return []
+        return entries
+
     def release(self, case):
         """The deposit release a system-opened case pays, or None for a month's settlement."""
         data = SettlementData.model_validate(case.data)
