@@ -212,3 +212,35 @@ def test_the_provider_cannot_open_a_release_case_itself(month, submit):
     dazhou, me, provider, start, a, b = month
     with pytest.raises(Exception, match="保证金|上传"):
         submit(dazhou, "hospital-settlement", me, {"period": period_of(start), "release": 1})
+
+
+def test_the_release_on_the_workbench_and_the_providers_page(month, staff, clock, client):
+    from django.urls import reverse
+
+    dazhou, me, provider, start, a, b = month
+    team = staff["dazhou"]
+    settle_month(provider, me, team, period_of(start), [line(a.id_number, start.replace(day=3), visit_no="V1")])
+    clock(datetime.date(start.year + 1, 1, 12))
+    agreement = provider.agreements.get()
+    client.force_login(team.reviewer)
+    url = reverse("workbench:agreement_step", args=[agreement.pk, "deposit_release"])
+    refused = client.post(url, {"year": str(start.year), "score": "abc"}, follow=True).content.decode()
+    assert "0至100" in refused and not DepositRelease.objects.exists()
+    page = client.post(url, {"year": str(start.year), "score": "95"}, follow=True).content.decode()
+    release = DepositRelease.objects.get()
+    assert release.released == Decimal("4.00") and release.case is not None  # 5% of 80.00
+    assert "质量保证金返还" in page and release.case.receipt_no in page
+    client.force_login(me.user)
+    mine = client.get(reverse("portal:my_provider")).content.decode()
+    assert "质量保证金返还" in mine and "4.00" in mine
+
+
+def test_the_audit_note_is_shown_to_the_provider(month, client):
+    from django.urls import reverse
+
+    dazhou, me, provider, start, a, b = month
+    submission = file_claims(provider, me, period_of(start), claim_file([
+        line(b.id_number, start.replace(day=6), visit_no="V5", remote="是", filing_no="BA-9")]))
+    client.force_login(me.user)
+    page = client.get(reverse("portal:my_settlement", args=[submission.pk])).content.decode()
+    assert "异地就医未备案" in page and "未查到覆盖就医地四川省达州市的异地就医备案" in page and "BA-9" in page

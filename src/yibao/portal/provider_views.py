@@ -74,6 +74,7 @@ def my_provider(request):
         "events": agreement.events.select_related("case").order_by("at", "id") if agreement else [],
         "items": _items(region, provider) if region else [],
         "submissions": queries.submissions_of(provider) if provider else [],
+        "releases": provider.deposit_releases.select_related("case") if provider else [],
         "word": queries.suspension_word(region) if region else "暂停",
     }
     return render(request, "portal/providers/mine.html", context)
