@@ -701,7 +701,7 @@ def release_deposit(provider, year, score, actor, *, channel):
     if not Decimal("0") <= score <= Decimal("100"):
         raise InvalidInput("年度考核得分应在0至100之间", field="score")
     with transaction.atomic():
-        provider = Provider.objects.select_for_update().select_related("region", "account").get(pk=provider.pk)
+        provider = Provider.objects.select_for_update(of=("self",)).select_related("region", "account").get(pk=provider.pk)
         _staff(actor, provider.region_id)
         params = queries.parameters(provider.region, today)
         if params is None:
