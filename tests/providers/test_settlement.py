@@ -107,6 +107,7 @@ def test_a_month_of_claims_from_file_to_payment(month, staff, regions):
     assert submission.rejected_preliminary == Decimal("80.00") * 6 + Decimal("48000.00") + Decimal("20.00")
     # the remote visit without a filing names where none was found (b is insured in 达州 itself)
     assert "达州市" in submission.flagged.get(line_no=7).note and filing.number
+    assert submission.flagged.get(line_no=6).note == "与第2行重复"
     case = submission.case
     assert case.item_code == "hospital-settlement" and case.applicant == me
 

@@ -113,6 +113,10 @@ class Result:
     keys: list = field(default_factory=list)  # the fingerprints of the period's lines (for later periods)
 
 
+def _note(notes, line_no, text):
+    notes[line_no] = f"{notes[line_no]}；{text}" if line_no in notes else text
+
+
 def _mask(periods, first, span):
     """The days of the period (bit d: first + d days) on which one of `periods` covers."""
     mask = 0
@@ -131,7 +135,7 @@ def audit(lines, *, first, last, suspended_days, line_ceiling, covered=coverage,
     `earlier(keys, since)`: {key: period} of those fingerprints (of lines dated before the period,
     from `since`) that an earlier settlement of the provider holds. The facts per day are bit masks over the period, so a line costs a few dictionary lookups."""
     result = Result()
-    seen = set()
+    seen = {}  # fingerprint -> the line that had it first
     keys = result.keys
     flagged = result.flagged
     notes = result.notes
@@ -170,7 +174,7 @@ def audit(lines, *, first, last, suspended_days, line_ceiling, covered=coverage,
             # the common line breaks no rule: one test of every rule, then the next line
             if (d is not None and (masks[pid] >> d) & 1 and not (closed >> d) & 1 and key not in seen
                     and not is_remote and cls in IN_CATALOGUE and 0 <= fund <= amount <= line_ceiling):
-                seen.add(key)
+                seen[key] = no
                 keys.append(key)
                 n_lines += 1
                 total += amount
@@ -189,16 +193,17 @@ def audit(lines, *, first, last, suspended_days, line_ceiling, covered=coverage,
                 faults.append("provider_suspended")
             if key in seen:
                 faults.append("duplicate")
+                _note(notes, no, f"与第{seen[key]}行重复")
             else:
-                seen.add(key)
+                seen[key] = no
             if is_remote:
                 number = on_file.get(no)
                 if number is None:
                     faults.append("remote_unfiled")
-                    notes[no] = (f"费用发生日{on}未查到覆盖就医地{place}的异地就医备案"
-                                 + (f"（申报的备案编号{filing_no}不符）" if filing_no else ""))
+                    _note(notes, no, f"费用发生日{on}未查到覆盖就医地{place}的异地就医备案"
+                          + (f"（申报的备案编号{filing_no}不符）" if filing_no else ""))
                 elif filing_no != number:
-                    notes[no] = f"异地就医备案{number}" + (f"（申报的备案编号{filing_no}不符）" if filing_no else "")
+                    _note(notes, no, f"异地就医备案{number}" + (f"（申报的备案编号{filing_no}不符）" if filing_no else ""))
             if cls not in IN_CATALOGUE:
                 faults.append("outside_catalogue")
             if amount < 0 or fund < 0 or fund > amount or amount > line_ceiling:
@@ -218,7 +223,7 @@ def audit(lines, *, first, last, suspended_days, line_ceiling, covered=coverage,
             line, faults = before[key]
             if "duplicate" not in faults:
                 faults.append("duplicate")
-            notes[line.line_no] = f"已在{where}结算申报中申报"
+            _note(notes, line.line_no, f"已在{where}结算申报中申报")
     by_rule = result.by_rule
     for line, faults in flagged:
         for code in faults:
