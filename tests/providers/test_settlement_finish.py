@@ -244,3 +244,16 @@ def test_the_audit_note_is_shown_to_the_provider(month, client):
     client.force_login(me.user)
     page = client.get(reverse("portal:my_settlement", args=[submission.pk])).content.decode()
     assert "异地就医未备案" in page and "未查到覆盖就医地四川省达州市的异地就医备案" in page and "BA-9" in page
+
+
+def test_a_zero_declaration_on_the_portal(month, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    dazhou, me, provider, start, a, b = month
+    client.force_login(me.user)
+    page = client.post(reverse("portal:upload_claims"),
+                       {"period": period_of(start), "file": SimpleUploadedFile("c.csv", claim_file([]), "text/csv")},
+                       follow=True).content.decode()
+    assert "已零申报" in page and "已结算" in page
+    assert ClaimSubmission.objects.get().state == SettlementState.SETTLED
