@@ -3,6 +3,7 @@ agreement's review steps, the office's suspension, a month of claims uploaded, a
 re-reviewed, approved and paid, and the refusals (structured errors, other parties get 404)."""
 import datetime
 import io
+from decimal import Decimal
 import uuid
 
 import pytest
@@ -118,7 +119,7 @@ def test_the_office_suspends_and_the_list_drops_the_provider(as_user, teams, reg
 
 
 def test_a_month_of_claims_over_http(as_user, teams, heads, regions, drive, clock, settings):
-    settings.YIBAO_API_TOKEN_DAYS = 365  # the clock moves two months on; the tokens must still be valid
+    settings.YIBAO_API_TOKEN_DAYS = 800  # the clock moves into the next year; the tokens must still be valid
     dazhou, team = regions["dazhou"], teams["dazhou"]
     me = provider_account(code=HOSPITAL, name="达州市接口结算医院")
     drive(designated(as_user, teams, dazhou, me, hospital_data(name="达州市接口结算医院")), "dazhou")
@@ -169,6 +170,26 @@ def test_a_month_of_claims_over_http(as_user, teams, heads, regions, drive, cloc
     xlsx = as_user(team.clerk).get(f"/settlements/{s['id']}/statement.xlsx")
     book = load_workbook(io.BytesIO(xlsx.content), read_only=True)
     assert [r[11] for r in list(book["拒付明细"].iter_rows(values_only=True))[1:]] == ["认可", "予以支付"]
+
+    # after the year's assessment the office releases the deposit held back (80 points: 80%)
+    clock(datetime.date(start.year + 1, 1, 8))
+    url = f"/providers/{HOSPITAL}/deposit-releases"
+    assert as_user(me.user).post(url, {"year": start.year, "score": "80"}).status_code == 404
+    assert as_user(team.reviewer).post(url, {"year": start.year, "score": "120"}).status_code == 422
+    released = as_user(team.reviewer).post(url, {"year": start.year, "score": "80"})
+    assert released.status_code == 201, released.content.decode()
+    r = released.json()
+    assert (r["held"], r["released"], r["withheld"], r["state"]) == ("8.00", "6.40", "1.60", "pending")
+    again = as_user(team.reviewer).post(url, {"year": start.year, "score": "95"})
+    assert again.status_code == 409 and again.json()["message"]
+    case, taken = drive(r["case"], "dazhou")
+    assert case["state"] == "completed" and taken[-1] == "complete"
+    assert as_user(me.user).get(f"/cases/{r['case']}").json()["state"] == "completed"
+    from yibao.payments.models import PaymentOrder
+    from yibao.providers.models import DepositRelease
+
+    assert DepositRelease.objects.get().state == "settled"
+    assert PaymentOrder.objects.get(case__receipt_no=r["case"]).amount == Decimal("6.40")
 
 
 def _file(content, name):

@@ -85,3 +85,30 @@ def test_one_period_is_submitted_once(clock):
     assert sum(isinstance(r, ClaimSubmission) for r in results) == 1, results
     assert sum(isinstance(r, ClaimPeriodInvalid) for r in results) == 1, results
     assert ClaimSubmission.objects.filter(provider=provider, period=period).count() == 1
+
+
+def test_a_years_deposit_is_released_once():
+    """Two reviewers release the same year's deposits at once: one release, one refusal, each month's
+    deposit tied to that one release (the provider row is locked first)."""
+    from decimal import Decimal
+
+    from yibao.providers.exceptions import SettlementStepRefused
+    from yibao.providers.models import DepositRelease
+
+    region = cf.region()
+    cf.item(region, "hospital-settlement", stages=cf.PAYMENT)
+    SettlementParameters.objects.create(region=region, effective_from=datetime.date(2020, 1, 1), deposit_rate="0.05",
+                                        line_ceiling="50000", sample=True)
+    provider, _ = hospital_in_force(region, provider_account(), datetime.date(2024, 1, 1))
+    year = datetime.date.today().year - 1
+    for month, deposit in ((1, "10.00"), (2, "5.50")):
+        ClaimSubmission.objects.create(provider=provider, region=region, period=f"{year}-{month:02d}", state="settled",
+                                       filename="c.csv", digest="-", lines=1, approved=Decimal(deposit) * 20,
+                                       deposit=Decimal(deposit), payable=Decimal(deposit) * 19)
+    reviewers = [cf.staff(region, "reviewer"), cf.staff(region, "reviewer")]
+    results = race(*(lambda r=r: providers.release_deposit(provider, year, 95, r, channel=S) for r in reviewers))
+    released = [r for r in results if isinstance(r, DepositRelease)]
+    assert len(released) == 1 and sum(isinstance(r, SettlementStepRefused) for r in results) == 1, results
+    assert released[0].released == Decimal("15.50") and released[0].case is not None
+    assert DepositRelease.objects.count() == 1
+    assert set(ClaimSubmission.objects.values_list("deposit_release", flat=True)) == {released[0].pk}

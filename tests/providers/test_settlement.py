@@ -63,11 +63,22 @@ def month(regions, designate, submit, through, clock):
     return dazhou, me, Provider.objects.get(code=me.id_number), start, a, b
 
 
-def rows_for(start, a, b):
+def filed_in_dazhou(regions, start, name="攀参保"):
+    """A person insured in 攀枝花 with a long-term filing for care in 四川省达州市 from `start`
+    (filed through the filing register's own action, applied for that day)."""
+    from yibao.remote_care import actions as remote
+
+    person = ds.insured(regions["panzhihua"], name=name, since=datetime.date(2020, 1, 1))[1]
+    request = remote.Request(kind="resident", province="四川省", city="达州市", start_on=start, basis="proof",
+                             applied_on=start)
+    return person, remote.file_filing(person, regions["panzhihua"], request, actor=None, channel=W)
+
+
+def rows_for(start, a, b, c=None):
     d = start.replace
     return [
         line(a.id_number, d(day=3), visit_no="V1"),  # 2: good
-        line(b.id_number, d(day=5), visit_no="V2", remote="是", filing_no="BA-2026-001"),  # 3: good, filed
+        line((c or b).id_number, d(day=5), visit_no="V2", remote="是", filing_no="BA-2026-001"),  # 3: filed (c)
         line("511702198001010016", d(day=4), visit_no="V3"),  # 4: not insured
         line(a.id_number, d(day=12), visit_no="V4"),  # 5: provider suspended
         line(a.id_number, d(day=3), visit_no="V1"),  # 6: duplicate of line 2
@@ -79,11 +90,12 @@ def rows_for(start, a, b):
     ]
 
 
-def test_a_month_of_claims_from_file_to_payment(month, staff):
+def test_a_month_of_claims_from_file_to_payment(month, staff, regions):
     dazhou, me, provider, start, a, b = month
+    c, filing = filed_in_dazhou(regions, start)
     team = staff["dazhou"]
     period = start.strftime("%Y-%m")
-    submission = file_claims(provider, me, period, claim_file(rows_for(start, a, b)))
+    submission = file_claims(provider, me, period, claim_file(rows_for(start, a, b, c)))
     assert submission.lines == 10 and submission.state == SettlementState.AUDITED
     assert submission.claimed == Decimal("80.00") * 8 + Decimal("48000.00") + Decimal("20.00")
     by_rule = {k: v["lines"] for k, v in submission.by_rule.items()}
@@ -93,6 +105,9 @@ def test_a_month_of_claims_from_file_to_payment(month, staff):
     assert flagged == {4: ["not_insured"], 5: ["provider_suspended"], 6: ["duplicate"], 7: ["remote_unfiled"],
                        8: ["outside_catalogue"], 9: ["over_policy"], 10: ["over_policy"], 11: ["outside_period"]}
     assert submission.rejected_preliminary == Decimal("80.00") * 6 + Decimal("48000.00") + Decimal("20.00")
+    # the remote visit without a filing names where none was found (b is insured in 达州 itself)
+    assert "达州市" in submission.flagged.get(line_no=7).note and filing.number
+    assert submission.flagged.get(line_no=6).note == "与第2行重复"
     case = submission.case
     assert case.item_code == "hospital-settlement" and case.applicant == me
 

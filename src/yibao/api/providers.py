@@ -6,6 +6,7 @@ the head's approval and the statement as PDF and xlsx.
 Who may read a settlement: the provider itself and staff of its region (through a client in
 scope); anyone else gets the 404 of a settlement that does not exist."""
 import datetime
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -136,6 +137,25 @@ class ReasonIn(Schema):
     reason: str
 
 
+class ReleaseIn(Schema):
+    year: int
+    score: Decimal
+
+
+class ReleaseOut(Schema):
+    id: int
+    provider: str
+    year: int
+    score: str
+    held: str
+    released: str
+    withheld: str
+    state: str
+    state_label: str
+    case: str | None
+    parameters_label: str
+
+
 class FlaggedOut(Schema):
     line_no: int
     patient: str  # masked
@@ -151,6 +171,7 @@ class FlaggedOut(Schema):
     verdict: str
     answer: str
     review_note: str
+    note: str  # what the audit found: the filing looked for, the earlier month that holds the line
 
 
 class SettlementOut(Schema):
@@ -329,6 +350,19 @@ def termination(request, code: str, payload: ReasonIn):
     return _agreement_out(actions.terminate(agreement.provider, request.auth.user, API, reason=payload.reason))
 
 
+@router.post("/providers/{code}/deposit-releases", response={201: ReleaseOut, **ERRORS}, auth=AUTH,
+             summary="质量保证金返还（年度考核后）")
+def deposit_release(request, code: str, payload: ReleaseIn):
+    """按年度考核得分返还该年度已结算月份预留的质量保证金：达到参数规定分数全额返还，否则按得分比例返还；
+    返还金额经结算办件审核、拨付后到账。"""
+    agreement = _staff_provider(request.auth, code)
+    r = actions.release_deposit(agreement.provider, payload.year, payload.score, request.auth.user, channel=API)
+    return 201, {"id": r.pk, "provider": r.provider.code, "year": r.year, "score": str(r.score), "held": str(r.held),
+                 "released": str(r.released), "withheld": str(r.withheld), "state": r.state,
+                 "state_label": r.get_state_display(), "case": r.case.receipt_no if r.case_id else None,
+                 "parameters_label": r.parameters_label}
+
+
 # ---------------------------------------------------------------- settlement
 
 
@@ -345,7 +379,7 @@ def _settlement_out(s):
                      "visit_on": f.visit_on.isoformat(), "item_code": f.item_code, "item_name": f.item_name,
                      "catalogue_class": f.catalogue_class, "amount": str(f.amount), "fund_share": str(f.fund_share),
                      "rules": f.rules, "rule_labels": [RULES.get(r, r) for r in f.rules], "verdict": f.verdict,
-                     "answer": f.answer, "review_note": f.review_note}
+                     "answer": f.answer, "review_note": f.review_note, "note": f.note}
                     for f in s.flagged.order_by("line_no")[:2000]],
     }
 

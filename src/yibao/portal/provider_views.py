@@ -74,6 +74,7 @@ def my_provider(request):
         "events": agreement.events.select_related("case").order_by("at", "id") if agreement else [],
         "items": _items(region, provider) if region else [],
         "submissions": queries.submissions_of(provider) if provider else [],
+        "releases": provider.deposit_releases.select_related("case") if provider else [],
         "word": queries.suspension_word(region) if region else "暂停",
     }
     return render(request, "portal/providers/mine.html", context)
@@ -103,8 +104,11 @@ def upload_claims(request):
     except (CaseError, NotAllowed) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
         return redirect("portal:my_provider")
-    messages.success(request, f"已申报{submission.period}结算：{submission.lines}条明细，初审拒付"
-                              f"{submission.flagged.count()}条，请逐条反馈意见")
+    if not submission.lines:
+        messages.success(request, f"已零申报{submission.period}结算（本期无医保费用，无需拨付）")
+    else:
+        messages.success(request, f"已申报{submission.period}结算：{submission.lines}条明细，初审拒付"
+                                  f"{submission.flagged.count()}条，请逐条反馈意见")
     return redirect("portal:my_settlement", pk=submission.pk)
 
 

@@ -10,11 +10,14 @@ the workbench, the portal and the API after they authorise.
 import datetime
 import hashlib
 import json
+import sys
+from array import array
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from yibao.cases.interface import item_in_force, open_case_as_system
 from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_bank_account
 from yibao.people import policy
@@ -38,11 +41,14 @@ from yibao.providers.models import (
     AgreementAction,
     AgreementEvent,
     AgreementState,
+    ClaimKeys,
     ClaimSubmission,
+    DepositRelease,
     FlaggedLine,
     Provider,
     SettlementAction,
     SettlementEvent,
+    ReleaseState,
     SettlementState,
     Verdict,
 )
@@ -464,13 +470,15 @@ def submit_claims(provider, period, stream, filename, actor, *, channel, open_ca
     reader = Hashed() if not filename.lower().endswith(".xlsx") else stream
     ceiling = int(params.line_ceiling * 100)
     result = rules.audit(read_lines(reader, filename), first=first, last=last,
-                         suspended_days=queries.suspended_days(provider.pk, first, last), line_ceiling=ceiling)
-    if result.lines == 0:
-        raise ClaimPeriodInvalid("申报文件没有费用明细", field="file")
+                         suspended_days=queries.suspended_days(provider.pk, first, last), line_ceiling=ceiling,
+                         filed=rules.filings(*rules.place_of(provider.region)), earlier=earlier_claims(provider.pk))
     if filename.lower().endswith(".xlsx"):
         stream.seek(0)
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
+    if result.lines == 0:
+        return declare_none(provider, period, actor, channel=channel, filename=filename, digest=digest.hexdigest(),
+                            params=params)
     code = "hospital-settlement" if provider.is_medical else "pharmacy-settlement"
     with transaction.atomic():
         try:
@@ -483,7 +491,8 @@ def submit_claims(provider, period, stream, filename, actor, *, channel, open_ca
                     submitted_by=user, parameters_label=params.label)
         except IntegrityError:
             raise ClaimPeriodInvalid(f"{provider.name}{period}的结算已申报，不能重复申报", field="period") from None
-        store_flagged(submission, result.flagged)
+        store_flagged(submission, result.flagged, result.notes)
+        store_keys(submission, first, last, result.keys)
         SettlementEvent.objects.create(
             submission=submission, action=SA.SUBMIT, to_state=submission.state, actor=user, channel=channel,
             comment=f"{result.lines}条明细，初审拒付{len(result.flagged)}条",
@@ -497,12 +506,67 @@ def submit_claims(provider, period, stream, filename, actor, *, channel, open_ca
     return submission
 
 
-def store_flagged(submission, flagged):
-    """The flagged lines of an audit ([(Line, [rule codes])]) as rows of `submission`: one INSERT
-    per batch of plain tuples (a province's month may flag hundreds of thousands)."""
+def declare_none(provider, period, actor, *, channel, filename="", digest="", params=None):
+    """零申报: a month without claims (the file has its header and no line). The period is recorded
+    as settled at 0.00 with nothing to pay and no case to open, so the month is not "missing" and a
+    second file for it is refused like any repeat."""
+    user = acting_user(actor)
+    if params is None:
+        _, _, _, params = claim_window(provider.region, period, timezone.localdate())
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = ClaimSubmission.objects.create(
+                    provider=provider, region=provider.region, period=period, filename=(filename or "")[:200],
+                    digest=digest or hashlib.sha256(b"").hexdigest(), lines=0, state=SettlementState.SETTLED,
+                    rejected_final=Decimal("0.00"), approved=Decimal("0.00"), deposit=Decimal("0.00"),
+                    payable=Decimal("0.00"), deposit_rate=params.deposit_rate, submitted_by=user,
+                    parameters_label=params.label)
+        except IntegrityError:
+            raise ClaimPeriodInvalid(f"{provider.name}{period}的结算已申报，不能重复申报", field="period") from None
+        SettlementEvent.objects.create(submission=submission, action=SA.DECLARE_NONE, to_state=submission.state,
+                                       actor=user, channel=channel, comment=f"{period}无医保费用，零申报")
+        record(actor=user, channel=channel, action=SA.DECLARE_NONE.label, obj=submission,
+               summary=f"{submission} 零申报（无医保费用，无需拨付）", changes={"state": ["", submission.state]})
+    return submission
+
+
+def store_keys(submission, first, last, keys):
+    """The fingerprints of the period's lines, for the later periods' duplicate rule."""
+    packed = array("Q", keys)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    ClaimKeys.objects.create(submission=submission, first=first, last=last, count=len(packed), keys=packed.tobytes())
+
+
+def earlier_claims(provider_id):
+    """earlier(keys, since) -> {key: period} for the audit: which of `keys` (lines dated before the
+    period being audited, on or after `since`) a live earlier submission of the provider holds."""
+
+    def earlier(keys, since):
+        wanted, found = set(keys), {}
+        rows = (ClaimKeys.objects.filter(submission__provider_id=provider_id, last__gte=since)
+                .exclude(submission__state=SettlementState.VOID).order_by("first")
+                .values_list("keys", "submission__period"))
+        for blob, period in rows:
+            packed = array("Q")
+            packed.frombytes(bytes(blob))
+            if sys.byteorder == "big":
+                packed.byteswap()
+            for key in wanted.intersection(packed):
+                found.setdefault(key, period)
+        return found
+
+    return earlier
+
+
+def store_flagged(submission, flagged, notes=None):
+    """The flagged lines of an audit ([(Line, [rule codes])], with {line_no: note}) as rows of
+    `submission`: one INSERT per batch of plain tuples (a province's month may flag hundreds of thousands)."""
+    notes = notes or {}
     meta = FlaggedLine._meta
     columns = ["submission_id", "line_no", "patient_id", "patient_name", "visit_no", "visit_on", "item_code",
-               "item_name", "catalogue_class", "amount", "fund_share", "rules", "verdict", "answer", "review_note"]
+               "item_name", "catalogue_class", "amount", "fund_share", "rules", "verdict", "answer", "review_note", "note"]
     quote = connection.ops.quote_name
     names = ", ".join(quote(meta.get_field("submission" if c == "submission_id" else c).column) for c in columns)
     sql = (f"INSERT INTO {quote(meta.db_table)} ({names}) "
@@ -510,7 +574,7 @@ def store_flagged(submission, flagged):
     rejected = Verdict.REJECTED.value
     rows = [(submission.pk, line.line_no, line.patient_id, line.patient_name, line.visit_no, line.visit_on,
              line.item_code, line.item_name, line.catalogue_class, _fen(line.amount), _fen(line.fund_share),
-             json.dumps(faults), rejected, "", "") for line, faults in flagged]
+             json.dumps(faults), rejected, "", "", notes.get(line.line_no, "")[:300]) for line, faults in flagged]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start:start + 5000])
@@ -603,6 +667,11 @@ def approve_settlement(submission, actor, *, channel, comment=""):
         submission = _lock_submission(submission)
         _head(actor, submission.region_id)
         SETTLEMENTS.move(submission.state, SA.APPROVE)
+        user = acting_user(actor)
+        reviewers = set(submission.events.filter(action=SA.REVIEW).values_list("actor_id", flat=True))
+        if user is None or user.pk in reviewers:
+            # separation of duties: whoever fixed the result may not approve it, whatever their rights
+            raise policy.NotAllowed("复审人员不得核准本次结算，请由其他负责人核准")
         submission.approved_by = acting_user(actor)
         return _settle_step(submission, SA.APPROVE, actor, channel, comment=comment or f"核准{submission.approved}元",
                             fields=["approved_by"])
@@ -612,6 +681,90 @@ def settle(case, actor, channel):
     """办结 of a settlement case: the submission is settled (its order was paid)."""
     submission = ClaimSubmission.objects.select_for_update().get(case=case)
     return _settle_step(submission, SA.SETTLE, actor, channel, comment=f"已拨付{submission.payable}元")
+
+
+def release_deposit(provider, year, score, actor, *, channel):
+    """质量保证金返还 after the year's assessment (年度考核): the deposits held back from the
+    provider's settled months of `year` are paid back, in full at or above the parameters' score,
+    else in proportion to it; the rest is withheld for good. The payment goes through a settlement
+    case opened by the system on the provider's account (审核, 拨付 and 办结 as every payment). Each
+    month's deposit is released once: the submissions are tied to the release (a constraint holds
+    one live release per provider and year)."""
+    today = timezone.localdate()
+    try:
+        year = int(year)
+        score = Decimal(str(score)).quantize(FEN)
+    except (TypeError, ValueError, ArithmeticError):
+        raise InvalidInput("考核年度应为年份，考核得分应为0至100的数字", field="score") from None
+    if not 2000 <= year < today.year:
+        raise InvalidInput("考核年度须为已结束的年度", field="year")
+    if not Decimal("0") <= score <= Decimal("100"):
+        raise InvalidInput("年度考核得分应在0至100之间", field="score")
+    with transaction.atomic():
+        provider = Provider.objects.select_for_update(of=("self",)).select_related("region", "account").get(pk=provider.pk)
+        _staff(actor, provider.region_id)
+        params = queries.parameters(provider.region, today)
+        if params is None:
+            raise NoParameters(f"{provider.region.name}未设置定点结算参数（保证金返还）")
+        of_year = ClaimSubmission.objects.select_for_update().filter(provider=provider, period__startswith=f"{year:04d}-")
+        open_ones = [s.period for s in of_year if s.state not in (SettlementState.SETTLED, SettlementState.VOID)]
+        if open_ones:
+            raise SettlementStepRefused(f"{year}年度尚有未办结的结算（{'、'.join(sorted(open_ones))}），办结后再返还保证金")
+        months = [s for s in of_year.order_by("pk") if s.state == SettlementState.SETTLED and s.deposit
+                  and s.deposit_release_id is None]
+        held = sum((s.deposit for s in months), Decimal("0.00"))
+        if not held:
+            raise SettlementStepRefused(f"{provider.name}{year}年度没有待返还的质量保证金")
+        full = score >= params.release_score
+        released = held if full else (held * score / 100).quantize(FEN, rounding=ROUND_HALF_UP)
+        try:
+            with transaction.atomic():
+                release = DepositRelease.objects.create(
+                    provider=provider, region=provider.region, year=year, score=score, held=held, released=released,
+                    withheld=held - released, created_by=acting_user(actor), parameters_label=params.label,
+                    state=ReleaseState.PENDING if released else ReleaseState.SETTLED)
+        except IntegrityError:
+            raise SettlementStepRefused(f"{provider.name}{year}年度的质量保证金已办理返还") from None
+        ClaimSubmission.objects.filter(pk__in=[s.pk for s in months]).update(deposit_release=release)
+        rule = "全额返还" if full else f"低于{params.release_score}分，按得分比例返还"
+        if released:
+            if provider.account is None:
+                raise SettlementStepRefused(f"{provider.name}没有登录账户，不能办理返还")
+            code = "hospital-settlement" if provider.is_medical else "pharmacy-settlement"
+            release.case = open_case_as_system(
+                item_in_force(provider.region, code), provider.account,
+                data={"period": f"{year:04d}-12", "release": release.pk},
+                comment=f"{year}年度质量保证金返还{released}元（考核{score}分，{rule}）")
+            release.save(update_fields=["case"])
+        record(actor=acting_user(actor), channel=channel, action="质量保证金返还", obj=release,
+               summary=f"{release}：预留{held}元，考核{score}分，{rule}，返还{released}元，不予返还{release.withheld}元",
+               changes={"held": str(held), "released": str(released), "withheld": str(release.withheld),
+                        "months": [s.period for s in months], "case": release.case.receipt_no if release.case else ""})
+    return release
+
+
+def end_release(case, actor, channel, *, paid):
+    """A release case completed (paid: 已返还) or ended without payment (the deposits are held again)."""
+    release = DepositRelease.objects.select_for_update().filter(case=case).first()
+    if release is None or release.state != ReleaseState.PENDING:
+        return release
+    release.state = ReleaseState.SETTLED if paid else ReleaseState.VOID
+    release.save(update_fields=["state"])
+    if not paid:
+        release.submissions.update(deposit_release=None)
+    record(actor=acting_user(actor), channel=channel, action="质量保证金返还" + ("办结" if paid else "作废"), obj=release,
+           summary=f"{release}：{'已返还' + str(release.released) + '元' if paid else '办件未通过，保证金继续预留'}",
+           changes={"state": [ReleaseState.PENDING, release.state]})
+    return release
+
+
+def settle_at_zero(case, actor, channel):
+    """The approved result pays nothing (every line rejected, or the deposit takes it all): the
+    month is settled at 0.00 while its case is closed without payment (审核不通过 with that reason)."""
+    submission = ClaimSubmission.objects.select_for_update().get(case=case)
+    if submission.payable:
+        raise SettlementStepRefused("本期有应拨付金额，须拨付后办结")
+    return _settle_step(submission, SA.SETTLE, actor, channel, comment="核定应拨付0元，无需拨付")
 
 
 def void_submission(case, actor, channel, reason):

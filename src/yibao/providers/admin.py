@@ -5,6 +5,7 @@ from yibao.providers.models import (
     Agreement,
     AgreementEvent,
     ClaimSubmission,
+    DepositRelease,
     FlaggedLine,
     Provider,
     SettlementEvent,
@@ -37,7 +38,7 @@ class AgreementAdmin(ReadOnlyAdmin):
 
 class FlaggedInline(ReadOnlyInline, admin.TabularInline):
     model = FlaggedLine
-    readonly_fields = ["line_no", "visit_on", "item_name", "fund_share", "rules", "verdict", "answer", "review_note"]
+    readonly_fields = ["line_no", "visit_on", "item_name", "fund_share", "rules", "verdict", "answer", "review_note", "note"]
 
 
 class SettlementEventInline(ReadOnlyInline, admin.TabularInline):
@@ -55,5 +56,13 @@ class ClaimSubmissionAdmin(ReadOnlyAdmin):
 
 @admin.register(SettlementParameters)
 class SettlementParametersAdmin(AuditedAdmin):
-    list_display = ["__str__", "quarterly", "claim_due_day", "deposit_rate", "line_ceiling", "publicity_days", "sample"]
+    list_display = ["__str__", "quarterly", "claim_due_day", "deposit_rate", "release_score", "line_ceiling",
+                    "publicity_days", "sample"]
     list_filter = ["region", "sample"]
+
+
+@admin.register(DepositRelease)
+class DepositReleaseAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "year", "score", "held", "released", "withheld", "state", "case"]
+    list_filter = ["region", "state", "year"]
+    search_fields = ["provider__code", "provider__name"]

@@ -158,29 +158,38 @@ def _lines(rows, index):
     remote_at, filing_at = index.get("remote"), index.get("filing_no")
     width = max(index.values()) + 1
     dates, amounts = {}, {}  # the same dates and prices recur on most lines: each is read once
+    new = tuple.__new__  # a Line without the generated __new__'s frame: this loop runs millions of times
     n = 1
     for row in rows:
         n += 1
-        if not any(row) or not "".join(row).strip():
-            continue  # blank lines (a trailing newline, an empty sheet row) are not claims
-        if len(row) < width:
-            raise ClaimFileInvalid(f"第{n}行列数不足（应至少{width}列，实有{len(row)}列）", line=n)
-        day = row[on].strip()
+        if len(row) < width or not row[pid]:
+            if not "".join(row).strip():
+                continue  # blank lines (a trailing newline, an empty sheet row) are not claims
+            if len(row) < width:
+                raise ClaimFileInvalid(f"第{n}行列数不足（应至少{width}列，实有{len(row)}列）", line=n)
+        day = row[on]
         visit_on = dates.get(day)
         if visit_on is None:
             try:
-                visit_on = dates[day] = datetime.date.fromisoformat(day.replace("/", "-")[:10])
+                visit_on = dates[day] = datetime.date.fromisoformat(day.strip().replace("/", "-")[:10])
             except ValueError:
-                raise ClaimFileInvalid(f"第{n}行费用发生日期“{day[:20]}”不是日期（YYYY-MM-DD）", line=n,
+                raise ClaimFileInvalid(f"第{n}行费用发生日期“{day.strip()[:20]}”不是日期（YYYY-MM-DD）", line=n,
                                        field="费用发生日期") from None
         patient = row[pid].strip().upper()
         if not patient or len(patient) > 32:
             raise ClaimFileInvalid(f"第{n}行患者证件号码为空或过长", line=n, field="患者证件号码")
-        yield Line(n, patient, row[pname].strip()[:60], row[visit].strip()[:40], visit_on, row[code].strip()[:50],
-                   row[name].strip()[:200], row[cls].strip()[:8], _amount(amounts, row[amount], n, "金额"),
-                   _amount(amounts, row[fund], n, "统筹基金支付"),
-                   remote_at is not None and row[remote_at].strip() in YES,
-                   row[filing_at].strip()[:40] if filing_at is not None else "")
+        text = row[amount]
+        cents_amount = amounts.get(text)
+        if cents_amount is None:
+            cents_amount = _amount(amounts, text, n, "金额")
+        text = row[fund]
+        cents_fund = amounts.get(text)
+        if cents_fund is None:
+            cents_fund = _amount(amounts, text, n, "统筹基金支付")
+        yield new(Line, (n, patient, row[pname].strip()[:60], row[visit].strip()[:40], visit_on,
+                         row[code].strip()[:50], row[name].strip()[:200], row[cls].strip()[:8], cents_amount,
+                         cents_fund, remote_at is not None and row[remote_at].strip() in YES,
+                         row[filing_at].strip()[:40] if filing_at is not None else ""))
 
 
 def write_csv(lines, out):

@@ -13,6 +13,7 @@ from yibao.enrollment import actions as registers
 from yibao.enrollment.models import Person, Scheme, Sex
 from yibao.people import actions as people
 from yibao.people.models import Applicant, ApplicantKind, IdType
+from yibao.providers.audit import place_of
 from yibao.providers.models import Agreement, AgreementAction, AgreementEvent, AgreementState, Provider
 
 DEMO_PASSWORD = "yibao-demo-2026"
@@ -27,6 +28,14 @@ PATIENTS = {
     "dazhou": [("511702198001010019", "钱演示"), ("511702198502020028", "孙演示")],
     "songpan": [("513233198001010014", "周演示"), ("513233198502020023", "吴演示")],
     "panzhihua": [("510402198001010011", "郑演示"), ("510402198502020020", "冯演示")],
+}
+# Per provider's region, a person insured in another demo region with a long-term remote-care
+# filing (异地就医备案, through the filing register's own action) for care where the provider is,
+# so the sample file's remote line passes the audit.
+REMOTE_PATIENTS = {
+    "dazhou": ("510402198203030015", "卫异地", "panzhihua"),
+    "songpan": ("513233198405050018", "蒋异地", "dazhou"),
+    "panzhihua": ("511702198304040026", "沈异地", "dazhou"),
 }
 
 
@@ -62,5 +71,29 @@ def ensure_demo_providers():
                                                                     int(id_number[12:14])))
             registers.enrol(person, Scheme.RESIDENT, region=region, on=datetime.date(2020, 1, 1), actor=None,
                             channel=Channel.SYSTEM, reason="演示数据")
+        _remote_patient(region, since)
         printed.append((f"定点医药机构（已定点，可申报结算）{name}", number, DEMO_PASSWORD))
     return printed
+
+
+def _remote_patient(region, since):
+    from yibao.remote_care import actions as filings
+    from yibao.remote_care.models import Filing
+
+    id_number, name, home = REMOTE_PATIENTS[region.code]
+    home_region = Region.objects.filter(code=home).first()
+    if home_region is None:
+        return
+    person = Person.objects.filter(id_number=id_number).first()
+    if person is None:
+        person = Person.objects.create(region=home_region, id_number=id_number, name=name,
+                                       sex=Sex.MALE if int(id_number[16]) % 2 else Sex.FEMALE,
+                                       birth_date=datetime.date(int(id_number[6:10]), int(id_number[10:12]),
+                                                                int(id_number[12:14])))
+        registers.enrol(person, Scheme.RESIDENT, region=home_region, on=datetime.date(2020, 1, 1), actor=None,
+                        channel=Channel.SYSTEM, reason="演示数据")
+    province, city = place_of(region)
+    if not Filing.objects.filter(person=person, province=province, city=city).exists():
+        filings.file_filing(person, home_region, filings.Request(
+            kind="resident", province=province, city=city or region.name, start_on=since, basis="proof",
+            basis_note="演示数据", applied_on=since), actor=None, channel=Channel.SYSTEM)

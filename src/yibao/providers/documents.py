@@ -67,11 +67,11 @@ def statement_xlsx(submission):
         sheet.append([RULES[c], v["lines"], v["amount"]])
     lines = book.create_sheet("拒付明细")
     lines.append(["行号", "患者姓名", "证件号码", "就诊流水号", "费用发生日期", "项目编码", "项目名称", "目录类别", "金额",
-                  "统筹基金支付", "违反规则", "结论", "机构反馈", "复审意见"])
+                  "统筹基金支付", "违反规则", "结论", "机构反馈", "复审意见", "审核说明"])
     for f in s.flagged.order_by("line_no").iterator():
         lines.append([f.line_no, f.patient_name, f.masked_patient.split("（")[-1].rstrip("）"), f.visit_no,
                       f.visit_on.isoformat(), f.item_code, f.item_name, f.catalogue_class, str(f.amount),
-                      str(f.fund_share), _rules(f.rules), f.get_verdict_display(), f.answer, f.review_note])
+                      str(f.fund_share), _rules(f.rules), f.get_verdict_display(), f.answer, f.review_note, f.note])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from yibao.cases.interface import Action, Handler, register
+from yibao.core.models import Channel
 from yibao.payments.actions import clean_account
 from yibao.payments.exceptions import InvalidPayee
 from yibao.payments.models import AccountKind
@@ -30,11 +31,13 @@ from yibao.providers.models import (
     MEDICAL_KINDS,
     AgreementState,
     ClaimSubmission,
+    DepositRelease,
     HospitalLevel,
     LicenceKind,
     Ownership,
     Provider,
     ProviderKind,
+    ReleaseState,
     SettlementState,
 )
 from yibao.workdays.calendar import due_date
@@ -351,7 +354,14 @@ class RemoteSettlement(Handler):
 
 class SettlementData(BaseModel):
     period: str = Field(title="结算期", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
-    submission: int = Field(title="结算申报编号", ge=1, description="在“费用结算申报”页面上传结算清单后生成")
+    submission: int | None = Field(None, title="结算申报编号", ge=1, description="在“费用结算申报”页面上传结算清单后生成")
+    release: int | None = Field(None, title="质量保证金返还编号", ge=1, description="由经办机构办理年度保证金返还时生成")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.submission is None) == (self.release is None):
+            raise ValueError("请在“费用结算申报”页面上传结算清单（结算申报编号）")
+        return self
 
 
 class Settlement(Handler):
@@ -366,6 +376,22 @@ class Settlement(Handler):
     def __init__(self, label, medical):
         self.label = label
         self.medical = medical
+
+    def materials(self, entries, case):
+        # a deposit release is the agency's own decision (the year's assessment): nothing to file
+        if (case.data or {}).get("release"):
+            return []
+        return entries
+
+    def release(self, case):
+        """The deposit release a system-opened case pays, or None for a month's settlement."""
+        data = SettlementData.model_validate(case.data)
+        if data.release is None:
+            return None
+        found = DepositRelease.objects.select_related("provider").filter(pk=data.release).first()
+        if found is None or found.provider.code != provider_account(case) or found.case_id not in (None, case.pk):
+            raise SettlementStepRefused("未找到本机构的质量保证金返还记录")
+        return found
 
     def submission(self, case, *, lock=False):
         data = SettlementData.model_validate(case.data)
@@ -382,16 +408,34 @@ class Settlement(Handler):
         return found
 
     def check(self, case, action, actor):
+        release = self.release(case)
+        if release is not None:
+            if action == Action.SUBMIT and case.channel != Channel.SYSTEM:
+                raise SettlementStepRefused("质量保证金返还由经办机构办理，不能自行申请")
+            if action == Action.APPROVE and release.state != ReleaseState.PENDING:
+                raise SettlementStepRefused(f"保证金返还当前为“{release.get_state_display()}”")
+            if action in ENDING:
+                actions.end_release(case, actor, case.channel, paid=False)
+            return
         if action == Action.SUBMIT:
             self.submission(case)
         elif action == Action.APPROVE:
             found = self.submission(case)
             if found.state != SettlementState.APPROVED:
                 raise SettlementStepRefused(f"结算须经复审并由负责人核准后方可审核通过（当前为“{found.get_state_display()}”）")
+            if not found.payable:
+                raise SettlementStepRefused("本期核定应拨付金额为0元，无需拨付：请以“审核不通过”办结，"
+                                            "结算记为0元", payable="0.00")
+        elif action == Action.DENY and self.submission(case).state == SettlementState.APPROVED \
+                and not self.submission(case).payable:
+            actions.settle_at_zero(case, actor, case.channel)  # nothing to pay: the month is settled at 0.00
         elif action in ENDING:
             actions.void_submission(case, actor, case.channel, f"办件{Action(action).label}")
 
     def amount(self, case):
+        release = self.release(case)
+        if release is not None:
+            return release.released
         found = self.submission(case)
         if found.payable is None:
             raise SettlementStepRefused("结算尚未复审，无核定金额")
@@ -401,11 +445,19 @@ class Settlement(Handler):
         return [self.submission(case).provider.name]  # the designated provider's own account
 
     def payee(self, case):
-        provider = self.submission(case).provider
+        release = self.release(case)
+        provider = release.provider if release is not None else self.submission(case).provider
+        purpose = (f"{release.year}年度质量保证金返还" if release is not None
+                   else f"{SettlementData.model_validate(case.data).period}医保费用结算")
         return {"payee_name": provider.name, "account_kind": AccountKind.EMPLOYER, "account_no": provider.bank_account,
-                "bank_name": provider.bank_name, "purpose": f"{SettlementData.model_validate(case.data).period}医保费用结算"}
+                "bank_name": provider.bank_name, "purpose": purpose}
 
     def on_complete(self, case, actor):
+        release = self.release(case)
+        if release is not None:
+            release = actions.end_release(case, actor, case.channel, paid=True)
+            return {"effect": True, "provider": release.provider.code, "deposit_release": release.year,
+                    "held": str(release.held), "paid": str(release.released), "withheld": str(release.withheld)}
         submission = actions.settle(case, actor, case.channel)
         return {"effect": True, "provider": submission.provider.code, "period": submission.period,
                 "approved": str(submission.approved), "deposit": str(submission.deposit),

@@ -226,6 +226,8 @@ class SettlementParameters(models.Model):
     line_ceiling = models.DecimalField("单条费用上限（元）", max_digits=12, decimal_places=2,
                                        help_text="超过此数的费用明细按超政策标准拒付")
     publicity_days = models.PositiveSmallIntegerField("定点评估结果公示期（工作日）", default=5)
+    release_score = models.DecimalField("质量保证金全额返还考核分", max_digits=5, decimal_places=2, default=Decimal("90.00"),
+                                        help_text="年度考核得分不低于此分全额返还，低于此分按得分比例返还")
     agreement_years = models.PositiveSmallIntegerField("协议期（年）", default=1)
     sample = models.BooleanField(SAMPLE_LABEL, default=False)
     basis = models.CharField("依据", max_length=300, blank=True)
@@ -243,6 +245,8 @@ class SettlementParameters(models.Model):
             models.CheckConstraint(condition=Q(line_ceiling__gt=0), name="settlement_parameters_ceiling_positive"),
             models.CheckConstraint(condition=Q(claim_due_day__gte=1) & Q(claim_due_day__lte=28),
                                    name="settlement_parameters_due_day_range"),
+            models.CheckConstraint(condition=Q(release_score__gte=0) & Q(release_score__lte=100),
+                                   name="settlement_parameters_release_score_range"),
         ]
 
     def __str__(self):
@@ -265,6 +269,7 @@ class SettlementState(models.TextChoices):
 
 class SettlementAction(models.TextChoices):
     SUBMIT = "submit", "申报并初审"
+    DECLARE_NONE = "none", "零申报"
     ANSWER = "answer", "反馈意见"
     REVIEW = "review", "复审"
     APPROVE = "approve", "负责人核准"
@@ -296,6 +301,8 @@ class ClaimSubmission(models.Model):
     deposit_rate = models.DecimalField("保证金比例", max_digits=5, decimal_places=4, null=True, blank=True)
     parameters_label = models.CharField("参数说明", max_length=60, blank=True)
     by_rule = models.JSONField("各规则拒付", default=dict, blank=True, help_text="规则代码 -> {lines, amount}")
+    deposit_release = models.ForeignKey("DepositRelease", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="submissions", verbose_name="保证金返还")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="申报人")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -345,6 +352,8 @@ class FlaggedLine(models.Model):
     verdict = models.CharField("结论", max_length=10, choices=Verdict.choices, default=Verdict.REJECTED)
     answer = models.CharField("机构反馈意见", max_length=500, blank=True)
     review_note = models.CharField("复审意见", max_length=500, blank=True)
+    note = models.CharField("审核说明", max_length=300, blank=True,
+                            help_text="如：已在2026-09结算申报中申报；未查到覆盖就医地的异地就医备案")
 
     class Meta:
         verbose_name = "初审拒付明细"
@@ -379,3 +388,63 @@ class SettlementEvent(AppendOnly):
         verbose_name = "结算记录"
         verbose_name_plural = "结算记录"
         ordering = ["submission", "at", "id"]
+
+
+class ClaimKeys(models.Model):
+    """The fingerprints (audit.line_key, 8 bytes each, little-endian) of every line of a submission
+    dated in its period: what a later period's file is checked against, so a line claimed again
+    a month later is found without keeping millions of rows."""
+
+    submission = models.OneToOneField(ClaimSubmission, on_delete=models.CASCADE, related_name="keys",
+                                      verbose_name="结算申报")
+    first = models.DateField("结算期起")
+    last = models.DateField("结算期止")
+    count = models.PositiveIntegerField("条数")
+    keys = models.BinaryField("明细指纹")
+
+    class Meta:
+        verbose_name = "结算明细指纹"
+        verbose_name_plural = "结算明细指纹"
+        indexes = [models.Index(fields=["first", "last"])]
+
+
+class ReleaseState(models.TextChoices):
+    PENDING = "pending", "返还办理中"  # the case pays it
+    SETTLED = "settled", "已返还"
+    VOID = "void", "已作废"  # the case was refused, denied or withdrawn: the deposits are held again
+
+
+class DepositRelease(models.Model):
+    """质量保证金返还: after the year's assessment (年度考核) the deposits held back from a provider's
+    settled months of that year are paid back, in full at or above the parameters' score, else in
+    proportion to the score; what is not paid back is withheld for good."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="deposit_releases",
+                                 verbose_name="定点医药机构")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="统筹地区")
+    year = models.PositiveSmallIntegerField("考核年度")
+    score = models.DecimalField("年度考核得分", max_digits=5, decimal_places=2)
+    held = models.DecimalField("预留保证金合计（元）", max_digits=16, decimal_places=2)
+    released = models.DecimalField("返还金额（元）", max_digits=16, decimal_places=2)
+    withheld = models.DecimalField("不予返还（元）", max_digits=16, decimal_places=2)
+    state = models.CharField("状态", max_length=10, choices=ReleaseState.choices, default=ReleaseState.PENDING)
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="deposit_release", verbose_name="返还办件")
+    parameters_label = models.CharField("参数说明", max_length=60, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="经办人")
+    created_at = models.DateTimeField("办理时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "质量保证金返还"
+        verbose_name_plural = "质量保证金返还"
+        ordering = ["-year", "provider"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year"], condition=~Q(state="void"),
+                                    name="deposit_release_one_per_year"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="deposit_release_score_range"),
+            models.CheckConstraint(condition=Q(released__gte=0) & Q(withheld__gte=0), name="deposit_release_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider.name} {self.year}年度保证金返还"

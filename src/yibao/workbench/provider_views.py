@@ -61,7 +61,8 @@ def agreement_detail(request, pk):
     return render(request, "workbench/providers/agreement.html", {
         "a": agreement, "p": agreement.provider, "events": agreement.events.select_related("actor", "case"),
         "word": queries.suspension_word(agreement.region), "today": datetime.date.today(),
-        "S": AgreementState,
+        "S": AgreementState, "releases": agreement.provider.deposit_releases.select_related("case"),
+        "last_year": datetime.date.today().year - 1,
     })
 
 
@@ -79,6 +80,8 @@ STEPS = {
         signed_on=_date(post.get("signed_on"), "签订日期"), notes=post.get("notes", "")),
     "suspension": lambda a, u, post: actions.suspend(a.provider, u, W, reason=post.get("reason", "").strip() or "未说明"),
     "termination": lambda a, u, post: actions.terminate(a.provider, u, W, reason=post.get("reason", "").strip() or "未说明"),
+    "deposit_release": lambda a, u, post: actions.release_deposit(a.provider, post.get("year"), post.get("score"), u,
+                                                                  channel=W),
 }
 
 
