@@ -8,6 +8,8 @@ holds it to that. What is here:
   the API as structured refusals;
 - the checklist helpers a handler uses to adjust an item's materials to the case;
 - the catalogue item in force for a region, the receipt-number prefix of a region;
+- a 合并申请 (submit_bundle: several cases from one submission, the materials given once counted
+  for each) and the cases of a case's bundle (bundle_cases);
 - opening a case as the system (a case another case causes, e.g. the in side of a transfer);
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
@@ -36,7 +38,7 @@ from yibao.core.models import Channel
 __all__ = [
     "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
     "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force",
-    "materials_when", "open_case_as_system", "pay_case", "prefix_for", "record_payment", "record_payments",
+    "bundle_cases", "materials_when", "open_case_as_system", "submit_bundle", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
 
@@ -44,6 +46,14 @@ __all__ = [
 pay_case = _engine.pay_case
 record_payment = _engine.record_payment
 record_payments = _engine.record_payments
+submit_bundle = _engine.submit_bundle
+
+
+def bundle_cases(case):
+    """The cases opened with `case` by one 合并申请, `case` included, in receipt order ([] if none)."""
+    if not case.bundle_id:
+        return []
+    return list(type(case).objects.filter(bundle_id=case.bundle_id).order_by("id"))
 
 
 def open_case_as_system(item, applicant, *, data, conditions=None, comment="", accept_comment=""):
