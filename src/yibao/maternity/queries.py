@@ -53,13 +53,14 @@ def paid_together(region, on=None):
     if guide is None:
         return set()
     group = set()
-    for item in ServiceItem.objects.filter(guide=guide, code__in=ITEMS).only("code", "notes"):
+    items = list(ServiceItem.objects.filter(guide=guide, code__in=ITEMS).only("code", "notes"))
+    for item in items:
         for sentence in item.notes or []:
             if MERGE.search(sentence):
                 named = named_items(sentence) - {item.code}
                 if named:
                     group |= named | {item.code}
-    return group
+    return group & {i.code for i in items}  # an item the guide does not publish is not opened
 
 
 def tariffs(region):
