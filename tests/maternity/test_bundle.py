@@ -136,7 +136,7 @@ def test_someone_else_s_bundle_is_refused(regions, family, open_bundle, staff):
 
 @pytest.mark.parametrize("bad, field", [
     ({"babies": 40}, "babies"),
-    ({"event_date": "2099-01-01"}, "event_date"),
+    ({"event_date": "2099-01-01"}, "日期"),
     ({"event": "流产"}, "怀孕月数"),
 ])
 def test_absurd_facts_are_refused_with_nothing_opened(regions, family, open_bundle, bad, field):
