@@ -20,3 +20,29 @@ def test_the_case_pages_show_the_table_and_the_bundle(regions, family, open_bund
     assert mine.status_code == 200 and "日津贴" in mine.content.decode()
     client.force_login(family(dazhou, name="路人").me.user)
     assert "日津贴" not in client.get(reverse("portal:my_case", args=[case.receipt_no])).content.decode()
+
+
+def test_the_clerk_files_a_bundle_at_the_window_from_the_form(regions, family, client, staff):
+    from tests.maternity.conftest import BIRTH_DAY, CARD
+    from yibao.cases.models import Bundle
+
+    dazhou = regions["dazhou"]
+    fam = family(dazhou)
+    client.force_login(staff["dazhou"].clerk)
+    page = client.get(reverse("workbench:maternity_bundle")).content.decode()
+    assert "生育津贴支付" in page and "（合并支付）" in page and "医院收费票据" in page
+    form = {"items": ["prenatal-payment", "maternity-allowance"], "insured_id_number": fam.me.id_number,
+            "employer_uscc": fam.unit.id_number, "event": "分娩", "event_date": BIRTH_DAY.isoformat(), "babies": "1",
+            "care": "住院", "birth_certificate": "数据共享", "prenatal-payment-invoice_no": "WB0001",
+            "prenatal-payment-provider_name": "达州市妇幼保健院", "prenatal-payment-provider_level": "二级",
+            "prenatal-payment-care_date": BIRTH_DAY.isoformat(), "prenatal-payment-diagnosis": "妊娠",
+            "prenatal-payment-lines": "产检,甲,1,300.00,300.00", "bank_name": "中国工商银行", "account_no": CARD,
+            "materials": ["医保电子凭证或有效身份证件或社保卡", "医院收费票据", "费用清单", "诊断证明", "病历资料"]}
+    done = client.post(reverse("workbench:maternity_bundle"), form)
+    assert done.status_code == 302, done.content.decode()[:2000]
+    bundle = Bundle.objects.get()
+    assert sorted(c.item_code for c in bundle.cases.all()) == ["maternity-allowance", "prenatal-payment"]
+    assert {c.channel for c in bundle.cases.all()} == {"window"}
+    # a careless clerk: the woman's ID number wrong → a Chinese message, nothing opened
+    bad = client.post(reverse("workbench:maternity_bundle"), {**form, "insured_id_number": "11010119900101123X"})
+    assert bad.status_code == 200 and "未找到" in bad.content.decode() and Bundle.objects.count() == 1

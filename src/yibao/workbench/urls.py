@@ -1,12 +1,13 @@
 from django.urls import path
 
-from yibao.workbench import bulk_views, documents, domain_views, payment_views, provider_views, views
+from yibao.workbench import bulk_views, documents, domain_views, maternity_views, payment_views, provider_views, views
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.intake, name="intake"),
     path("new/applicant/", views.lookup_applicant, name="lookup_applicant"),
+    path("new/maternity/", maternity_views.bundle, name="maternity_bundle"),
     path("case/<str:receipt_no>/", views.case_detail, name="case"),
     path("case/<str:receipt_no>/record.pdf", documents.case_record_pdf, name="case_record_pdf"),
     path("case/<str:receipt_no>/certificate.pdf", documents.case_certificate_pdf, name="case_certificate_pdf"),
