@@ -92,3 +92,41 @@ def test_bad_bundles_are_structured_errors_and_open_nothing(regions, family, as_
     if code:
         assert response.json()["code"] == code
     assert as_user(fam.me.user).get("/cases").json()["count"] == 0
+
+
+@pytest.fixture
+def upload_dir(settings, tmp_path):
+    settings.YIBAO_UPLOAD_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def test_a_file_given_once_is_kept_by_each_case_that_lists_it(regions, family, as_user, upload_dir):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yibao.cases.models import Attachment
+
+    fam = family(regions["panzhihua"])
+    me = as_user(fam.me.user)
+    sent = me.post("/maternity/bundles", body(fam), **{"Idempotency-Key": uuid.uuid4().hex}).json()
+    number = sent["bundle_no"]
+    pdf = b"%PDF-1.4\n" + b"0" * 200
+    shared = me.upload(f"/maternity/bundles/{number}/attachments", {
+        "material": "有效身份证件或医保电子凭证或社会保障卡", "file": SimpleUploadedFile("身份证.pdf", pdf)})
+    assert shared.status_code == 201, shared.content.decode()
+    assert len(shared.json()["cases"]) == 3  # all three items list the ID
+    assert Attachment.objects.count() == 3 and len({a.stored_name for a in Attachment.objects.all()}) == 3
+    only_costs = me.upload(f"/maternity/bundles/{number}/attachments", {
+        "material": "医院收费票据", "file": SimpleUploadedFile("票据.pdf", pdf)})
+    assert len(only_costs.json()["cases"]) == 2  # the allowance lists no invoice
+    # a file that is not a document, a material nobody lists, someone else: nothing kept
+    exe = me.upload(f"/maternity/bundles/{number}/attachments", {
+        "material": "医院收费票据", "file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00" + b"\x00" * 100)})
+    assert exe.status_code in (400, 409, 422) and set(exe.json()) >= {"code", "message"}
+    unknown = me.upload(f"/maternity/bundles/{number}/attachments", {
+        "material": "户口本", "file": SimpleUploadedFile("x.pdf", pdf)})
+    assert unknown.status_code in (404, 409, 422) and "户口本" in unknown.json()["message"]
+    stranger = family(regions["panzhihua"], name="路人")
+    other = as_user(stranger.me.user).upload(f"/maternity/bundles/{number}/attachments", {
+        "material": "医院收费票据", "file": SimpleUploadedFile("x.pdf", pdf)})
+    assert other.status_code == 404
+    assert Attachment.objects.count() == 5

@@ -9,13 +9,15 @@ import hashlib
 import json
 
 from ninja import Field as NinjaField
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from yibao.api import actions as api_actions
 from yibao.api.auth import AUTH
 from yibao.api.cases import IDEMPOTENCY_KEY, _case, _summary
 from yibao.api.errors import ERRORS, Invalid, NotFound
+from yibao.cases.interface import attach_bundle_material
 from yibao.cases.models import Bundle
 from yibao.catalog.models import Region
 from yibao.core.models import Channel
@@ -125,6 +127,27 @@ def bundle_detail(request, bundle_no: str):
     if bundle is None:
         raise NotFound(NO_BUNDLE)
     return _out(bundle, request.auth)
+
+
+class SharedFileOut(Schema):
+    material: str
+    cases: list[str]  # the receipt numbers that keep the file
+    sha256: str
+
+
+@router.post("/maternity/bundles/{bundle_no}/attachments", response={201: SharedFileOut, **ERRORS}, auth=AUTH,
+             summary="上传合并申请材料（一次上传，各办件共用）")
+def attach(request, bundle_no: str, material: str = Form(..., max_length=500), file: UploadedFile = File(...)):
+    """multipart/form-data：material 为材料名称（如“有效身份证件或医保电子凭证或社会保障卡”），file 为 PDF、JPEG
+    或 PNG。合并申请中列有该材料的每个办件都留存此文件。"""
+    caller = request.auth
+    bundle = Bundle.objects.filter(bundle_no=(bundle_no or "").strip().upper()).first()
+    if bundle is None:
+        raise NotFound(NO_BUNDLE)
+    _out(bundle, caller)  # the caller must see every case of it (else the same 404)
+    made = attach_bundle_material(bundle, caller.require_user(), channel=Channel.API, name=material, upload=file)
+    return Status(201, {"material": made[0].material_name, "cases": [a.case.receipt_no for a in made],
+                        "sha256": made[0].sha256})
 
 
 @router.get("/cases/{receipt_no}/maternity-explanation", response={200: TableOut, **ERRORS}, auth=AUTH,

@@ -441,6 +441,29 @@ def attach_material(case, actor, *, channel, material, upload):
     return attachment
 
 
+def attach_bundle_material(bundle, actor, *, channel, name, upload):
+    """上传合并申请材料: the applicant gives the file of material `name` once; each open case of the
+    bundle whose item lists a material of that name keeps it (as if uploaded to it: same checks,
+    same record). All the bundle's cases or none. Returns the attachments."""
+    name = " ".join(str(name or "").split())
+    cases = [c for c in Case.objects.filter(bundle=bundle).order_by("id")
+             if any(m["name"] == name for m in c.snapshot.get("materials", []))]
+    if not cases:
+        raise UnknownMaterial(f"合并申请的事项没有名为“{name}”的申请材料", name=name)
+    attachments.check(upload)  # refuse before writing a byte
+    made = []
+    try:
+        with transaction.atomic():
+            for case in cases:
+                key = next(m["key"] for m in case.snapshot["materials"] if m["name"] == name)
+                made.append(attach_material(case, actor, channel=channel, material=int(key), upload=upload))
+    except BaseException:
+        for attachment in made:  # rolled back with the transaction: their files go too
+            attachments.discard(attachment.stored_name)
+        raise
+    return made
+
+
 # ---------------------------------------------------------------- office side
 
 

@@ -9,7 +9,8 @@ holds it to that. What is here:
 - the checklist helpers a handler uses to adjust an item's materials to the case;
 - the catalogue item in force for a region, the receipt-number prefix of a region;
 - a 合并申请 (submit_bundle: several cases from one submission, the materials given once counted
-  for each) and the cases of a case's bundle (bundle_cases);
+  for each; attach_bundle_material: a file given once, kept by each case that lists it) and the
+  cases of a case's bundle (bundle_cases);
 - opening a case as the system (a case another case causes, e.g. the in side of a transfer);
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
@@ -36,7 +37,7 @@ from yibao.cases.states import Action, CaseState
 from yibao.core.models import Channel
 
 __all__ = [
-    "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
+    "COMMITMENT", "Action", "attach_bundle_material", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
     "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force",
     "bundle_cases", "materials_when", "open_case_as_system", "submit_bundle", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
@@ -47,6 +48,7 @@ pay_case = _engine.pay_case
 record_payment = _engine.record_payment
 record_payments = _engine.record_payments
 submit_bundle = _engine.submit_bundle
+attach_bundle_material = _engine.attach_bundle_material
 
 
 def bundle_cases(case):
