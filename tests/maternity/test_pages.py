@@ -46,3 +46,42 @@ def test_the_clerk_files_a_bundle_at_the_window_from_the_form(regions, family, c
     # a careless clerk: the woman's ID number wrong → a Chinese message, nothing opened
     bad = client.post(reverse("workbench:maternity_bundle"), {**form, "insured_id_number": "11010119900101123X"})
     assert bad.status_code == 200 and "未找到" in bad.content.decode() and Bundle.objects.count() == 1
+
+
+def test_the_employee_submits_her_bundle_online_with_each_file_once(regions, family, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.maternity.conftest import BIRTH_DAY, CARD
+    from yibao.cases.models import Attachment, Bundle
+
+    settings.YIBAO_UPLOAD_DIR = str(tmp_path / "uploads")
+    pzh = regions["panzhihua"]
+    fam = family(pzh)
+    client.force_login(fam.me.user)
+    item_page = client.get(reverse("portal:region_item", args=["panzhihua", "maternity-allowance"])).content.decode()
+    assert reverse("portal:maternity_bundle", args=["panzhihua"]) in item_page
+    page = client.get(reverse("portal:maternity_bundle", args=["panzhihua"])).content.decode()
+    names = [line.split(">")[-1] for line in page.split('<input type="file"')[:-1]]
+    assert any("有效身份证件" in n for n in names)
+    index = {n.strip(): i for i, n in enumerate(names)}
+    pdf = b"%PDF-1.4\n" + b"0" * 100
+    files = {f"file-{i}": SimpleUploadedFile(f"{i}.pdf", pdf) for name, i in index.items()}
+    form = {"items": ["prenatal-payment", "maternity-medical-payment", "maternity-allowance"],
+            "employer_uscc": fam.unit.id_number, "event": "分娩", "event_date": BIRTH_DAY.isoformat(), "babies": "1",
+            "care": "住院", "birth_certificate": "数据共享", "bank_name": "中国工商银行", "account_no": CARD,
+            **{f"{code}-{k}": v for code in ("prenatal-payment", "maternity-medical-payment") for k, v in {
+                "invoice_no": f"ON-{code[:3]}", "provider_name": "攀枝花市妇幼保健院", "provider_level": "二级",
+                "care_date": BIRTH_DAY.isoformat(), "diagnosis": "妊娠", "lines": "检查,甲,1,300.00,300.00"}.items()},
+            **files}
+    done = client.post(reverse("portal:maternity_bundle", args=["panzhihua"]), form)
+    assert done.status_code == 302, done.content.decode()[-3000:]
+    bundle = Bundle.objects.get()
+    assert {c.channel for c in bundle.cases.all()} == {"portal"} and bundle.cases.count() == 3
+    ids = Attachment.objects.filter(material_name__contains="有效身份证件")
+    assert ids.count() == 3  # given once, kept by each case
+    # 达州's guide offers these items at the window only: the page says so and refuses
+    dazhou = family(regions["dazhou"], name="达州职工")
+    client.force_login(dazhou.me.user)
+    refused = client.post(reverse("portal:maternity_bundle", args=["dazhou"]), {**form, "items": ["maternity-allowance"],
+                                                                                "employer_uscc": dazhou.unit.id_number})
+    assert refused.status_code == 200 and "窗口" in refused.content.decode() and Bundle.objects.count() == 1
