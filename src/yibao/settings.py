@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "yibao.remote_care",
     "yibao.entitlements",
     "yibao.claims",
+    "yibao.maternity",
     "yibao.providers",
     "yibao.portal",
     "yibao.workbench",

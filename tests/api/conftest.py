@@ -9,7 +9,8 @@ from tests.cases import factories as f
 from tests.handlers import generic_handlers_for
 from yibao.api import actions as api_actions
 
-CODES = ("insurance-certificate", "e-credential", "maternity-allowance")
+# prenatal-payment: the payment item of tests/payments/conftest.approved_case, which the batch tests borrow
+CODES = ("insurance-certificate", "e-credential", "maternity-allowance", "prenatal-payment")
 
 # These tests are about HTTP, not about a domain's rules: the items used here run on the engine's
 # GenericHandler even after a domain app registers its own (restored afterwards).

@@ -1,10 +1,14 @@
 import pytest
 
 from tests.cases import factories as f
+from tests.handlers import generic_handlers_for
 from yibao.cases import actions
 from yibao.core.models import Channel
 
 W = Channel.WINDOW
+# These tests are about the payments core: their item (prenatal-payment) runs on the generic
+# handler, whose payer names the account, even now that the maternity app registers its own.
+generic_handlers = generic_handlers_for("prenatal-payment")
 CARD = "6222021234567890128"  # passes the Luhn check
 
 

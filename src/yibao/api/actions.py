@@ -167,6 +167,28 @@ def _prune_counters(window):
             break
 
 
+def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
+    """A 合并申请 (`submit()` → (bundle, cases)) at most once per (caller, Idempotency-Key), as
+    submit_once: the key row, holding the bundle's first case, is inserted in the same transaction.
+    Returns (bundle, created)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row = IdempotencyKey.objects.create(caller=caller, key=key, request_hash=request_hash,
+                                                    client=client, user=user)
+        except IntegrityError:
+            row = IdempotencyKey.objects.select_related("case__bundle").get(caller=caller, key=key)
+            if row.request_hash != request_hash or row.case is None or row.case.bundle is None:
+                raise IdempotencyConflict(
+                    "该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key", field="Idempotency-Key",
+                ) from None
+            return row.case.bundle, False
+        bundle, cases = submit()
+        row.case = cases[0]
+        row.save(update_fields=["case"])
+    return bundle, True
+
+
 def submit_once(*, caller, key, request_hash, client, user, **submission):
     """submit_case, at most once per (caller, Idempotency-Key). The key row is inserted in the same
     transaction as the case: a concurrent retry waits on the unique index, then finds the case.

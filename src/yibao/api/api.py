@@ -18,6 +18,7 @@ api.add_router("", "yibao.api.registers.router")
 api.add_router("", "yibao.api.payments.router")
 api.add_router("", "yibao.api.remote_care.router")
 api.add_router("", "yibao.api.claims.router")
+api.add_router("", "yibao.api.maternity.router")
 api.add_router("", "yibao.api.providers.router")
 
 

@@ -4,6 +4,7 @@ Each runs in one transaction, locks the case (select_for_update), checks the mov
 transition table (states.TRANSITIONS) and the people policy, appends exactly one event per step,
 records the audit entry, and announces the change only after commit.
 """
+import secrets
 from datetime import timedelta
 from functools import partial
 
@@ -39,6 +40,7 @@ from yibao.cases.handlers import check_paid, flow_problem, handler_for
 from yibao.cases.models import (
     ONLINE_CHANNELS,
     Attachment,
+    Bundle,
     Case,
     CaseEvent,
     Evaluation,
@@ -50,7 +52,7 @@ from yibao.cases.models import (
     Notification,
 )
 from yibao.cases.queries import region_offices, reviewers_of
-from yibao.cases.receipts import next_receipt_no
+from yibao.cases.receipts import next_receipt_no, prefix_for
 from yibao.cases.signals import case_changed
 from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_review, is_payment
 from yibao.cases.snapshot import material as frozen_material
@@ -261,9 +263,11 @@ def _reason(reason, what):
 
 
 def submit_case(
-    *, item, applicant, actor, channel, office="", agent=None, conditions=None, data=None, materials=None, comment=""
+    *, item, applicant, actor, channel, office="", agent=None, conditions=None, data=None, materials=None, comment="",
+    bundle=None,
 ):
-    """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item."""
+    """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item
+    (`bundle`: the 合并申请 it is part of, see submit_bundle)."""
     check_in_force(item)
     system = _by_system(actor, channel)
     if channel not in APPLICATION_CHANNELS and not system:
@@ -301,6 +305,7 @@ def submit_case(
             applicant=applicant,
             agent=agent,
             submitted_by=acting_user(actor),
+            bundle=bundle,
             conditions=parsed.as_json(),
             data=data,
             state=S.SUBMITTED,
@@ -330,6 +335,49 @@ def _check_channel_offered(item, snapshot, channel):
     raise ChannelNotOffered(
         f"按办事指南，“{snapshot['title']}”不受理网上或接口申请，请到{where}办理" + (f"（{offices}）" if offices else ""),
         field="channel", channels=[c["name"] for c in offered], offices=offices.split("、") if offices else [])
+
+
+def _bundle_supply(snapshot, shared, own):
+    """The materials of one case of a bundle: those handed in once (by name) that its item lists,
+    then its own (by key). A material another item lists under the same name is the same paper."""
+    by_name = {" ".join(str(n).split()): how for n, how in (shared or {}).items()}
+    supplied = {m["key"]: by_name[m["name"]] for m in snapshot.get("materials", []) if m["name"] in by_name}
+    return {**supplied, **(own or {})}
+
+
+def submit_bundle(parts, *, actor, channel, office="", materials=None, comment=""):
+    """合并申请: open one case per part in one transaction (all or none), each under its own item,
+    applicant, data and limit, linked by one Bundle. `parts`: [{"item", "applicant", "agent",
+    "data", "conditions", "materials"}]; `materials`: {material name: document|commitment}
+    handed in once and counted for every part whose item lists a material of that name.
+    Returns (bundle, cases)."""
+    parts = list(parts)
+    if not parts:
+        raise InvalidCaseData("合并申请至少应包含一个事项", field="items")
+    regions = {p["item"].guide.region_id for p in parts}
+    if len(regions) != 1:
+        raise InvalidCaseData("合并申请的事项应属于同一统筹地区", field="items")
+    codes = [p["item"].code for p in parts]
+    if len(set(codes)) != len(codes):
+        raise InvalidCaseData("同一事项在一次合并申请中只能申请一次", field="items")
+    shared = {" ".join(str(n).split()): how for n, how in (materials or {}).items() if str(n).strip()}
+    region = parts[0]["item"].guide.region
+    with transaction.atomic():
+        bundle = Bundle.objects.create(
+            bundle_no=f"{prefix_for(region)}-HB-{timezone.localdate():%Y%m%d}-{secrets.token_hex(4).upper()}",
+            region=region, channel=channel, submitted_by=acting_user(actor), materials=shared)
+        cases = []
+        for part in parts:
+            item = part["item"]
+            cases.append(submit_case(
+                item=item, applicant=part["applicant"], agent=part.get("agent"), actor=actor, channel=channel,
+                office=office, conditions=part.get("conditions"), data=part.get("data"),
+                materials=_bundle_supply(freeze(item), shared, part.get("materials")),
+                comment=comment or f"合并申请{bundle.bundle_no}", bundle=bundle))
+        record(actor=acting_user(actor), channel=channel, action="合并申请", obj=bundle,
+               summary=f"{bundle.bundle_no}：{'、'.join(c.receipt_no for c in cases)}",
+               changes={"cases": [c.receipt_no for c in cases], "materials": shared})
+    return bundle, cases
 
 
 def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions=None, comment="",
@@ -433,6 +481,29 @@ def attach_material(case, actor, *, channel, material, upload):
             attachments.discard(stored.stored_name)
             raise
     return attachment
+
+
+def attach_bundle_material(bundle, actor, *, channel, name, upload):
+    """上传合并申请材料: the applicant gives the file of material `name` once; each open case of the
+    bundle whose item lists a material of that name keeps it (as if uploaded to it: same checks,
+    same record). All the bundle's cases or none. Returns the attachments."""
+    name = " ".join(str(name or "").split())
+    cases = [c for c in Case.objects.filter(bundle=bundle).order_by("id")
+             if any(m["name"] == name for m in c.snapshot.get("materials", []))]
+    if not cases:
+        raise UnknownMaterial(f"合并申请的事项没有名为“{name}”的申请材料", name=name)
+    attachments.check(upload)  # refuse before writing a byte
+    made = []
+    try:
+        with transaction.atomic():
+            for case in cases:
+                key = next(m["key"] for m in case.snapshot["materials"] if m["name"] == name)
+                made.append(attach_material(case, actor, channel=channel, material=int(key), upload=upload))
+    except BaseException:
+        for attachment in made:  # rolled back with the transaction: their files go too
+            attachments.discard(attachment.stored_name)
+        raise
+    return made
 
 
 # ---------------------------------------------------------------- office side

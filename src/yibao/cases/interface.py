@@ -11,6 +11,9 @@ holds it to that. What is here:
 - opening a case as the system (a case another case causes, e.g. the in side of a transfer), and
   filing one from a domain's own intake (an employer's 增减 sheet: one case whose data are its rows);
 - a message to users (notify: what a register's change tells the person it concerns, R38);
+- a 合并申请 (submit_bundle: several cases from one submission, the materials given once counted
+  for each; attach_bundle_material: a file given once, kept by each case that lists it) and the
+  cases of a case's bundle (bundle_cases);
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
 
@@ -37,9 +40,10 @@ from yibao.cases.states import Action, CaseState
 from yibao.core.models import Channel
 
 __all__ = [
-    "COMMITMENT", "Action", "CaseError", "CaseState", "Conditions", "DomainCheckFailed", "Handler",
-    "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayeeNotNamed", "PayerIsApprover", "item_in_force", "listed_materials",
-    "materials_when", "notify", "open_case_as_system", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
+    "COMMITMENT", "Action", "attach_bundle_material", "CaseError", "CaseState", "Conditions", "DomainCheckFailed",
+    "Handler", "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayeeNotNamed", "PayerIsApprover",
+    "bundle_cases", "item_in_force", "listed_materials", "materials_when", "notify", "open_case_as_system",
+    "submit_bundle", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
 ]
 
@@ -49,6 +53,15 @@ record_payment = _engine.record_payment
 record_payments = _engine.record_payments
 # 申请 from a domain's own intake (the sheet upload): the engine's checks, channel and roles apply as for any case.
 submit_case = _engine.submit_case
+submit_bundle = _engine.submit_bundle
+attach_bundle_material = _engine.attach_bundle_material
+
+
+def bundle_cases(case):
+    """The cases opened with `case` by one 合并申请, `case` included, in receipt order ([] if none)."""
+    if not case.bundle_id:
+        return []
+    return list(type(case).objects.filter(bundle_id=case.bundle_id).order_by("id"))
 
 
 def open_case_as_system(item, applicant, *, data, conditions=None, comment="", accept_comment="", materials=None):

@@ -16,6 +16,30 @@ from yibao.core.records import AppendOnly, new_verify_code
 ONLINE_CHANNELS = frozenset({Channel.PORTAL, Channel.API})
 
 
+class Bundle(models.Model):
+    """合并申请: one submission that opened several cases (e.g. the maternity items a guide says
+    are paid together). Each case keeps its own receipt, limit, flow and rating; the materials
+    handed in once (`materials`, by name) count for every case whose item lists them."""
+
+    bundle_no = models.CharField("合并申请编号", max_length=48, unique=True)
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="地区")
+    channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="提交人",
+    )
+    materials = models.JSONField("一次性提供的材料", default=dict, blank=True, help_text="材料名称 -> 提交方式")
+    created_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "合并申请"
+        verbose_name_plural = "合并申请"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.bundle_no
+
+
 class Case(models.Model):
     """One application (办件) for one service item, from 申请 to 办结."""
 
@@ -45,6 +69,8 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="提交人",
     )
+    bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                               verbose_name="合并申请")
     conditions = models.JSONField("申请情形", default=dict, blank=True)
     data = models.JSONField("申请信息", default=dict, blank=True)
     materials = models.JSONField("已交材料", default=dict, blank=True, help_text="材料序号 -> 提交方式与轮次")

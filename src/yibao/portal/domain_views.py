@@ -8,18 +8,21 @@ from yibao.cases.exceptions import CaseError
 from yibao.claims import queries as claim_queries
 from yibao.claims.handlers import explanation_table
 from yibao.enrollment.models import Person
+from yibao.maternity import queries as maternity_queries
 from yibao.entitlements import queries as entitlement_queries
 from yibao.entitlements.models import Entitlement
 
 
 def explanation(case):
-    """The claim's table for the case page (None for other items)."""
+    """The claim's (or maternity case's) table for the case page (None for other items)."""
     try:
         table = claim_queries.explanation_of(case)
+        if table is None:
+            return maternity_queries.explanation_of(case)
     except CaseError as exc:
         return {"error": exc.message}
-    if table is None:
-        return None
+    except maternity_queries.CannotCalculate as exc:
+        return {"error": str(exc)}
     return {"table": explanation_table(table), "fixed": table["fixed"], "payable": table["payable"]}
 
 

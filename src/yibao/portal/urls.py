@@ -1,6 +1,16 @@
 from django.urls import path
 
-from yibao.portal import authorisation_views, cases_views, certificate_views, document_views, domain_views, filing_views, provider_views, views
+from yibao.portal import (
+    authorisation_views,
+    cases_views,
+    certificate_views,
+    document_views,
+    domain_views,
+    filing_views,
+    maternity_views,
+    provider_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -27,6 +37,7 @@ urlpatterns = [
     # The public side of cases (cases_views.py).
     path("apply/<int:item_id>/", cases_views.apply, name="apply"),
     path("my/cases/", cases_views.my_cases, name="my_cases"),
+    path("r/<slug:region_code>/maternity/", maternity_views.bundle, name="maternity_bundle"),
     path("my/entitlements/", domain_views.my_entitlements, name="my_entitlements"),
     path("my/cases/<str:receipt_no>/", cases_views.my_case, name="my_case"),
     path("my/cases/<str:receipt_no>/receipt/", cases_views.case_receipt, name="case_receipt"),

@@ -10,6 +10,7 @@ from yibao.catalog.audit import audit_page
 from yibao.catalog.models import Guide, Region, ServiceItem
 from yibao.catalog.neighbours import compare_pairs
 from yibao.catalog.neighbours import verdicts as neighbour_verdicts
+from yibao.maternity.models import ITEMS as MATERNITY_ITEMS
 from yibao.portal import queries
 from yibao.portal.compare import build_rows, note_text
 from yibao.portal.display import field_label
@@ -106,6 +107,7 @@ def _item_page(request, item, *, current):
             "missing": missing,
             "import_note_count": len(item.warnings or []) + len(missing),
             "comparable": item.code in BY_CODE,
+            "maternity_codes": MATERNITY_ITEMS,
         },
     )
 

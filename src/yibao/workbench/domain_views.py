@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from yibao.cases.exceptions import CaseError
+from yibao.cases.interface import bundle_cases
 from yibao.cases.states import CaseState
 from yibao.claims import actions as claims
 from yibao.claims import queries as claim_queries
@@ -15,12 +16,15 @@ from yibao.claims.handlers import explanation_table
 from yibao.core.models import Channel
 from yibao.entitlements import actions as entitlements
 from yibao.entitlements.models import ExpertOpinion, ExpertReview, ReviewMode
+from yibao.maternity import models as maternity_models
+from yibao.maternity import queries as maternity_queries
 from yibao.people import policy
 from yibao.workbench.access import case_for, may, staff_required
 
 W = Channel.WINDOW
 CLAIM_CODES = ("outpatient-reimbursement", "inpatient-reimbursement")
 RECOGNITION_CODES = ("chronic-disease", "two-diseases", "special-drugs")
+MATERNITY_CODES = maternity_models.ITEMS
 
 
 def panel(case, user):
@@ -39,6 +43,12 @@ def panel(case, user):
             "may_first_review": case.state == CaseState.UNDER_REVIEW and may(user, "approve", region_id=case.region_id),
             "may_finance_check": case.state == CaseState.APPROVED and may(user, "pay", region_id=case.region_id),
         }
+    if case.item_code in MATERNITY_CODES:
+        try:
+            found = maternity_queries.explanation_of(case)
+        except maternity_queries.CannotCalculate as exc:
+            found = {"error": str(exc)}
+        return {"kind": "maternity", **(found or {}), "bundle": bundle_cases(case)}
     if case.item_code in RECOGNITION_CODES:
         review = ExpertReview.objects.filter(case=case).select_related("expert").first()
         reviewing = case.state == CaseState.UNDER_REVIEW and may(user, "approve", region_id=case.region_id)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from yibao.accounts.demo import ensure_demo_insured
 from yibao.entitlements.demo import ensure_demo_entitlements
+from yibao.maternity.demo import ensure_demo_maternity
 from yibao.people.demo import ensure_demo_accounts
 from yibao.providers.demo import ensure_demo_providers
 from yibao.remote_care.demo import ensure_demo_county
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         if insured:
             self.stdout.write(f"演示参保人员：{insured}")
         for line in ensure_demo_entitlements():
+            self.stdout.write(f"演示数据：{line}")
+        for line in ensure_demo_maternity():
             self.stdout.write(f"演示数据：{line}")
         self.stdout.write("拨付事项（如个人账户一次性支取）：制单、复核、支付确认须由三名不同的拨付人员办理，"
                           "审核人员不参与拨付。")
