@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "yibao.entitlements",
     "yibao.claims",
     "yibao.providers",
+    "yibao.medical_aid",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

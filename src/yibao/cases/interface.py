@@ -8,7 +8,8 @@ holds it to that. What is here:
   the API as structured refusals;
 - the checklist helpers a handler uses to adjust an item's materials to the case;
 - the catalogue item in force for a region, the receipt-number prefix of a region;
-- opening a case as the system (a case another case causes, e.g. the in side of a transfer);
+- opening a case as the system (a case another case causes, e.g. the in side of a transfer), and
+  for a case the system opened from an official list, its review and 办结 by the system;
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
 
@@ -38,12 +39,16 @@ __all__ = [
     "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayerIsApprover", "item_in_force",
     "materials_when", "open_case_as_system", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
+    "decide_by_system", "complete_by_system",
 ]
 
 # The disbursement core's steps (payments imports them from here, never from the engine's modules).
 pay_case = _engine.pay_case
 record_payment = _engine.record_payment
 record_payments = _engine.record_payments
+# A case the system opened from an official list (免申即享) is reviewed and completed by the system.
+decide_by_system = _engine.decide_by_system
+complete_by_system = _engine.complete_by_system
 
 
 def open_case_as_system(item, applicant, *, data, conditions=None, comment="", accept_comment=""):
