@@ -62,14 +62,14 @@ CHUNK = 2000
 def create_batch(region, year, lists, *, actor, channel=Channel.WINDOW):
     """A queued batch over `lists` (RecipientList rows of `region`)."""
     lists = list(lists)
-    if not lists:
-        raise BatchError("请选择至少一份救助对象名单", field="lists")
-    if any(rl.region_id != region.pk for rl in lists):
-        raise BatchError("名单须属于本统筹地区", field="lists")
     try:
         item_in_force(region, ITEM)
     except ItemNotAvailable:
         raise BatchError(f"{region.name}现行办事指南未公布资助参保事项，不能运行免申即享批次") from None
+    if not lists:
+        raise BatchError("请选择至少一份救助对象名单", field="lists")
+    if any(rl.region_id != region.pk for rl in lists):
+        raise BatchError("名单须属于本统筹地区", field="lists")
     with transaction.atomic():
         batch = SubsidyBatch.objects.create(region=region, year=int(year), started_by=acting_user(actor),
                                             total=sum(rl.row_count for rl in lists))
@@ -93,7 +93,7 @@ def classify(batch, rows, seen, context):
     enrolled = set(Enrollment.objects.filter(person_id__in=pids, scheme=Scheme.RESIDENT, status__in=OPEN_STATUSES,
                                              region=batch.region).values_list("person_id", flat=True))
     contributions = {c.person_id: c for c in ResidentContribution.objects.filter(person_id__in=pids, year=batch.year)}
-    granted = dict(Grant.objects.filter(person_id__in=pids, year=batch.year).values_list("person_id", "case_id"))
+    granted = dict(Grant.objects.filter(person_id__in=pids, year=batch.year).values_list("person_id", "case__receipt_no"))
     out = []
     for r in rows:
         key = r.id_number
@@ -102,13 +102,13 @@ def classify(batch, rows, seen, context):
         except InvalidIdentity as exc:
             out.append((r, Outcome.BAD_ID, str(exc)[:300], None))
             continue
-        if key in seen:
-            out.append((r, Outcome.DUPLICATE, f"与第{seen[key]}行重复", None))
-            continue
-        seen[key] = f"{r.recipients.get_source_display()}{r.recipients.period}名单第{r.row}"
-        if not r.category:
+        if not r.category:  # before the duplicate check: a later row with a known category still counts
             out.append((r, Outcome.UNKNOWN_CATEGORY, f"“{r.category_text}”不是可识别的救助类别", None))
             continue
+        if key in seen:
+            out.append((r, Outcome.DUPLICATE, f"与{seen[key]}行重复", None))
+            continue
+        seen[key] = f"{r.recipients.get_source_display()}{r.recipients.period}名单第{r.row}"
         person = persons.get(key)
         if person is None or person.pk not in enrolled:
             out.append((r, Outcome.NOT_ENROLLED, f"未在{batch.region.name}参加{batch.year}年度城乡居民医保", None))
@@ -122,7 +122,7 @@ def classify(batch, rows, seen, context):
             out.append((r, Outcome.NOT_PAID, detail, None))
             continue
         if person.pk in granted:
-            out.append((r, Outcome.ALREADY, "本年度已资助", None))
+            out.append((r, Outcome.ALREADY, f"本年度已资助（办件{granted[person.pk] or '—'}）", None))
             continue
         parameters = context["parameters"].get(r.category)
         if parameters is None:
