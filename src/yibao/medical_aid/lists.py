@@ -6,6 +6,7 @@ merely wrong (a bad ID, an unknown category) are kept and reported by the batch,
 import csv
 import hashlib
 import io
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
@@ -15,6 +16,7 @@ from yibao.core.xlsx import WorkbookRefused, open_workbook
 from yibao.medical_aid.exceptions import ListRejected
 from yibao.medical_aid.models import CATEGORY_WORDS, ListRow, RecipientList, Source
 
+SAMPLE = Path(__file__).with_name("samples") / "aid-list-sample.csv"  # the demo's list, offered for download
 MAX_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000
 HEADERS = {

@@ -15,6 +15,7 @@ from yibao.claims.handlers import explanation_table
 from yibao.core.models import Channel
 from yibao.entitlements import actions as entitlements
 from yibao.entitlements.models import ExpertOpinion, ExpertReview, ReviewMode
+from yibao.medical_aid import queries as aid_queries
 from yibao.people import policy
 from yibao.workbench.access import case_for, may, staff_required
 
@@ -39,6 +40,12 @@ def panel(case, user):
             "may_first_review": case.state == CaseState.UNDER_REVIEW and may(user, "approve", region_id=case.region_id),
             "may_finance_check": case.state == CaseState.APPROVED and may(user, "pay", region_id=case.region_id),
         }
+    if case.item_code == "aid-reimbursement":
+        found = aid_queries.explanation_of(case)
+        return {"kind": "aid", **found} if found else None
+    if case.item_code == "aid-contribution-subsidy":
+        grant = aid_queries.grant_of(case)
+        return {"kind": "aid_grant", "grant": grant} if grant else None
     if case.item_code in RECOGNITION_CODES:
         review = ExpertReview.objects.filter(case=case).select_related("expert").first()
         reviewing = case.state == CaseState.UNDER_REVIEW and may(user, "approve", region_id=case.region_id)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 from yibao.accounts.demo import ensure_demo_insured
 from yibao.entitlements.demo import ensure_demo_entitlements
+from yibao.medical_aid.demo import ensure_demo_aid
 from yibao.people.demo import ensure_demo_accounts
 from yibao.providers.demo import ensure_demo_providers
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         insured = ensure_demo_insured()
         if insured:
             self.stdout.write(f"演示参保人员：{insured}")
-        for line in ensure_demo_entitlements():
+        for line in [*ensure_demo_entitlements(), *ensure_demo_aid()]:
             self.stdout.write(f"演示数据：{line}")
         self.stdout.write("拨付事项（如个人账户一次性支取）：制单、复核、支付确认须由三名不同的拨付人员办理，"
                           "审核人员不参与拨付。")
