@@ -209,3 +209,41 @@ def test_a_batch_is_refused_where_the_guide_has_no_such_item_and_for_another_reg
         aid_batch.create_batch(regions["dazhou"], YEAR, chosen, actor=None)
     with pytest.raises(BatchError, match="至少一份"):
         aid_batch.create_batch(regions["panzhihua"], YEAR, [], actor=None)
+
+
+def test_where_the_guide_has_people_apply_the_clerk_files_it_and_a_second_is_refused(regions, staff):
+    """达州's guide (001) publishes the subsidy as a window application: the same handler, the same
+    Grant constraint; the applicant must be recognised and fully paid."""
+    from tests import domain_support as ds
+    from yibao.cases.snapshot import item_in_force
+    from yibao.medical_aid import actions as aid
+    from yibao.medical_aid.handlers import AlreadyGranted, NotEligible
+
+    region, team = regions["dazhou"], staff["dazhou"]
+    item = item_in_force(region, ITEM)
+    materials = {k: "document" for k in ds.catalogue_materials(item)}
+    data = {"year": YEAR, "category": "subsistence", "source": "civil", "card_account": SSC_CARD,
+            "card_bank": "达州银行"}
+    r = resident(region, "李低保")
+    with pytest.raises(NotEligible, match="尚未认定"):
+        actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W, materials=materials, data=data)
+    aid.recognise(r.person, YEAR, "subsistence", "civil", "低保证2026-5", actor=team.clerk)
+    case = actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W, materials=materials,
+                               data={**data, "amount": "99999"})  # a typed amount is ignored
+    with pytest.raises(AlreadyGranted, match=case.receipt_no):
+        actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W, materials=materials,
+                            data=data)
+    actions.accept_case(case, team.clerk, channel=W)
+    actions.start_review(case, team.reviewer, channel=W)
+    case = actions.approve_case(case, team.reviewer, channel=W, amount="99999")
+    assert case.amount == Decimal("240.00")
+    case = actions.pay_case(case, team.maker, channel=W)
+    order = payments.approve_order(PaymentOrder.objects.get(case=case), team.checker, channel=W)
+    payments.mark_paid(order, team.cashier, channel=W, bank_reference="B-1")
+    case = actions.complete_case(case, team.clerk, channel=W)
+    assert case.state == CaseState.COMPLETED and order.account_kind == "ssc"
+    unpaid = resident(region, "钱欠费", paid=Decimal("100.00"))
+    aid.recognise(unpaid.person, YEAR, "subsistence", "civil", "低保证2026-6", actor=team.clerk)
+    with pytest.raises(NotEligible, match="未全额缴纳"):
+        actions.submit_case(item=item, applicant=unpaid.applicant, actor=team.clerk, channel=W, materials=materials,
+                            data=data)
