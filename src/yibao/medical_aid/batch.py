@@ -86,43 +86,53 @@ def _rows(batch):
 
 def classify(batch, rows, seen, context):
     """(row, outcome, detail, match) for `rows` (one chunk), `seen` the ID numbers already met in
-    the batch. `match` is (person, contribution due, parameters) for rows to grant."""
+    the batch. `match` is (person id, contribution due, parameters) for rows to grant. Plain values,
+    not model instances, are read: a 100,000-name list is matched against a million residents."""
     ids = {r.id_number for r in rows}
-    persons = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
-    pids = [p.pk for p in persons.values()]
-    enrolled = set(Enrollment.objects.filter(person_id__in=pids, scheme=Scheme.RESIDENT, status__in=OPEN_STATUSES,
-                                             region=batch.region).values_list("person_id", flat=True))
-    contributions = {c.person_id: c for c in ResidentContribution.objects.filter(person_id__in=pids, year=batch.year)}
+    persons = {n: (pk, name) for n, pk, name in Person.objects.filter(id_number__in=ids).values_list(
+        "id_number", "pk", "name")}
+    pids = [pk for pk, _ in persons.values()]
+    # by person only (the person index); region, scheme and status are read here, so the planner
+    # never prefers the (region, scheme, status) index and walks the region's million enrolments
+    enrolled = {p for p, scheme, status, region in Enrollment.objects.filter(person_id__in=pids).values_list(
+        "person_id", "scheme", "status", "region_id")
+        if scheme == Scheme.RESIDENT and status in OPEN_STATUSES and region == batch.region_id}
+    contributions = {p: (due, paid) for p, due, paid in ResidentContribution.objects.filter(
+        person_id__in=pids, year=batch.year).values_list("person_id", "due", "paid")}
+    labels = context.setdefault("labels", {})
     granted = dict(Grant.objects.filter(person_id__in=pids, year=batch.year).values_list("person_id", "case__receipt_no"))
     out = []
     for r in rows:
         key = r.id_number
-        try:
-            key = validate_id(IdType.RESIDENT_ID, r.id_number)
-        except InvalidIdentity as exc:
-            out.append((r, Outcome.BAD_ID, str(exc)[:300], None))
-            continue
+        if key not in persons:  # a registered number was checked at registration
+            try:
+                key = validate_id(IdType.RESIDENT_ID, r.id_number)
+            except InvalidIdentity as exc:
+                out.append((r, Outcome.BAD_ID, str(exc)[:300], None))
+                continue
         if not r.category:  # before the duplicate check: a later row with a known category still counts
             out.append((r, Outcome.UNKNOWN_CATEGORY, f"“{r.category_text}”不是可识别的救助类别", None))
             continue
         if key in seen:
             out.append((r, Outcome.DUPLICATE, f"与{seen[key]}行重复", None))
             continue
-        seen[key] = f"{r.recipients.get_source_display()}{r.recipients.period}名单第{r.row}"
-        person = persons.get(key)
-        if person is None or person.pk not in enrolled:
+        if r.recipients_id not in labels:
+            labels[r.recipients_id] = f"{r.recipients.get_source_display()}{r.recipients.period}名单"
+        seen[key] = f"{labels[r.recipients_id]}第{r.row}"
+        person, name = persons.get(key, (None, ""))
+        if person is None or person not in enrolled:
             out.append((r, Outcome.NOT_ENROLLED, f"未在{batch.region.name}参加{batch.year}年度城乡居民医保", None))
             continue
-        if "".join(person.name.split()) != "".join(r.name.split()):
+        if "".join(name.split()) != "".join(r.name.split()):
             out.append((r, Outcome.NAME_DIFFERS, "名单姓名与参保登记不一致", None))
             continue
-        paid = contributions.get(person.pk)
-        if paid is None or not paid.paid_in_full:
-            detail = "未缴费" if paid is None else f"应缴{paid.due}元，已缴{paid.paid}元"
+        due, paid = contributions.get(person, (None, None))
+        if due is None or paid < due:
+            detail = "未缴费" if due is None else f"应缴{due}元，已缴{paid}元"
             out.append((r, Outcome.NOT_PAID, detail, None))
             continue
-        if person.pk in granted:
-            out.append((r, Outcome.ALREADY, f"本年度已资助（办件{granted[person.pk] or '—'}）", None))
+        if person in granted:
+            out.append((r, Outcome.ALREADY, f"本年度已资助（办件{granted[person] or '—'}）", None))
             continue
         parameters = context["parameters"].get(r.category)
         if parameters is None:
@@ -133,7 +143,7 @@ def classify(batch, rows, seen, context):
         except InvalidPayee as exc:
             out.append((r, Outcome.NO_CARD, exc.message[:300], None))
             continue
-        out.append((r, Outcome.GRANTED, "", (person, paid.due, parameters)))
+        out.append((r, Outcome.GRANTED, "", (person, due, parameters)))
     return out
 
 
@@ -159,11 +169,12 @@ def applicant_for(person):
 def _grant(batch, item, row, match):
     """One matched row, all or nothing: the case (whose submission takes the Grant under its
     constraint), the system's approval, the recognition, the row's line. Returns the BatchLine."""
-    person, due, parameters = match
+    person_id, due, parameters = match
     amount, basis = subsidy(parameters, due)
     source = row.recipients
     try:
         with transaction.atomic():
+            person = Person.objects.get(pk=person_id)
             applicant = applicant_for(person)
             case = open_case_as_system(
                 item, applicant,
