@@ -229,7 +229,8 @@ def test_where_the_guide_has_people_apply_the_clerk_files_it_and_a_second_is_ref
         actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W, materials=materials, data=data)
     aid.recognise(r.person, YEAR, "subsistence", "civil", "低保证2026-5", actor=team.clerk)
     case = actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W, materials=materials,
-                               data={**data, "amount": "99999"})  # a typed amount is ignored
+                               data={**data, "amount": "99999", "batch": 1})  # typed figures are ignored
+    assert case.data["amount"] == "240.00" and Grant.objects.get(case=case).batch is None
     with pytest.raises(AlreadyGranted, match=case.receipt_no):
         actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W, materials=materials,
                             data=data)

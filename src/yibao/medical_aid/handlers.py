@@ -120,12 +120,16 @@ class ContributionSubsidy(Handler):
             with transaction.atomic():
                 Grant.objects.create(person=person, region=case.region, year=data["year"], category=data["category"],
                                      source=data["source"], amount=amount, basis=basis, case=case,
-                                     batch_id=data.get("batch"))
+                                     batch_id=data.get("batch") if case.channel == Channel.SYSTEM else None)
         except IntegrityError:
             holder = Grant.objects.filter(person=person, year=data["year"]).select_related("case").first()
             where = f"（办件{holder.case.receipt_no}）" if holder and holder.case_id else ""
             raise AlreadyGranted(f"{person}{data['year']}年度已享受资助参保补贴{where}，不能重复资助",
                                  field="year", case=holder.case.receipt_no if holder and holder.case_id else "") from None
+        # the case shows what the registers gave, never a figure typed at the window
+        case.data = {**data, "amount": str(amount), "basis": basis,
+                     "batch": data.get("batch") if case.channel == Channel.SYSTEM else None}
+        case.save(update_fields=["data"])
 
     def amount(self, case):
         grant = Grant.objects.filter(case=case).first()
