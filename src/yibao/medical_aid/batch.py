@@ -224,9 +224,13 @@ def run_batch(batch_id, *, grant=True, progress=None):
                      for r, o, d, m in outcomes if m is None and r.pk not in done_rows]
             if grant:
                 BatchLine.objects.bulk_create(plain, ignore_conflicts=True)  # the constraint keeps one per row
+                granted = 0
                 for r, o, d, m in outcomes:
                     if m is not None and r.pk not in done_rows:
                         _grant(batch, item, r, m)
+                        granted += 1
+                        if granted % 100 == 0:  # each grant is a whole case: show progress within the chunk
+                            _progress(batch)
                 _progress(batch)
             if progress:
                 progress(min(start + CHUNK, len(rows)), len(rows))
