@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "yibao.claims",
     "yibao.maternity",
     "yibao.providers",
+    "yibao.medical_aid",
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",

@@ -717,6 +717,31 @@ def _approve(case, actor, channel, *, role, comment, amount):
     _move(case, A.APPROVE, actor, channel, role=role, comment=comment, payload=payload, fields=fields)
 
 
+def decide_by_system(case, *, comment=""):
+    """The system reviews and approves a case it opened itself (免申即享: the match of an official
+    list against the registers is the review), at the amount its handler computes. Only for a case
+    filed on the system channel; paying it still takes three staff members (制单, 复核, 支付确认)."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.channel != Channel.SYSTEM:
+            raise InvalidTransition("只有系统生成的办件可由系统审核", state=case.state, action=A.APPROVE)
+        if case.state == S.ACCEPTED and has_review(case.snapshot):
+            handler_for(case.item_code).check(case, A.START_REVIEW, None)
+            _move(case, A.START_REVIEW, None, Channel.SYSTEM, role=SYSTEM_ROLE, comment=comment)
+        _approve(case, None, Channel.SYSTEM, role=SYSTEM_ROLE, comment=comment, amount=None)
+    return case
+
+
+def complete_by_system(case, *, comment=""):
+    """办结 by the system of a case it opened itself, once its payment is recorded (免申即享)."""
+    with transaction.atomic():
+        case = _lock(case)
+        if case.channel != Channel.SYSTEM:
+            raise InvalidTransition("只有系统生成的办件可由系统办结", state=case.state, action=A.COMPLETE)
+        _complete(case, None, Channel.SYSTEM, role=SYSTEM_ROLE, comment=comment)
+    return case
+
+
 def deny_case(case, actor, *, channel, reason, comment="", expected_version=None):
     """审核不通过, always with its reason in the notice."""
     reason = _reason(reason, "审核不通过")

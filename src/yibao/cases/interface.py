@@ -14,6 +14,7 @@ holds it to that. What is here:
 - a 合并申请 (submit_bundle: several cases from one submission, the materials given once counted
   for each; attach_bundle_material: a file given once, kept by each case that lists it) and the
   cases of a case's bundle (bundle_cases);
+- for a case the system opened from an official list, its review and 办结 by the system;
 - for the disbursement core (payments): registering itself, 拨付 of a case, the order's result
   reaching its case, and who reviewed a case (the three-person rule).
 
@@ -45,6 +46,7 @@ __all__ = [
     "bundle_cases", "item_in_force", "listed_materials", "materials_when", "notify", "open_case_as_system",
     "submit_bundle", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
+    "decide_by_system", "complete_by_system",
 ]
 
 # The disbursement core's steps (payments imports them from here, never from the engine's modules).
@@ -55,6 +57,9 @@ record_payments = _engine.record_payments
 submit_case = _engine.submit_case
 submit_bundle = _engine.submit_bundle
 attach_bundle_material = _engine.attach_bundle_material
+# A case the system opened from an official list (免申即享) is reviewed and completed by the system.
+decide_by_system = _engine.decide_by_system
+complete_by_system = _engine.complete_by_system
 
 
 def bundle_cases(case):

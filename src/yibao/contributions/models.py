@@ -320,3 +320,39 @@ def years_text(months):
     if not rest:
         return f"{years}年"
     return f"{years}年{rest}个月" if years else f"{rest}个月"
+
+
+# ---------------------------------------------------------------- residents' yearly contributions
+
+
+class ResidentContribution(models.Model):
+    """城乡居民医保个人缴费: what a resident owes for a year of cover and what was paid (the tax
+    office's collection, recorded here). Paid in full when `paid` reaches `due`; the medical-aid
+    subsidy (免申即享) is refunded only then. One row per person and year (a constraint)."""
+
+    person = models.ForeignKey("enrollment.Person", on_delete=models.PROTECT, related_name="resident_contributions",
+                               verbose_name="参保人员")
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="+", verbose_name="参保地")
+    year = models.PositiveSmallIntegerField("待遇年度")
+    due = models.DecimalField("应缴金额（元）", **AMOUNT)
+    paid = models.DecimalField("已缴金额（元）", **AMOUNT)
+    paid_on = models.DateField("缴费日期", null=True, blank=True)
+    reference = models.CharField("缴费凭证号", max_length=100, blank=True)
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "城乡居民个人缴费"
+        verbose_name_plural = "城乡居民个人缴费"
+        ordering = ["person", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="resident_contribution_one_per_year"),
+            models.CheckConstraint(condition=Q(due__gt=0) & Q(paid__gte=0), name="resident_contribution_amounts"),
+        ]
+        indexes = [models.Index(fields=["region", "year"])]
+
+    def __str__(self):
+        return f"{self.person} {self.year}年 应缴{self.due}元 已缴{self.paid}元"
+
+    @property
+    def paid_in_full(self):
+        return self.paid >= self.due

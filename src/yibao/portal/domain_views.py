@@ -11,10 +11,13 @@ from yibao.enrollment.models import Person
 from yibao.maternity import queries as maternity_queries
 from yibao.entitlements import queries as entitlement_queries
 from yibao.entitlements.models import Entitlement
+from yibao.medical_aid import queries as aid_queries
 
 
 def explanation(case):
     """The claim's (or maternity case's) table for the case page (None for other items)."""
+    if case.item_code == "aid-reimbursement":
+        return aid_queries.explanation_of(case)
     try:
         table = claim_queries.explanation_of(case)
         if table is None:

@@ -18,6 +18,7 @@ from yibao.entitlements import actions as entitlements
 from yibao.entitlements.models import ExpertOpinion, ExpertReview, ReviewMode
 from yibao.maternity import models as maternity_models
 from yibao.maternity import queries as maternity_queries
+from yibao.medical_aid import queries as aid_queries
 from yibao.people import policy
 from yibao.workbench.access import case_for, may, staff_required
 
@@ -49,6 +50,12 @@ def panel(case, user):
         except maternity_queries.CannotCalculate as exc:
             found = {"error": str(exc)}
         return {"kind": "maternity", **(found or {}), "bundle": bundle_cases(case)}
+    if case.item_code == "aid-reimbursement":
+        found = aid_queries.explanation_of(case)
+        return {"kind": "aid", **found} if found else None
+    if case.item_code == "aid-contribution-subsidy":
+        grant = aid_queries.grant_of(case)
+        return {"kind": "aid_grant", "grant": grant} if grant else None
     if case.item_code in RECOGNITION_CODES:
         review = ExpertReview.objects.filter(case=case).select_related("expert").first()
         reviewing = case.state == CaseState.UNDER_REVIEW and may(user, "approve", region_id=case.region_id)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from yibao.workbench import (
+    aid_views,
     bulk_views,
     documents,
     domain_views,
@@ -46,6 +47,13 @@ urlpatterns = [
     path("providers/settlements/<int:pk>/statement.<str:fmt>", provider_views.settlement_statement,
          name="settlement_statement"),
     path("providers/settlements/<int:pk>/<str:step>/", provider_views.settlement_step, name="settlement_step"),
+    path("aid/", aid_views.overview, name="aid"),
+    path("aid/lists/", aid_views.upload_list, name="aid_upload"),
+    path("aid/lists/sample.csv", aid_views.sample_list, name="aid_sample"),
+    path("aid/batches/", aid_views.start_batch, name="aid_start"),
+    path("aid/batches/<int:pk>/", aid_views.batch_detail, name="aid_batch"),
+    path("aid/batches/<int:pk>/<str:step>/", aid_views.batch_step, name="aid_batch_step"),
+    path("aid/recognise/", aid_views.recognise, name="aid_recognise"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("audit/", views.list_audit, name="audit"),
     path("follow-up/<int:pk>/close/", views.close_follow_up, name="close_follow_up"),

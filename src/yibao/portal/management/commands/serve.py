@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from yibao.accounts.demo import ensure_demo_insured
 from yibao.entitlements.demo import ensure_demo_entitlements
 from yibao.maternity.demo import ensure_demo_maternity
+from yibao.medical_aid.demo import ensure_demo_aid
 from yibao.people.demo import ensure_demo_accounts
 from yibao.providers.demo import ensure_demo_providers
 from yibao.remote_care.demo import ensure_demo_county
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         insured = ensure_demo_insured()
         if insured:
             self.stdout.write(f"演示参保人员：{insured}")
-        for line in ensure_demo_entitlements():
+        for line in [*ensure_demo_entitlements(), *ensure_demo_aid()]:
             self.stdout.write(f"演示数据：{line}")
         for line in ensure_demo_maternity():
             self.stdout.write(f"演示数据：{line}")
