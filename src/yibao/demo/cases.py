@@ -179,15 +179,15 @@ class Maker:
                 continue
             code = self.rng.choices([c for c, _ in fitting], weights=[w for _, w in fitting])[0]
             recipe, item = self.items[code]
-            plans.append(Plan(recipe, item, target, self.first_day(target, item)))
+            plans.append(Plan(recipe, item, target, self.first_day(target, item, recipe)))
         return plans
 
-    def first_day(self, target, item):
+    def first_day(self, target, item, recipe=None):
         span = (self.today - self.since).days
         if target in ("submitted", "correction"):
             return self.today - datetime.timedelta(days=self.rng.randrange(0, 4))
         if target == "due_soon":
-            return self.accepted_for_due_soon(item)
+            return self.accepted_for_due_soon(item, recipe)
         if target == "overdue":
             limit = item_limit(item)
             back = self.today - datetime.timedelta(days=int(limit * 1.6) + 10 + self.rng.randrange(20))
@@ -196,13 +196,19 @@ class Maker:
             return self.today - datetime.timedelta(days=self.rng.randrange(1, 6))
         return self.since + datetime.timedelta(days=self.rng.randrange(max(1, span - 30)))
 
-    def accepted_for_due_soon(self, item):
-        """The latest day from which the item's limit ends within the next 3 days (the calendar's answer)."""
-        limit = item_limit(item)
+    def accepted_for_due_soon(self, item, recipe):
+        """The latest day from which the case's limit (the engine's own computation, at the window)
+        ends within the next 3 days."""
+        from yibao.cases.checklist import Conditions
+        from yibao.cases.deadlines import compute
+        from yibao.cases.snapshot import freeze
+
+        limits = freeze(item)["time_limits"]
+        conditions = Conditions.parse(recipe.conditions if recipe else {})
         day = self.today
         while day > self.since:
-            due = due_date(day, limit).date
-            if self.today <= due <= self.today + datetime.timedelta(days=3):
+            due = compute(limits, conditions, online=False, accepted_on=day).due_date
+            if due and self.today <= due <= self.today + datetime.timedelta(days=3):
                 return day
             day -= datetime.timedelta(days=1)
         return self.today
@@ -214,7 +220,8 @@ class Maker:
         with clock.on(plan.day, hour=9):
             plan.applicant = self.applicant_for(plan.recipe, ctx, getattr(plan, "own", None))
         plan.context = ctx
-        online = any(c.online for c in plan.item.channels.all()) and self.rng.random() < 0.5
+        online = (any(c.online for c in plan.item.channels.all()) and plan.target not in ("due_soon", "overdue")
+                  and self.rng.random() < 0.5)
         materials = self.materials(plan.item, plan.recipe)
         if plan.target == "correction":
             materials = []

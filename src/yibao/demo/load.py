@@ -22,7 +22,7 @@ from yibao.demo.models import DemoLoad
 from yibao.demo.registers import build, credit_accounts
 from yibao.people.demo import DEMO_APPLICANTS, DEMO_REGIONS
 
-DEFAULT_SEED, DEFAULT_PERSONS, DEFAULT_CASES, DEFAULT_MONTHS = 2026, 1000, 120, 3
+DEFAULT_SEED, DEFAULT_PERSONS, DEFAULT_CASES, DEFAULT_MONTHS = 2026, 1000, 80, 3
 
 
 class DemoRefused(Exception):

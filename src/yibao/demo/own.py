@@ -41,7 +41,7 @@ def make_own(rng, *, today, since):
             if code not in maker.items:
                 continue
             _, item = maker.items[code]
-            plan = Plan(recipes[code], item, target, maker.first_day(target, item), rated=rated)
+            plan = Plan(recipes[code], item, target, maker.first_day(target, item, recipes[code]), rated=rated)
             plan.own = applicant
             maker.make(plan)
             plans.append(plan)

@@ -81,7 +81,7 @@ RECIPES = [
     Recipe("insurance-certificate", PERSON, weight=3),
     Recipe("e-credential", PERSON, weight=2),
     Recipe("phone-change", PERSON, _phone, weight=2),
-    Recipe("account-withdrawal", PERSON, _withdrawal, weight=3),
+    Recipe("account-withdrawal", PERSON, _withdrawal, weight=2),
     Recipe("remote-retiree", PERSON, _filing("long")),
     Recipe("remote-worker", PERSON, _filing("long")),
     Recipe("remote-temporary", PERSON, _filing("temporary"), weight=2),

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from yibao.portal import authorisation_views, cases_views, certificate_views, document_views, domain_views, filing_views, provider_views, views
+from yibao.portal import (authorisation_views, cases_views, certificate_views, document_views, domain_views, figures_views,
+                          filing_views, provider_views, views)
 
 app_name = "portal"
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("r/<slug:region_code>/", views.region, name="region"),
     path("r/<slug:region_code>/editions/", views.region_editions, name="region_editions"),
     path("r/<slug:region_code>/offices/", views.region_offices, name="region_offices"),
+    path("r/<slug:region_code>/figures/", figures_views.region_figures, name="region_figures"),
     path("r/<slug:region_code>/items/<str:item_code>/", views.region_item, name="region_item"),
     path("g/<int:guide_id>/", views.guide, name="guide"),
     path("g/<int:guide_id>/offices/", views.guide_offices, name="guide_offices"),
