@@ -89,27 +89,37 @@ def workday_after(day, n):
     return due_date(day, n).date if n else day
 
 
-def supports(item, target):
-    snapshot_pays, review = item.pays, bool(item_flow_review(item))
-    limit = item_limit(item)
-    if target == "paying":
-        return snapshot_pays
-    if target in ("under_review", "denied"):
-        return review
-    if target in ("overdue", "due_soon", "accepted", "owed"):
-        return limit > 0
-    return True
+@dataclass
+class Shape:
+    """What the generator needs to know of an item in force, read once per region."""
+    item: object
+    snapshot: dict
+    review: bool
+    pays: bool
+    limit: int  # the longest limit it states (0: 即时办结)
+    has_materials: bool
 
 
-def item_flow_review(item):
+def shape_of(item):
     from yibao.cases.snapshot import freeze
 
-    return has_review(freeze(item))
+    snapshot = freeze(item)
+    limits = [t["working_days"] for t in snapshot.get("time_limits") or []]
+    return Shape(item, snapshot, has_review(snapshot), is_payment(snapshot), max(limits, default=0),
+                 bool(snapshot.get("materials")))
 
 
-def item_limit(item):
-    limits = [t.working_days for t in item.time_limits.all()] if hasattr(item, "time_limits") else []
-    return max(limits, default=0)
+def supports(shape, target):
+    """May a case of this item be left in `target`?"""
+    if target == "paying":
+        return shape.pays
+    if target in ("under_review", "denied"):
+        return shape.review
+    if target in ("correction", "owed") and not shape.has_materials:
+        return False  # nothing to ask for or to owe
+    if target in ("overdue", "due_soon", "accepted", "owed"):
+        return shape.limit > 0
+    return True
 
 
 class Maker:
@@ -120,7 +130,7 @@ class Maker:
         self.team = team(region)
         self.persons, self.employers = persons, employers
         self.accounts = {}  # person or employer pk -> Applicant
-        self.items = {}
+        self.items, self.shapes = {}, {}
         for recipe in RECIPES:
             try:
                 item = item_in_force(region, recipe.code)
@@ -128,6 +138,7 @@ class Maker:
                 continue
             if item is not None and not engine.flow_problem(item):
                 self.items[recipe.code] = (recipe, item)
+                self.shapes[recipe.code] = shape_of(item)
         self.made = []
         self.failures = []
         self.used = set()
@@ -174,7 +185,7 @@ class Maker:
         codes = list(self.items)
         weights = [self.items[c][0].weight for c in codes]
         for target in targets[:max(count, len(states))]:
-            fitting = [(c, w) for c, w in zip(codes, weights) if supports(self.items[c][1], target)]
+            fitting = [(c, w) for c, w in zip(codes, weights) if supports(self.shapes[c], target)]
             if not fitting:
                 continue
             code = self.rng.choices([c for c, _ in fitting], weights=[w for _, w in fitting])[0]
@@ -189,7 +200,7 @@ class Maker:
         if target == "due_soon":
             return self.accepted_for_due_soon(item, recipe)
         if target == "overdue":
-            limit = item_limit(item)
+            limit = self.shapes[item.code].limit
             back = self.today - datetime.timedelta(days=int(limit * 1.6) + 10 + self.rng.randrange(20))
             return max(back, self.since)
         if target in RUNNING_TARGETS or target == "paying":
@@ -201,9 +212,7 @@ class Maker:
         ends within the next 3 days."""
         from yibao.cases.checklist import Conditions
         from yibao.cases.deadlines import compute
-        from yibao.cases.snapshot import freeze
-
-        limits = freeze(item)["time_limits"]
+        limits = self.shapes[item.code].snapshot["time_limits"]
         conditions = Conditions.parse(recipe.conditions if recipe else {})
         day = self.today
         while day > self.since:
@@ -249,7 +258,7 @@ class Maker:
                 engine.withdraw_case(case, plan.applicant.user, channel=P, reason="已不需要办理（演示数据）")
                 return plan
             review, pays = has_review(case.snapshot), is_payment(case.snapshot)
-            if not review and not pays and case.limit_days in (None, 0) and item_limit(plan.item) == 0:
+            if not review and not pays and self.shapes[plan.item.code].limit == 0:
                 engine.run_instant(case, t.clerk, channel=W, comment="")
                 return self.rate(plan, plan.day)
             engine.accept_case(case, t.clerk, channel=W, comment="演示数据")
@@ -265,7 +274,7 @@ class Maker:
                 return plan
         # decided on time mostly; one in six late
         late = self.rng.random() < 0.17
-        decided = workday_after(plan.day, limit + (self.rng.randrange(1, 6) if late else -self.rng.randrange(0, limit)))
+        decided = workday_after(plan.day, limit + self.rng.randrange(1, 6) if late else self.rng.randrange(1, max(2, limit - 1)))
         decided = min(max(decided, day), self.today)
         with clock.on(decided, hour=14):
             if review and plan.target == "denied":
@@ -321,13 +330,13 @@ class Maker:
     # ---------------------------------------------------------------- payments
 
     def settle_and_complete(self, plans):
-        """The paying cases to complete: per month of 拨付, their orders approved by the checker,
+        """The paying cases to complete: per week of 拨付, their orders approved by the checker,
         batched and the batch's file exported by the cashier, the batch approved by the checker,
         the bank's return file imported by the cashier (three people); then 办结 and the rating."""
         t = self.team
         by_month = {}
         for plan in plans:
-            by_month.setdefault(plan.notes[0].replace(day=1), []).append(plan)
+            by_month.setdefault(plan.notes[0] - datetime.timedelta(days=plan.notes[0].weekday()), []).append(plan)
         for month, group in sorted(by_month.items()):
             day = min(workday_after(max(p.notes[0] for p in group), 2), self.today)
             with clock.on(day, hour=9):

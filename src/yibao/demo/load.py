@@ -82,8 +82,8 @@ def load(*, seed=DEFAULT_SEED, persons=DEFAULT_PERSONS, cases=DEFAULT_CASES, mon
     since = first_of_month(today, months)
     summary = {}
     with transaction.atomic():
-        summary["guides"] = _guides_in_force_since(since)
         before = _high_water()
+        summary["guides"] = _guides_in_force_since(since)
         for region in Region.objects.filter(code__in=DEMO_REGIONS).order_by("code"):
             region_rng = random.Random(f"{seed}-{region.code}")
             t0 = time.perf_counter()
@@ -176,6 +176,11 @@ def _referring(model, column, targets, chunk=500):
     return found
 
 
+def _audit_label(model):
+    """How core.audit names a model's rows (object_type)."""
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
 def clear():
     """Remove the demo; returns the number of rows deleted (0 when none is loaded)."""
     load = DemoLoad.objects.first()
@@ -201,6 +206,19 @@ def clear():
                 if new:
                     doomed[model] |= new
                     changed = True
+    # The audit trail's entries about demo rows (written since, e.g. a rating of a demo case).
+    from yibao.core.models import AuditEntry
+
+    for model, ids in list(doomed.items()):
+        if model is AuditEntry or not ids:
+            continue
+        label = _audit_label(model)
+        found = set()
+        keys = sorted(str(i) for i in ids)
+        for i in range(0, len(keys), 500):
+            found.update(AuditEntry.objects.filter(object_type=label, object_id__in=keys[i:i + 500])
+                         .values_list("pk", flat=True))
+        doomed.setdefault(AuditEntry, set()).update(found)
     deleted = 0
     with transaction.atomic():
         with connection.cursor() as cursor:
