@@ -130,7 +130,7 @@ def item_label(code):
 
 
 def month_figures(region, month):
-    """MonthFigures of `region` for the month containing `month`: six queries."""
+    """MonthFigures of `region` for the month containing `month`: five queries."""
     first, start, end = month_bounds(month)
     cases = Case.objects.filter(region=region)
     rows = {}
