@@ -7,7 +7,7 @@ SMALL = {"persons": 40, "cases": 16, "months": 2}
 @pytest.fixture(autouse=True)
 def quick_passwords(settings):
     """The printed demo accounts' passwords hashed quickly: argon2 takes half a second each here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
 
 
 def failures(record):

@@ -265,8 +265,9 @@ class Maker:
             case.refresh_from_db()
         if plan.target in ("owed", "accepted", "due_soon") or (plan.target == "overdue" and not review):
             return plan
-        limit = case.limit_days or 1
-        day = workday_after(plan.day, 1) if plan.target != "overdue" else plan.day
+        limit = case.limit_days or 0
+        # 即办 (a 0-day limit) is decided the day it is accepted; others from the next working day
+        day = workday_after(plan.day, 1) if plan.target != "overdue" and limit else plan.day
         if review:
             with clock.on(min(day, self.today), hour=10):
                 engine.start_review(case, t.reviewer, channel=W, comment="演示数据")
@@ -274,12 +275,11 @@ class Maker:
                 return plan
         # decided on time mostly; one in six late
         late = self.rng.random() < 0.17
-        decided = workday_after(plan.day, limit + self.rng.randrange(1, 6) if late else self.rng.randrange(1, max(2, limit - 1)))
+        on_time = self.rng.randrange(1, max(2, limit)) if limit else 0
+        decided = workday_after(plan.day, limit + self.rng.randrange(1, 6) if late else on_time)
         decided = min(max(decided, day), self.today)
         with clock.on(decided, hour=14):
             if review and plan.target == "denied":
-                if plan.recipe.before_decision:
-                    pass  # a denial needs no agreeing expert
                 engine.deny_case(case, t.reviewer2, channel=W, reason="不符合办理条件（演示数据）")
                 return self.rate(plan, decided)
             if review:
