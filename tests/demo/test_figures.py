@@ -84,6 +84,9 @@ def test_bad_month_and_region(db, client):
     bad = client.get("/api/regions/dazhou/figures", {"month": "2026-13"})
     assert bad.status_code in (404, 422) and bad.json()["code"] in ("invalid", "not_found")
     assert client.get("/r/dazhou/figures/?month=x").status_code == 404
+    for month in ("9999-12", "0001-01", "2026-1-1", "--"):  # no date arithmetic past the calendar
+        assert client.get("/api/regions/dazhou/figures", {"month": month}).status_code in (404, 422)
+        assert client.get("/r/dazhou/figures/", {"month": month}).status_code == 404
 
 
 def test_query_count_does_not_grow_with_the_cases(seeded_catalog, django_assert_num_queries):

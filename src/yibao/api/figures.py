@@ -69,6 +69,8 @@ def region_figures(request, code: str, month: str = Query("", max_length=7, desc
     if month:
         try:
             year, number = (int(x) for x in month.split("-"))
+            if not 1900 <= year <= 2999:
+                raise ValueError(year)
             first = datetime.date(year, number, 1)
         except (ValueError, TypeError):
             raise Invalid("月份格式应为 YYYY-MM", field="month") from None

@@ -20,6 +20,8 @@ def parse_month(text, today=None):
         return today.replace(day=1)
     try:
         year, month = (int(x) for x in text.split("-"))
+        if not 1900 <= year <= 2999:
+            raise ValueError(year)
         return datetime.date(year, month, 1)
     except (ValueError, TypeError):
         raise Http404("月份格式应为 YYYY-MM") from None
