@@ -76,6 +76,23 @@ def _newcomer(ctx):
     return {"person": {"id_number": number, "name": name}}
 
 
+def _employee(ctx):
+    from yibao.demo.registers import DIVISION, id_numbers, name
+
+    number = id_numbers(ctx.rng, DIVISION.get(ctx.region.code, "511702"), 1)[0]
+    return {"person": {"id_number": number, "name": name(ctx.rng)}}
+
+
+def _temporary(kind):
+    def data(ctx):
+        province, city = ctx.rng.choice(PLACES)
+        out = {"action": "新办", "province": province, "city": city, "start_on": ctx.day.isoformat()}
+        if kind == "referral":
+            out["referring_provider"] = f"{ctx.region.name}演示定点医院"
+        return out
+    return data
+
+
 RECIPES = [
     Recipe("person-info-query", PERSON, weight=3),
     Recipe("insurance-certificate", PERSON, weight=3),
@@ -89,4 +106,9 @@ RECIPES = [
     Recipe("unit-info-query", EMPLOYER, weight=2),
     Recipe("unit-info-change", EMPLOYER, _unit_change),
     Recipe("resident-enrollment", NEWCOMER, _newcomer, conditions={"sub_type": "新参保"}),
+    Recipe("employee-enrollment", EMPLOYER, _employee, conditions={"applicant_kind": "在职职工", "sub_type": "增加"}),
+    Recipe("special-drugs", PERSON, _recognition("DX001"), before_decision=_expert_opinion),
+    Recipe("remote-referral", PERSON, _temporary("referral")),
+    Recipe("remote-emergency", PERSON, _temporary("emergency")),
+    Recipe("remote-resident", PERSON, _filing("long")),
 ]
