@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "yibao.portal",
     "yibao.workbench",
     "yibao.api",
+    "yibao.demo",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ api.add_router("", "yibao.api.remote_care.router")
 api.add_router("", "yibao.api.claims.router")
 api.add_router("", "yibao.api.maternity.router")
 api.add_router("", "yibao.api.providers.router")
+api.add_router("", "yibao.api.figures.router")
 
 
 @api.get("/health", tags=["系统"], summary="运行状态")

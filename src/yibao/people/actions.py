@@ -98,7 +98,9 @@ def register_applicant(
         raise RegistrationRefused("请填写姓名或单位名称", field="name")
     if len(name) > 200:
         raise RegistrationRefused("姓名或单位名称过长", field="name")
-    if problem := password_problem(password):
+    # None: no password yet (an account the system opens for a person it knows, who sets one
+    # at a window or online later); nothing to guess, nothing to hash.
+    if password is not None and (problem := password_problem(password)):
         raise RegistrationRefused(problem, field="password")
     try:
         with transaction.atomic():

@@ -14,11 +14,12 @@ from yibao.cases import actions as case_actions
 from yibao.cases.checklist import checklist
 from yibao.cases.exceptions import CaseError, ConcurrentUpdate
 from yibao.cases.handlers import handler_for
-from yibao.cases.models import FollowUp, Notification
+from yibao.cases.models import FollowUp, Level, Notification
 from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action
 from yibao.catalog.audit import audit_page
+from yibao.core import charts
 from yibao.core.masking import mask_name
 from yibao.core.models import Channel
 from yibao.core.numbers import is_digits
@@ -31,7 +32,7 @@ from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
 from yibao.people.verbs import VERBS
 from yibao.providers.actions import PROVIDER_FIELDS
-from yibao.workbench import charts, documents, domain_views, forms, queries
+from yibao.workbench import documents, domain_views, forms, queries
 from yibao.workbench.access import case_for, forbidden, may, staff_required
 from yibao.workbench.actions import (
     STAFF_CHANNELS, Identity, find_applicant, mark_notifications_read, take_window_application,
@@ -299,7 +300,7 @@ def dashboard(request):
         (label, [
             charts.counts("申请量", figures[dim], "submitted"),
             charts.rates("按时办结率", figures[dim]),
-            charts.satisfaction("好差评构成", figures[dim]),
+            charts.satisfaction("好差评构成", figures[dim], Level.labels),
         ], figures[dim])
         for dim, label in queries.DIMENSIONS
     ]  # fmt: skip

@@ -61,3 +61,11 @@ def has_online(item):
 @register.simple_tag
 def region_options():
     return list(Region.objects.all())
+
+
+@register.inclusion_tag("core/_demo_mark.html")
+def demo_mark():
+    """The 演示数据 banner, shown on every page while the demo (yibao demo load) is loaded."""
+    from yibao.demo.models import DemoLoad
+
+    return {"demo": DemoLoad.objects.exists()}

@@ -94,3 +94,11 @@ def effect_rows(effect):
             value = "；".join(f"{k}：{v}" for k, v in value.items())
         rows.append((EFFECT_LABELS.get(key, key), value))
     return rows
+
+
+@register.inclusion_tag("core/_demo_mark.html")
+def demo_mark():
+    """The 演示数据 banner, shown on every page while the demo (yibao demo load) is loaded."""
+    from yibao.demo.models import DemoLoad
+
+    return {"demo": DemoLoad.objects.exists()}

@@ -25,8 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", default="8000")
         parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站")
+        parser.add_argument("--demo", action="store_true",
+                            help="数据库中尚无办件时载入演示数据（yibao demo load；已有办件则不载入）")
 
-    def handle(self, *args, host, port, no_serve, **options):
+    def handle(self, *args, host, port, no_serve, demo=False, **options):
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("guides", "load-defaults")
@@ -44,6 +46,8 @@ class Command(BaseCommand):
         self.stdout.write("拨付事项（如个人账户一次性支取）：制单、复核、支付确认须由三名不同的拨付人员办理，"
                           "审核人员不参与拨付。")
         call_command("providers", "expire")  # agreements whose period ran out while the server was down
+        if demo:
+            load_demo_once(self.stdout.write)
         from yibao.catalog.search import search
 
         search("医保")  # load jieba and build the index now, not on the first visitor's search
@@ -52,6 +56,20 @@ class Command(BaseCommand):
         if not no_serve:
             start_overdue_sweep()
             call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+def load_demo_once(say):
+    """The demo (yibao.demo) on a database that holds no case yet; loaded already: nothing changes."""
+    from yibao.cases.models import Case
+    from yibao.demo.load import load
+    from yibao.demo.models import DemoLoad
+
+    if DemoLoad.objects.exists() or not Case.objects.exists():
+        record, created = load(out=lambda line: say(f"演示数据：{line}"))
+        if created:
+            say(f"演示数据已载入（{record.seconds}秒）；清除：yibao demo clear")
+    else:
+        say("数据库中已有办件，未载入演示数据")
 
 
 def start_overdue_sweep():

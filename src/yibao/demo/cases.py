@@ -1,0 +1,391 @@
+"""The demo's cases: each made through the engine's actions by the staff whose role it is, on the
+day it happened (the clock set back, yibao.demo.clock), and left in one of STATES. Deadlines are
+the engine's: an overdue case is one accepted long enough ago, a case due soon one accepted just
+long enough ago (found by asking the calendar), never a typed date."""
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from yibao.cases import actions as engine
+from yibao.cases.exceptions import CaseError
+from yibao.cases.models import Case, DeferralRule, FollowUp, FollowUpOutcome, Level
+from yibao.cases.snapshot import has_review, is_payment, item_in_force
+from yibao.catalog.office_refs import region_office_names
+from yibao.core.models import Channel
+from yibao.demo import clock
+from yibao.demo.recipes import EMPLOYER, NEWCOMER, PERSON, RECIPES, Context
+from yibao.payments import actions as payments
+from yibao.payments.models import OrderState, PaymentOrder
+from yibao.core.errors import NamedError
+from yibao.people import actions as people
+from yibao.people.policy import NotAllowed
+from yibao.people.models import Applicant, ApplicantKind, IdType
+from yibao.workdays.calendar import due_date
+
+W, P, S = Channel.WINDOW, Channel.PORTAL, Channel.SYSTEM
+MARK = "（演示数据）"
+
+# The states the demo leaves cases in (the issue's list), with how often each is picked.
+STATES = {
+    "submitted": 3,  # waiting at the office
+    "correction": 3,  # 一次性告知 out
+    "owed": 2,  # 容缺受理, a material owed
+    "accepted": 3,
+    "under_review": 4,
+    "paying": 3,  # 拨付中: the order made, awaiting the bank
+    "completed": 40,
+    "refused": 4,
+    "denied": 3,
+    "withdrawn": 3,
+    "overdue": 3,  # running past its computed deadline
+    "due_soon": 3,  # running, deadline within the next 3 days
+}
+RUNNING_TARGETS = {"owed", "accepted", "under_review", "overdue", "due_soon"}
+LEVELS = [(Level.VERY_SATISFIED, 50), (Level.SATISFIED, 25), (Level.BASICALLY_SATISFIED, 12),
+          (Level.DISSATISFIED, 8), (Level.VERY_DISSATISFIED, 5)]
+RATING_TEXT = {Level.DISSATISFIED: "等候时间较长（演示数据）", Level.VERY_DISSATISFIED: "多次往返仍未办好（演示数据）"}
+
+
+@dataclass
+class Team:
+    clerk: object
+    reviewer: object
+    reviewer2: object
+    maker: object
+    checker: object
+    cashier: object
+    supervisor: object
+    office: str
+
+
+def team(region):
+    users = {u.username: u for u in get_user_model().objects.filter(username__startswith=f"{region.code}-")}
+    get = lambda suffix: users[f"{region.code}-{suffix}"]  # noqa: E731
+    offices = region_office_names(region.pk)
+    profile_office = get("clerk").staff_profile.office if hasattr(get("clerk"), "staff_profile") else ""
+    return Team(get("clerk"), get("reviewer"), get("reviewer2"), get("payer"), get("payer2"), get("payer3"),
+                get("supervisor"), profile_office or (offices[0] if offices else ""))
+
+
+@dataclass
+class Plan:
+    """One case to make: the item's recipe, the state to leave it in, the day it was filed."""
+    recipe: object
+    item: object
+    target: str
+    day: datetime.date
+    applicant: object = None
+    context: object = None
+    case: object = None
+    rated: bool = True
+    notes: list = field(default_factory=list)
+
+
+def workday_after(day, n):
+    return due_date(day, n).date if n else day
+
+
+@dataclass
+class Shape:
+    """What the generator needs to know of an item in force, read once per region."""
+    item: object
+    snapshot: dict
+    review: bool
+    pays: bool
+    limit: int  # the longest limit it states (0: 即时办结)
+    has_materials: bool
+
+
+def shape_of(item):
+    from yibao.cases.snapshot import freeze
+
+    snapshot = freeze(item)
+    limits = [t["working_days"] for t in snapshot.get("time_limits") or []]
+    return Shape(item, snapshot, has_review(snapshot), is_payment(snapshot), max(limits, default=0),
+                 bool(snapshot.get("materials")))
+
+
+def supports(shape, target):
+    """May a case of this item be left in `target`?"""
+    if target == "paying":
+        return shape.pays
+    if target in ("under_review", "denied"):
+        return shape.review
+    if target in ("correction", "owed") and not shape.has_materials:
+        return False  # nothing to ask for or to owe
+    if target in ("overdue", "due_soon", "accepted", "owed"):
+        return shape.limit > 0
+    return True
+
+
+class Maker:
+    """Makes the demo's cases of one region."""
+
+    def __init__(self, region, rng, *, today, since, persons, employers):
+        self.region, self.rng, self.today, self.since = region, rng, today, since
+        self.team = team(region)
+        self.persons, self.employers = persons, employers
+        self.accounts = {}  # person or employer pk -> Applicant
+        self.items, self.shapes = {}, {}
+        for recipe in RECIPES:
+            try:
+                item = item_in_force(region, recipe.code)
+            except CaseError:
+                continue
+            if item is not None and not engine.flow_problem(item):
+                self.items[recipe.code] = (recipe, item)
+                self.shapes[recipe.code] = shape_of(item)
+        self.made = []
+        self.failures = []
+        self.used = set()
+
+    # ---------------------------------------------------------------- applicants
+
+    def applicant_for(self, recipe, ctx, own=None):
+        if own is not None:  # a printed demo account's own case
+            ctx.person, ctx.employer = (self.persons or [None])[0], (self.employers or [None])[0]
+            return own
+        if recipe.applicant == PERSON:
+            # one case of an item per person (a second recognition or filing would be refused)
+            fresh = [p for p in self.persons if (recipe.code, p.pk) not in self.used] or self.persons
+            ctx.person = self.rng.choice(fresh)
+            self.used.add((recipe.code, ctx.person.pk))
+            return self._account(ctx.person, ApplicantKind.PERSON, IdType.RESIDENT_ID)
+        if recipe.applicant == EMPLOYER:
+            ctx.employer = self.rng.choice(self.employers)
+            return self._account(ctx.employer, ApplicantKind.EMPLOYER, IdType.USCC)
+        from yibao.demo.registers import DIVISION, id_numbers, name
+
+        number = id_numbers(self.rng, DIVISION.get(self.region.code, "511702"), 1,
+                            taken=set(Applicant.objects.values_list("id_number", flat=True)))[0]
+        ctx.newcomer = (number, name(self.rng))
+        return people.register_applicant(ApplicantKind.PERSON, IdType.RESIDENT_ID, number, ctx.newcomer[1],
+                                         f"138{self.rng.randrange(10**8):08d}", None, self.region, channel=S)
+
+    def _account(self, holder, kind, id_type):
+        number = getattr(holder, "uscc", None) or holder.id_number
+        found = Applicant.objects.filter(id_number=number).first()
+        if found is None:
+            found = people.register_applicant(kind, id_type, number, holder.name,
+                                              getattr(holder, "phone", "") or f"138{self.rng.randrange(10**8):08d}",
+                                              None, self.region, channel=S)
+        return found
+
+    # ---------------------------------------------------------------- planning
+
+    def plan(self, count):
+        """`count` plans: every state at least once (where some item supports it), the rest drawn."""
+        states = list(STATES)
+        targets = states + self.rng.choices(states, weights=[STATES[s] for s in states], k=max(0, count - len(states)))
+        plans = []
+        codes = list(self.items)
+        weights = [self.items[c][0].weight for c in codes]
+        for target in targets[:max(count, len(states))]:
+            fitting = [(c, w) for c, w in zip(codes, weights) if supports(self.shapes[c], target)]
+            if not fitting:
+                continue
+            code = self.rng.choices([c for c, _ in fitting], weights=[w for _, w in fitting])[0]
+            recipe, item = self.items[code]
+            plans.append(Plan(recipe, item, target, self.first_day(target, item, recipe)))
+        return plans
+
+    def first_day(self, target, item, recipe=None):
+        span = (self.today - self.since).days
+        if target in ("submitted", "correction"):
+            return self.today - datetime.timedelta(days=self.rng.randrange(0, 4))
+        if target == "due_soon":
+            return self.accepted_for_due_soon(item, recipe)
+        if target == "overdue":
+            limit = self.shapes[item.code].limit
+            back = self.today - datetime.timedelta(days=int(limit * 1.6) + 10 + self.rng.randrange(20))
+            return max(back, self.since)
+        if target in RUNNING_TARGETS or target == "paying":
+            return self.today - datetime.timedelta(days=self.rng.randrange(1, 6))
+        return self.since + datetime.timedelta(days=self.rng.randrange(max(1, span - 30)))
+
+    def accepted_for_due_soon(self, item, recipe):
+        """The latest day from which the case's limit (the engine's own computation, at the window)
+        ends within the next 3 days."""
+        from yibao.cases.checklist import Conditions
+        from yibao.cases.deadlines import compute
+        limits = self.shapes[item.code].snapshot["time_limits"]
+        conditions = Conditions.parse(recipe.conditions if recipe else {})
+        day = self.today
+        while day > self.since:
+            due = compute(limits, conditions, online=False, accepted_on=day).due_date
+            if due and self.today <= due <= self.today + datetime.timedelta(days=3):
+                return day
+            day -= datetime.timedelta(days=1)
+        return self.today
+
+    # ---------------------------------------------------------------- making
+
+    def make(self, plan):
+        ctx = Context(region=self.region, rng=self.rng, day=plan.day)
+        with clock.on(plan.day, hour=9):
+            plan.applicant = self.applicant_for(plan.recipe, ctx, getattr(plan, "own", None))
+        plan.context = ctx
+        online = (any(c.online for c in plan.item.channels.all()) and plan.target not in ("due_soon", "overdue")
+                  and self.rng.random() < 0.5)
+        materials = self.materials(plan.item, plan.recipe)
+        if plan.target == "correction":
+            materials = []
+        owed_key = None
+        if plan.target == "owed" and materials:
+            owed_key = materials.pop()
+            self.deferral(plan.item, owed_key)
+        t = self.team
+        with clock.on(plan.day, hour=9 + self.rng.randrange(7)):
+            actor, channel = (plan.applicant.user, P) if online else (t.clerk, W)
+            case = engine.submit_case(item=plan.item, applicant=plan.applicant, actor=actor, channel=channel,
+                                      office=t.office, conditions=plan.recipe.conditions,
+                                      data=plan.recipe.data(ctx), materials=materials,
+                                      comment=f"演示数据{'' if online else '：窗口收件'}")
+            plan.case = case
+            if plan.target == "submitted":
+                return plan
+            if plan.target == "correction":
+                engine.request_correction(case, t.clerk, channel=W, comment="演示数据")
+                return plan
+            if plan.target == "refused":
+                engine.refuse_case(case, t.clerk, channel=W, reason="不属于本事项受理范围（演示数据）")
+                return self.rate(plan, plan.day)
+            if plan.target == "withdrawn":
+                engine.withdraw_case(case, plan.applicant.user, channel=P, reason="已不需要办理（演示数据）")
+                return plan
+            review, pays = has_review(case.snapshot), is_payment(case.snapshot)
+            if not review and not pays and self.shapes[plan.item.code].limit == 0:
+                engine.run_instant(case, t.clerk, channel=W, comment="")
+                return self.rate(plan, plan.day)
+            engine.accept_case(case, t.clerk, channel=W, comment="演示数据")
+            case.refresh_from_db()
+        if plan.target in ("owed", "accepted", "due_soon") or (plan.target == "overdue" and not review):
+            return plan
+        limit = case.limit_days or 0
+        # 即办 (a 0-day limit) is decided the day it is accepted; others from the next working day
+        day = workday_after(plan.day, 1) if plan.target != "overdue" and limit else plan.day
+        if review:
+            with clock.on(min(day, self.today), hour=10):
+                engine.start_review(case, t.reviewer, channel=W, comment="演示数据")
+            if plan.target in ("under_review", "overdue"):
+                return plan
+        # decided on time mostly; one in six late
+        late = self.rng.random() < 0.17
+        on_time = self.rng.randrange(1, max(2, limit)) if limit else 0
+        decided = workday_after(plan.day, limit + self.rng.randrange(1, 6) if late else on_time)
+        decided = min(max(decided, day), self.today)
+        with clock.on(decided, hour=14):
+            if review and plan.target == "denied":
+                engine.deny_case(case, t.reviewer2, channel=W, reason="不符合办理条件（演示数据）")
+                return self.rate(plan, decided)
+            if review:
+                if plan.recipe.before_decision:
+                    plan.recipe.before_decision(case, t.reviewer2, W)
+                engine.approve_case(case, t.reviewer2, channel=W, comment="演示数据")
+            if pays:
+                case.refresh_from_db()
+                engine.pay_case(case, t.maker, channel=W, comment="演示数据")
+                plan.notes.append(decided)
+                return plan  # settled in a batch, then completed (settle_and_complete)
+            engine.complete_case(case, t.clerk, channel=W, comment="演示数据")
+        return self.rate(plan, decided)
+
+    def materials(self, item, recipe):
+        from yibao.cases.checklist import Conditions, applies
+
+        parsed = Conditions.parse(recipe.conditions)
+        return [str(m.ordinal) for m in item.materials.all() if applies(m.when, parsed)]
+
+    def deferral(self, item, key):
+        material = item.materials.get(ordinal=int(key)).name
+        DeferralRule.objects.get_or_create(item_code=item.code, region=self.region, material=material[:200],
+                                           defaults={"working_days": 5, "note": "演示数据：容缺受理示例"})
+
+    def rate(self, plan, day):
+        """The applicant rates most finished cases a day or two later; a 差评 is followed up."""
+        if self.rng.random() < 0.2 or not plan.rated:
+            return plan
+        when = min(workday_after(day, self.rng.randrange(0, 3)), self.today)
+        rated = len([p for p in self.made if getattr(p, "level", None)])
+        levels = [lv for lv, _ in LEVELS]
+        level = levels[rated] if rated < len(levels) else self.rng.choices(levels, weights=[w for _, w in LEVELS])[0]
+        plan.level = level
+        with clock.on(when, hour=18):
+            evaluation = engine.rate_case(plan.case, plan.applicant.user, level=level, channel=P,
+                                          text=RATING_TEXT.get(level, ""))
+        if evaluation.negative:
+            follow_up = FollowUp.objects.get(evaluation=evaluation)
+            closed = workday_after(when, self.rng.choice((3, 8, 12, 20)))
+            if self.rng.random() < 0.7 and closed < self.today:
+                with clock.on(closed, hour=11):
+                    engine.close_follow_up(follow_up, self.team.supervisor, outcome=FollowUpOutcome.RECTIFIED,
+                                           note="已核实，窗口人员加强培训，已电话回访（演示数据）", channel=W,
+                                           called_back_on=closed)
+        return plan
+
+    # ---------------------------------------------------------------- payments
+
+    def settle_and_complete(self, plans):
+        """The paying cases to complete: per week of 拨付, their orders approved by the checker,
+        batched and the batch's file exported by the cashier, the batch approved by the checker,
+        the bank's return file imported by the cashier (three people); then 办结 and the rating."""
+        t = self.team
+        by_month = {}
+        for plan in plans:
+            by_month.setdefault(plan.notes[0] - datetime.timedelta(days=plan.notes[0].weekday()), []).append(plan)
+        for month, group in sorted(by_month.items()):
+            day = min(workday_after(max(p.notes[0] for p in group), 2), self.today)
+            with clock.on(day, hour=9):
+                orders = list(PaymentOrder.objects.filter(case__in=[p.case for p in group], state=OrderState.CREATED))
+                for order in orders:
+                    payments.approve_order(order, t.checker, channel=W, comment="演示数据")
+                kinds = {(o.account_kind, o.bank_name) for o in orders}
+                for kind, bank in sorted(kinds):
+                    batch = payments.create_batch(self.region.pk, account_kind=kind, bank_name=bank, actor=t.cashier,
+                                                  channel=W, order_nos=[o.order_no for o in orders
+                                                                        if (o.account_kind, o.bank_name) == (kind, bank)])
+                    payments.approve_batch(batch, t.checker, channel=W)
+                    payments.export_batch(batch, t.cashier, channel=W, fmt="csv")
+                    payments.import_return(batch, self.return_file(batch), t.cashier, channel=W,
+                                           filename=f"回盘{batch.batch_no}（演示数据）.csv")
+            done = min(workday_after(day, 1), self.today)
+            for plan in group:
+                with clock.on(done, hour=15):
+                    engine.complete_case(plan.case, t.clerk, channel=W, comment="演示数据")
+                self.rate(plan, done)
+
+    @staticmethod
+    def return_file(batch):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["指令号", "账号", "金额", "结果", "银行流水号", "失败原因"])
+        for order in batch.orders.order_by("pk"):
+            writer.writerow([order.order_no, order.account_no, str(order.amount), "成功", f"DEMO{order.pk:08d}", ""])
+        return out.getvalue().encode("utf-8")
+
+    def attempt(self, plan):
+        """Make one case, all or nothing: a refusal by a domain rule is noted in `failures` (the
+        tests require none) and the demo goes on without that case."""
+        try:
+            with transaction.atomic():
+                self.make(plan)
+            return True
+        except (NamedError, NotAllowed) as exc:
+            self.failures.append(f"{plan.recipe.code}→{plan.target}：{exc}")
+            return False
+
+    def run(self, count):
+        plans = self.plan(count)
+        to_settle = []
+        for plan in plans:
+            if not self.attempt(plan):
+                continue
+            self.made.append(plan)
+            if plan.target == "completed" and plan.notes:
+                to_settle.append(plan)
+        self.settle_and_complete(to_settle)
+        return plans
