@@ -1,6 +1,6 @@
 """导办 classifier: cross-validation on the training files only (never the evaluation set).
 
-Run: .venv/bin/python bench/search_cv.py [--grid]
+Run: .venv/bin/python bench/search_cv.py [--grid | --grid2]
 Loads the shipped guides into a throwaway SQLite database (as search_bench.py does), then judges the
 whole search (classifier blended with BM25, as search() does) on held-out training questions:
 - across writers (search_model.WRITERS): train on one writer's files, test on the other's (the
@@ -8,8 +8,8 @@ whole search (classifier blended with BM25, as search() does) on held-out traini
 - 5-fold over all files together, stratified by item and grouped: a writer's run of consecutive
   questions about one item (likely paraphrases of each other) stays in one fold.
 Every fit also learns the items' names and the guides' own words (as the shipped fit does), which
-are never test questions. With --grid, tries the settings listed below and prints each; without,
-only the shipped settings. The evaluation set (tests/catalog/questions_eval.json) is not read.
+are never test questions. With --grid or --grid2, tries the settings listed below and prints each; without,
+only the shipped settings (with the shipped blend, 0 and 0.1). The evaluation set (tests/catalog/questions_eval.json) is not read.
 """
 import os
 import sys
@@ -49,8 +49,14 @@ def groups_of(source, questions):
 def settings_to_try(grid, search_model, engine):
     """[(C, ngrams, guide weight, balanced)] and the blend weights each is scored with."""
     shipped = (search_model.C, search_model.NGRAMS, search_model.GUIDE_WEIGHT, search_model.BALANCED)
-    if not grid:
-        return [shipped], (engine.BLEND,)
+    if not grid:  # the shipped settings, with the shipped blend and its neighbours
+        return [shipped], tuple(sorted({0.0, engine.BLEND, 0.1}))
+    if grid == "--grid2":
+        return [
+            (30.0, (1, 4), 0.5, False),
+            (30.0, (2, 4), 0.5, False),
+            (30.0, (1, 4), 1.0, True),
+        ], (0.0, 0.1, 0.15, 0.25)
     tried = [
         (30.0, (1, 3), 0.0, False),  # the previous session's model (no guide words)
         (30.0, (1, 3), 0.5, False),
@@ -63,7 +69,7 @@ def settings_to_try(grid, search_model, engine):
 
 
 def main():
-    grid = "--grid" in sys.argv
+    grid = next((a for a in sys.argv[1:] if a.startswith("--grid")), None)
     call_command("migrate", verbosity=0)
     from yibao.catalog.guides.importer import load_defaults
 

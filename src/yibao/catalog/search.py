@@ -54,7 +54,7 @@ SUBWORD_WEIGHT = 0.6  # 生育 inside 计划生育 matters, but less than 计划
 # The blend with the classifier (search_model.py), chosen by cross-validation on the training
 # questions only: the classifier's probability counts 1 - BLEND, BM25 (saturated, so that a weak
 # match on one word cannot outweigh a confident classifier) counts BLEND.
-BLEND = 0.15
+BLEND = 0.05
 BM25_HALF = 5.0  # the BM25 score that counts half
 MIN_PROBABILITY = 0.05  # below this, a code the guide's words do not match is not listed
 MIN_CONFIDENCE = 0.2  # a question no guide word matches is answered only this surely (else: nothing)

@@ -169,13 +169,14 @@ def guide_samples(paths=None, weight=None):
     per distinct (text, code). These are the guide's words, not questions: they teach the model
     the vocabulary of items that the question writers rarely used. Parsed from the seed files
     (no database): the fit does not depend on what an administrator has loaded since."""
+    from yibao.catalog.codes import BY_CODE
     from yibao.catalog.guides.importer import read_file
 
     weight = GUIDE_WEIGHT if weight is None else weight
     found = {}
     for path in paths or seed_files():
         for item in read_file(path).items:
-            if not item.code:
+            if item.code not in BY_CODE:  # an item the parser could not name teaches nothing
                 continue
             notes = item.notes if isinstance(item.notes, (list, tuple)) else [item.notes]
             phrases = [item.title, item.name, item.service_objects, *(m.name for m in item.materials)]
