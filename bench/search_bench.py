@@ -3,16 +3,17 @@
 Run: .venv/bin/python bench/search_bench.py [rounds]   (default 20 rounds of every question)
 Loads the five shipped guides into a throwaway SQLite database in a temporary folder, then prints
 top-1/top-3 accuracy on three question sets, apart:
-- training parts (src/yibao/catalog/search_train.json, the first writer's; search_train2.json, a
-  second writer's): the classifier learnt these, so this is the fit, not a forecast (the forecast
-  from training data is bench/search_cv.py's cross-validation);
-- evaluation part (tests/catalog/questions_eval.json): written by the same independent writer,
-  never used to tune; THIS is the figure that counts (goal: top-1 >= 95%, top-3 >= 99%);
+- training files (src/yibao/catalog/search_train.json and search_train3.json, the first writer's;
+  search_train2.json, a second writer's): the classifier learnt these, so this is the fit, not a
+  forecast (the forecast from training data is bench/search_cv.py's cross-validation);
+- evaluation set (tests/catalog/questions_eval.json): a third, independent writer's, who never saw
+  the ranking; never used to tune; THIS is the figure that counts (goal: top-1 >= 95%, top-3 >=
+  99%), printed overall and per voice (person, employer, provider);
 - the project's own 113 questions (tests/catalog/search_questions.json): the synonym table was
   tuned on them, the classifier was not trained on them;
 and the one-off costs (jieba, classifier training, first index build), then asks every question
 `rounds` times (without and with a region) for p50/p95 latency. The target is p95 under 5 ms.
-Only the evaluation part's totals are printed, never which of its questions fail.
+Only the evaluation set's totals are printed, never which of its questions fail.
 """
 import json
 import os
@@ -62,6 +63,7 @@ def main():
     questions = load("tests/catalog/search_questions.json")
     training = load("src/yibao/catalog/search_train.json")
     training2 = load("src/yibao/catalog/search_train2.json")
+    training3 = load("src/yibao/catalog/search_train3.json")
     evaluation = load("tests/catalog/questions_eval.json")
     in_force = Guide.objects.in_force()
     print(f"catalogue: {ServiceItem.objects.count()} items in {Guide.objects.count()} guides, "
@@ -84,13 +86,17 @@ def main():
     print(f"one-off: jieba + dictionary {ms(jieba_time)}, index build {ms(build_time)}, "
           f"classifier training {ms(train_time)} (read back from var/ {ms(cached_time)})")
 
-    sets = (
-        ("training part, first writer (learnt)", training),
-        ("training part, second writer (learnt)", training2),
-        ("EVALUATION part (never tuned on)", evaluation),
+    sets = [
+        ("training, first writer (learnt)", training + training3),
+        ("training, second writer (learnt)", training2),
+        ("EVALUATION set (never tuned on)", evaluation),
+    ]
+    sets += [(f"EVALUATION set, voice {voice}", [q for q in evaluation if q.get("voice") == voice])
+             for voice in sorted({q.get("voice") or "" for q in evaluation})]
+    sets += [
         ("project's 113, all", questions),
         ("project's 113, held-out", [q for q in questions if q.get("held_out")]),
-    )
+    ]
     for label, subset in sets:
         top1 = top3 = 0
         for q in subset:
@@ -98,23 +104,30 @@ def main():
             top1 += bool(codes) and codes[0] in q["expected"]
             top3 += any(code in q["expected"] for code in codes)
         n = len(subset)
+        if not n:
+            continue
         print(f"accuracy, {label} ({n} questions): top-1 {top1 / n:.3f} ({top1}/{n}), "
               f"top-3 {top3 / n:.3f} ({top3}/{n})")
 
     regions = ["dazhou", "songpan", "panzhihua", "template"]
-    asked = questions + training + training2[::3] + evaluation
+    asked = questions + training + training3 + training2[::3] + evaluation
     for label, region_of in (("all regions", lambda i: None), ("one region ", lambda i: regions[i % 4])):
-        times = []
+        times, cpu = [], []
         for _ in range(rounds):
             for i, q in enumerate(asked):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.thread_time()
                 engine.search(q["question"], region=region_of(i))
                 times.append(time.perf_counter() - started)
+                cpu.append(time.thread_time() - started_cpu)
         p95 = percentile(times, 95)
+        # Wall time counts the moments the shared machine gave the core to another process; the
+        # thread's CPU time does not: both are printed, the wall figure is the one the goal names.
         print(f"{label}: {len(times)} searches  p50 {ms(statistics.median(times))}  p95 {ms(p95)}  "
-              f"max {ms(max(times))}  p95/5ms = {p95 / 0.005:.2f}")
+              f"max {ms(max(times))}  p95/5ms = {p95 / 0.005:.2f}  "
+              f"(CPU time p50 {ms(statistics.median(cpu))}, p95 {ms(percentile(cpu, 95))}; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
-    # Where the time goes: the in-force check (two small queries) against the ranking itself.
+    # Where the time goes: the in-force check (kept in memory: no query) against the ranking itself.
     times_key, times_rank = [], []
     terms = [engine.query_terms(q["question"]) for q in questions]
     index = engine.index()

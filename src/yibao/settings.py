@@ -29,6 +29,9 @@ YIBAO_DEFAULTS = {
     "YIBAO_UPLOAD_DIR": (str(VAR_DIR / "uploads"), "attachments, outside the web root"),
     "YIBAO_UPLOAD_MAX_BYTES": (10 * 1024 * 1024, "largest attachment accepted"),
     "YIBAO_SEARCH_LIMIT": (10, "how many items a guide search returns by default"),
+    "YIBAO_SEARCH_RECHECK_SECONDS": (
+        10, "how often a search re-reads which guides exist (a guide loaded by another process is seen within this)"
+    ),
     "YIBAO_OVERDUE_SWEEP_MINUTES": (60, "how often `yibao serve` runs the overdue sweep"),
     "YIBAO_CALENDAR_RECHECK_SECONDS": (1.0, "how stale a process's holiday calendar may be after an edit made by "
                                        "another process (0: check on every deadline)"),

@@ -18,12 +18,16 @@ whose edition matched. With a region, only that region's in-force items are sear
 
 The index is built once per process from the database and rebuilt when the set of in-force
 guides changes (keyed on their ids, content hashes and effective dates) or a service item is
-saved or deleted in this process (admin edits).
+saved or deleted in this process (admin edits). Which guides are in force is worked out from
+the guides' rows, kept in memory: forgotten when a guide or item is saved or deleted here,
+re-read every YIBAO_SEARCH_RECHECK_SECONDS for changes made by other processes, so a warm search
+asks the database nothing.
 """
 import logging
 import math
 import re
 import threading
+import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -32,6 +36,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from yibao.catalog.codes import BY_CODE
@@ -49,7 +54,7 @@ SUBWORD_WEIGHT = 0.6  # 生育 inside 计划生育 matters, but less than 计划
 # The blend with the classifier (search_model.py), chosen by cross-validation on the training
 # questions only: the classifier's probability counts 1 - BLEND, BM25 (saturated, so that a weak
 # match on one word cannot outweigh a confident classifier) counts BLEND.
-BLEND = 0.15
+BLEND = 0.05
 BM25_HALF = 5.0  # the BM25 score that counts half
 MIN_PROBABILITY = 0.05  # below this, a code the guide's words do not match is not listed
 MIN_CONFIDENCE = 0.2  # a question no guide word matches is answered only this surely (else: nothing)
@@ -347,21 +352,44 @@ class _Index:
 
 
 _index = None
+_editions = None  # (read at, [(region id, effective from, guide id, content hash)]) of every guide
+
+
+def _edition_rows():
+    """Every guide's (region, effective date, id, content hash): what decides which edition is in
+    force on a given day. These never change while an edition stays as loaded, so they are read
+    once and kept: forgotten when a guide is saved or deleted in this process (signals below), and
+    re-read every YIBAO_SEARCH_RECHECK_SECONDS so that a guide loaded by another process (the
+    `yibao catalog` command beside a running server) is seen too. Reading them on every search was
+    most of a search's time (one query, ~1–2 ms)."""
+    global _editions
+    now = time.monotonic()
+    current = _editions
+    if current is not None and now - current[0] < settings.YIBAO_SEARCH_RECHECK_SECONDS:
+        return current[1]
+    rows = list(Guide.objects.values_list("region_id", "effective_from", "id", "content_hash"))
+    _editions = (now, rows)
+    return rows
+
+
+def in_force_choice(rows, today):
+    """(id, content hash, effective date) of each region's guide in force on `today`, sorted: the
+    same choice as GuideQuerySet.in_force (latest effective date not after today, ties to the later
+    import). A pure function of the rows and the day, so a future edition comes into force at
+    midnight without anything being invalidated."""
+    chosen = {}
+    for region_id, effective_from, guide_id, content_hash in rows:
+        if effective_from is None or effective_from > today:
+            continue
+        best = chosen.get(region_id)
+        if best is None or (effective_from, guide_id) > (best[2], best[0]):
+            chosen[region_id] = (guide_id, content_hash, effective_from)
+    return tuple(sorted(chosen.values()))
 
 
 def _in_force_key():
-    """(id, content hash, effective date) of each region's guide in force today, in one query (the
-    same choice as GuideQuerySet.in_force: latest effective date not after today, ties to the
-    later import). Asked on every search, so it must stay cheap."""
-    rows = (
-        Guide.objects.filter(effective_from__lte=timezone.localdate())
-        .order_by("region_id", "-effective_from", "-id")
-        .values_list("id", "region_id", "content_hash", "effective_from")
-    )
-    chosen = {}
-    for guide_id, region_id, content_hash, effective_from in rows:
-        chosen.setdefault(region_id, (guide_id, content_hash, effective_from))
-    return tuple(sorted(chosen.values()))
+    """The index's key: the guides in force today (no query while the edition rows are kept)."""
+    return in_force_choice(_edition_rows(), timezone.localdate())
 
 
 def index():
@@ -384,13 +412,23 @@ def index():
 
 
 def invalidate(**kwargs):
-    """Forget the index: the next search rebuilds it."""
-    global _index
+    """Forget the index and the edition rows: the next search re-reads and rebuilds them."""
+    global _index, _editions
     _index = None
+    _editions = None
 
 
-post_save.connect(invalidate, sender=ServiceItem, dispatch_uid="catalog-search-item-saved")
-post_delete.connect(invalidate, sender=ServiceItem, dispatch_uid="catalog-search-item-deleted")
+def _changed(**kwargs):
+    # Forget now, and again when the change commits: a search that ran inside the writing
+    # transaction (or between the save and the commit) must not keep what it saw then.
+    invalidate()
+    transaction.on_commit(invalidate, using=kwargs.get("using"))
+
+
+post_save.connect(_changed, sender=ServiceItem, dispatch_uid="catalog-search-item-saved")
+post_delete.connect(_changed, sender=ServiceItem, dispatch_uid="catalog-search-item-deleted")
+post_save.connect(_changed, sender=Guide, dispatch_uid="catalog-search-guide-saved")
+post_delete.connect(_changed, sender=Guide, dispatch_uid="catalog-search-guide-deleted")
 
 
 def _concept_words(terms):

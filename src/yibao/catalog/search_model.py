@@ -1,10 +1,12 @@
 """The 导办 classifier: questions people asked, learnt, so that a question in words no guide uses
 still finds its item.
 
-Trained on search_train.json (the training part of one independent writer's questions; the
-evaluation part lives in tests/ and is never used here), search_train2.json (a second writer's
-1,000) and on the items' canonical names and
-published synonyms (codes.py). Features: character 1–3-grams of the question (robust to typos,
+Trained on search_train.json and search_train3.json (one independent writer's questions: the
+training part, and the part that was the previous session's evaluation set, training data since
+2026-12-07), search_train2.json (a second writer's 1,000), the items' canonical names and
+published synonyms (codes.py), and the shipped guides' own words for each item (title, name, service
+objects, materials, notes: guide_samples()). The evaluation set (tests/catalog/questions_eval.json,
+a third writer's) is never used here. Features: character 1–3-grams of the question (robust to typos,
 dialect and word boundaries) and the search's own concepts (jieba words plus the guide terms the
 synonym table maps everyday words to). A multinomial logistic regression gives P(item | question).
 Fitting takes several seconds; it happens on first use and the fitted model is kept in var/ (keyed
@@ -18,12 +20,18 @@ import unicodedata
 from pathlib import Path
 
 TRAIN_FILE = Path(__file__).with_name("search_train.json")  # the first writer's training part
-# Each file keeps its writer and provenance (its _comment): the first writer's 351, a second
-# writer's 1,000 (search_train2.json), so that cross-validation can train on one and test on the other.
-TRAIN_FILES = (TRAIN_FILE, Path(__file__).with_name("search_train2.json"))
+# Each file keeps its writer and provenance (its _comment). WRITERS says whose is which, so that
+# cross-validation can train on one writer and test on the other.
+WRITERS = {
+    "first": (TRAIN_FILE, Path(__file__).with_name("search_train3.json")),
+    "second": (Path(__file__).with_name("search_train2.json"),),
+}
+TRAIN_FILES = tuple(path for paths in WRITERS.values() for path in paths)
 C = 30.0  # inverse regularisation; chosen by cross-validation on the training files only (bench/search_cv.py)
 NGRAMS = (1, 3)  # character n-gram range, chosen the same way
 NAME_WEIGHT = 1.0  # an item's canonical name counts as one more question about it
+GUIDE_WEIGHT = 0.5  # each phrase of the guide's own text about an item: chosen by cross-validation
+BALANCED = False  # class-balanced weights (every item weighs the same in the fit): chosen the same way
 
 
 def normalize(text):
@@ -45,9 +53,9 @@ def training_questions(paths=TRAIN_FILES):
 
 
 class Classifier:
-    def __init__(self, samples, words, c=None, ngrams=None):
-        """`samples`: [(text, code, weight)]; `words(text)` -> the concept words of a text; `c` and
-        `ngrams` override C and NGRAMS (cross-validation tries others)."""
+    def __init__(self, samples, words, c=None, ngrams=None, balanced=None):
+        """`samples`: [(text, code, weight)]; `words(text)` -> the concept words of a text; `c`,
+        `ngrams` and `balanced` override C, NGRAMS and BALANCED (cross-validation tries others)."""
         from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -61,7 +69,8 @@ class Classifier:
             [words(t) for t, _, _ in samples]
         )
         matrix = self._features(texts, [words(t) for t, _, _ in samples])
-        self.model = LogisticRegression(C=c or C, max_iter=3000).fit(
+        balanced = BALANCED if balanced is None else balanced
+        self.model = LogisticRegression(C=c or C, max_iter=3000, class_weight="balanced" if balanced else None).fit(
             matrix, [code for _, code, _ in samples], sample_weight=[w for _, _, w in samples]
         )
         self.codes = list(self.model.classes_)
@@ -143,9 +152,49 @@ _lock = threading.Lock()
 CACHE_FORMAT = 1
 
 
+def seed_files():
+    """The shipped guides (seeds/manifest.json order): their words are training samples too."""
+    from yibao.catalog.guides.importer import manifest, seed_dir
+
+    return [seed_dir() / guide["file"] for guide in manifest()["guides"]]
+
+
+SHARED_LIMIT = 2  # a guide phrase found under more items than this is not a sample
+_SENTENCE = re.compile(r"[。；;！!？?\n]+")
+
+
+def guide_samples(paths=None, weight=None):
+    """[(text, code, weight)]: what the shipped guides themselves say about each item (its heading,
+    its 事项名称, the service objects, each material's name and each sentence of the notes), once
+    per distinct (text, code). These are the guide's words, not questions: they teach the model
+    the vocabulary of items that the question writers rarely used. Parsed from the seed files
+    (no database): the fit does not depend on what an administrator has loaded since."""
+    from yibao.catalog.codes import BY_CODE
+    from yibao.catalog.guides.importer import read_file
+
+    weight = GUIDE_WEIGHT if weight is None else weight
+    found = {}
+    for path in paths or seed_files():
+        for item in read_file(path).items:
+            if item.code not in BY_CODE:  # an item the parser could not name teaches nothing
+                continue
+            notes = item.notes if isinstance(item.notes, (list, tuple)) else [item.notes]
+            phrases = [item.title, item.name, item.service_objects, *(m.name for m in item.materials)]
+            phrases += [part for note in notes for part in _SENTENCE.split(str(note or ""))]
+            for phrase in phrases:
+                phrase = (phrase or "").strip(" 。；;，,.:：")
+                if len(phrase) >= 2:
+                    found.setdefault((phrase, item.code), weight)
+    # A phrase several items share (身份证, 通过经办窗口办理的可现场评价) says nothing about which.
+    codes_of = {}
+    for text, code in found:
+        codes_of.setdefault(text, set()).add(code)
+    return [(text, code, w) for (text, code), w in found.items() if len(codes_of[text]) <= SHARED_LIMIT]
+
+
 def _cache_path(samples):
     """var/search-model-<hash>.pickle: the hash covers everything the fitted model depends on (the
-    samples, the settings, this module, the synonym table behind the concept words, the library
+    samples, the shipped guides whose words are added at fit time, the settings, this module, the synonym table behind the concept words, the library
     versions, the search module that cuts concept words), so a changed training file or table is never answered by a stale model."""
     import hashlib
 
@@ -156,7 +205,8 @@ def _cache_path(samples):
     digest = hashlib.sha256()
     for part in (
         json.dumps(samples, ensure_ascii=False),
-        repr((CACHE_FORMAT, C, NGRAMS, sklearn.__version__, jieba.__version__)),
+        repr((CACHE_FORMAT, C, NGRAMS, GUIDE_WEIGHT, BALANCED, sklearn.__version__, jieba.__version__)),
+        *(path.read_bytes().decode("utf-8", "replace") for path in seed_files()),  # guide_samples()' source
         Path(__file__).read_text(encoding="utf-8"),
         Path(__file__).with_name("search.py").read_text(encoding="utf-8"),  # how concept words are cut
         Path(__file__).with_name("search_synonyms.tsv").read_text(encoding="utf-8"),
@@ -167,7 +217,8 @@ def _cache_path(samples):
 
 def _load_or_fit(samples, words):
     """The fitted model from var/ when one for exactly these inputs is there, else fitted now (a few
-    seconds) and written there for the next process. The file is ours: written by this function."""
+    seconds) and written there for the next process. The guides' own words (guide_samples()) are
+    added here, at fit time only: reading a fitted model back does not parse the guides. The file is ours: written by this function."""
     import os
     import pickle
     import tempfile
@@ -180,7 +231,7 @@ def _load_or_fit(samples, words):
         return model
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         pass
-    model = Classifier(samples, words)
+    model = Classifier(samples + guide_samples(), words)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".search-model-")
