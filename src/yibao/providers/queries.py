@@ -11,6 +11,7 @@ from yibao.cases.interface import ItemNotAvailable, item_in_force
 
 from yibao.providers.models import (
     LIVE_STATES,
+    MEDICAL_KINDS,
     Agreement,
     AgreementEvent,
     AgreementState,
@@ -18,6 +19,7 @@ from yibao.providers.models import (
     Provider,
     SettlementParameters,
 )
+from yibao.remote_care.exceptions import NotReferringProvider
 
 # The guides' word for a suspension (R73): 松潘/达州 say 暂停, 攀枝花 says 中止. Read from the title
 # the region's guide gives the item, so a new edition's wording is followed without code.
@@ -150,3 +152,17 @@ def suspended_days(provider_id, first, last):
 
 def submissions_of(provider):
     return ClaimSubmission.objects.filter(provider=provider).select_related("case").order_by("-period", "-id")
+
+
+def referring_provider(applicant):
+    """The designated provider a provider login speaks for (R39: 定点医疗机构出具转诊意见并上传),
+    as "code name" from the provider register: a medical institution designated today. Anything
+    else the register says of it is refused with what it says."""
+    designated = designation(applicant.id_number) if provider_of_account(applicant) is not None else None
+    if designated is None:
+        raise NotReferringProvider(f"{applicant.name}（{applicant.id_number}）不在定点医药机构登记簿中，"
+                                   "不能代为申报转诊备案")
+    if designated.kind not in MEDICAL_KINDS or not designated.designated:
+        state = designated.kind_label if designated.kind not in MEDICAL_KINDS else designated.state_label
+        raise NotReferringProvider(f"只有协议履行中的定点医疗机构可代为申报转诊备案；{designated.name}当前为“{state}”")
+    return f"{designated.code} {designated.name}"

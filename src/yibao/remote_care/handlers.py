@@ -17,10 +17,9 @@ from yibao.cases.interface import COMMITMENT, Action, DomainCheckFailed, Handler
 from yibao.enrollment.exceptions import NotEnrolled, NotTheApplicantsRecord, PersonNotFound
 from yibao.enrollment.models import OPEN_STATUSES, Person
 from yibao.people.models import ApplicantKind
-from yibao.providers.models import MEDICAL_KINDS
-from yibao.providers.queries import designation, provider_of_account
 from yibao.remote_care import actions
 from yibao.remote_care.exceptions import FilingNotFound, NoBasis, NotReferringProvider
+from yibao.remote_care.referrals import referrer_of
 from yibao.remote_care.models import (
     HOME_PROVINCE,
     ITEM_KIND,
@@ -71,20 +70,6 @@ def _enrolled_person(number, region):
     return person
 
 
-def provider_of(applicant):
-    """The designated provider a provider login speaks for (R39: 定点医疗机构出具转诊意见并上传),
-    as "code name" from the provider register: a medical institution designated today. Anything
-    else the register says of it is refused with what it says."""
-    designated = designation(applicant.id_number) if provider_of_account(applicant) is not None else None
-    if designated is None:
-        raise NotReferringProvider(f"{applicant.name}（{applicant.id_number}）不在定点医药机构登记簿中，"
-                                   "不能代为申报转诊备案")
-    if designated.kind not in MEDICAL_KINDS or not designated.designated:
-        state = designated.kind_label if designated.kind not in MEDICAL_KINDS else designated.state_label
-        raise NotReferringProvider(f"只有协议履行中的定点医疗机构可代为申报转诊备案；{designated.name}当前为“{state}”")
-    return f"{designated.code} {designated.name}"
-
-
 class FilingHandler(Handler):
     """One of the six 备案 items; `kind` is its filing kind."""
 
@@ -104,7 +89,7 @@ class FilingHandler(Handler):
         if applicant.kind == ApplicantKind.PROVIDER:
             if self.kind != FilingKind.REFERRAL:
                 raise NotReferringProvider("定点医疗机构只能代为申报异地转诊人员备案")
-            provider_of(applicant)
+            referrer_of(applicant)
             if not data.id_number.strip():
                 raise NotReferringProvider("定点医疗机构代为申报的，请填写患者的证件号码", field="id_number")
             return _enrolled_person(data.id_number, case.region)
@@ -146,7 +131,7 @@ class FilingHandler(Handler):
         referring, by_provider = data.referring_provider.strip(), ""
         if self.kind == FilingKind.REFERRAL:
             if case.applicant.kind == ApplicantKind.PROVIDER:
-                by_provider = provider_of(case.applicant)
+                by_provider = referrer_of(case.applicant)
                 referring = referring or by_provider.split(" ", 1)[1]
             if not referring:
                 raise NoBasis("请填写开具转诊转院证明的定点医疗机构", field="referring_provider")
