@@ -18,7 +18,7 @@ def approved_order(payment, submit, clerk, staff, maker, checker):
     reviewer = staff("reviewer")
     actions.start_review(case, reviewer, channel=W)
     case = actions.approve_case(case, reviewer, channel=W, amount="321.00")
-    case = actions.pay_case(case, maker, channel=W, payee=f.PAYEE)
+    case = actions.pay_case(case, maker, channel=W, payee={**f.PAYEE, "payee_name": case.applicant.name})  # the guide's payee
     return payments.approve_order(case.payment_orders.get(), checker, channel=W)
 
 

@@ -94,6 +94,11 @@ def test_payment_item_paid_by_a_payer_never_by_the_approver(as_user, staff, paye
     response = act(client, case, "pay", reference="BANK-1", **payee)
     assert response.status_code == 400 and "审核该办件的人员不得办理拨付" in response.content.decode()
     assert frozen(case) == before
+    response = act(as_user(payer), case, "pay", reference="BANK-1", **payee)
+    # money goes only to an account in the applicant's name (issue 10), never another's
+    assert response.status_code == 400 and "收款账户户名须为王小明" in response.content.decode()
+    payee["payee_name"] = case.applicant.name
+    assert frozen(case) == before
     response = act(as_user(payer), case, "pay", reference="BANK-1", **{**payee, "account_no": "6222020200000000007"})
     assert response.status_code == 400 and "卡号校验位不符" in response.content.decode()  # a field error, no order
     assert frozen(case) == before

@@ -10,6 +10,7 @@ from yibao.portal import (
     filing_views,
     maternity_views,
     provider_views,
+    sheet_views,
     views,
 )
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("my/cases/<str:receipt_no>/rate/", cases_views.case_rate, name="case_rate"),
     path("my/cases/<str:receipt_no>/files/<int:attachment_id>/", cases_views.case_file, name="case_file"),
     path("my/authorisations/", authorisation_views.authorisations, name="authorisations"),
+    path("my/sheets/", sheet_views.employer_sheet, name="employer_sheet"),
     path("my/authorisations/<int:pk>/revoke/", authorisation_views.revoke, name="authorisation_revoke"),
     path("track/", cases_views.track, name="track"),
     # Designated providers (provider_views.py): the public list, the provider's own pages.
