@@ -19,7 +19,9 @@ from tests.maternity.conftest import (  # noqa: F401 (fixtures)
     line,
     regions,
 )
+from yibao.core.models import Channel
 from yibao.payments.models import PaymentOrder
+from yibao.people.actions import grant_authorisation
 
 THREE = ["prenatal-payment", "maternity-medical-payment", "maternity-allowance"]
 
@@ -44,6 +46,11 @@ def test_a_bundle_over_the_api_pays_the_employer_and_the_employee(regions, famil
     team = teams["panzhihua"]
     me = as_user(fam.me.user)
     assert as_user().get("/maternity/paid-together?region=panzhihua").json()["paid_together"] == sorted(THREE)
+    # the allowance is the employer's application (R58): online in its name only with its authorisation
+    refused = me.post("/maternity/bundles", body(fam), **{"Idempotency-Key": uuid.uuid4().hex})
+    assert refused.status_code == 403 and refused.json()["code"] == "agent_not_authorised", refused.content.decode()
+    assert me.get("/cases").json()["count"] == 0  # all or nothing
+    grant_authorisation(fam.unit, fam.me.id_number, channel=Channel.API)
     key = {"Idempotency-Key": uuid.uuid4().hex}
     sent = me.post("/maternity/bundles", body(fam), **key)
     assert sent.status_code == 201, sent.content.decode()
@@ -106,6 +113,7 @@ def test_a_file_given_once_is_kept_by_each_case_that_lists_it(regions, family, a
     from yibao.cases.models import Attachment
 
     fam = family(regions["panzhihua"])
+    grant_authorisation(fam.unit, fam.me.id_number, channel=Channel.API)
     me = as_user(fam.me.user)
     sent = me.post("/maternity/bundles", body(fam), **{"Idempotency-Key": uuid.uuid4().hex}).json()
     number = sent["bundle_no"]

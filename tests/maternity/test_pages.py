@@ -55,8 +55,12 @@ def test_the_employee_submits_her_bundle_online_with_each_file_once(regions, fam
     from yibao.cases.models import Attachment, Bundle
 
     settings.YIBAO_UPLOAD_DIR = str(tmp_path / "uploads")
+    from yibao.core.models import Channel
+    from yibao.people.actions import grant_authorisation
+
     pzh = regions["panzhihua"]
     fam = family(pzh)
+    grant_authorisation(fam.unit, fam.me.id_number, channel=Channel.PORTAL)  # the allowance is the employer's
     client.force_login(fam.me.user)
     item_page = client.get(reverse("portal:region_item", args=["panzhihua", "maternity-allowance"])).content.decode()
     assert reverse("portal:maternity_bundle", args=["panzhihua"]) in item_page

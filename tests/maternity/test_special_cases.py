@@ -198,3 +198,14 @@ def test_r61_the_template_restricts_the_items_to_insured_women(adopter, family, 
                            materials={"医保电子凭证或有效身份证件或社保卡": "document", "医院收费票据": "document",
                                       "费用清单": "document", "病历资料": "document"})
     assert len(cases) == 2 and all(c.bundle_id for c in cases)
+
+
+def test_r60_non_budget_staff_of_a_budget_unit_bring_the_unit_s_commitment(regions, family, open_bundle):
+    dazhou = regions["dazhou"]
+    fam = family(dazhou)
+    _, cases = open_bundle(dazhou, fam, ["maternity-allowance"], facts_=facts(non_budget_staff=True))
+    promise = [e for e in checklist(cases[0]) if e.when == "财政供养人员"]
+    assert promise and promise[0].missing and promise[0].commitment_allowed
+    other = family(dazhou, name="普通职工")
+    _, cases = open_bundle(dazhou, other, ["maternity-allowance"])
+    assert not [e for e in checklist(cases[0]) if e.when == "财政供养人员"]

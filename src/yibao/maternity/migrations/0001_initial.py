@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0009_bundle'),
+        ('cases', '0010_bundle'),
         ('catalog', '0003_merge_flow_and_lists'),
         ('enrollment', '0004_contributions_move_out'),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_payment_ceiling_amount_check'),
+        ('cases', '0009_merge_office_ref_and_payments'),
         ('catalog', '0003_merge_flow_and_lists'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
