@@ -15,7 +15,9 @@ from tests.cases import factories as cf
 from tests.enrollment import factories as ef
 from yibao.accounts import actions as accounts
 from yibao.cases.checklist import Conditions, applies
-from yibao.catalog.models import Region
+from yibao.cases.snapshot import item_in_force
+from yibao.catalog.models import ItemChannel, Region
+from yibao.catalog.office_refs import region_office_names
 from yibao.core.models import Channel
 from yibao.contributions.actions import load_sample_parameters
 from yibao.enrollment import actions as registers
@@ -26,6 +28,17 @@ from yibao.remote_care import actions as remote_care
 CARD = "6222021234567890128"  # passes the Luhn check
 SSC_CARD = "6217996500001234565"
 SINCE = datetime.date(2020, 1, 1)
+
+
+def offered_online(region, code):
+    """Setup for the tests of a domain's rules over HTTP: the item in force also lists an online
+    channel. Many guides offer an item at the window only, and filing such an item online is
+    refused (tests/api/test_agency_rules.py tests that)."""
+    item = item_in_force(region, code)
+    if not item.channels.filter(online=True).exists():
+        last = item.channels.order_by("-ordinal").values_list("ordinal", flat=True).first() or 0
+        ItemChannel.objects.create(item=item, ordinal=last + 1, code="online", name="网上办事大厅", online=True)
+    return item
 
 
 @pytest.fixture
@@ -53,10 +66,13 @@ def panzhihua(regions):
 
 
 def team(region):
-    """A clerk, a reviewer and three payers (maker, checker, cashier) of `region`."""
-    return SimpleNamespace(clerk=cf.staff(region, "clerk"), reviewer=cf.staff(region, "reviewer"),
-                           maker=cf.staff(region, "payer"), checker=cf.staff(region, "payer"),
-                           cashier=cf.staff(region, "payer"))
+    """A clerk, a reviewer and three payers (maker, checker, cashier) of `region`, each at the first
+    office the region's guide lists: offices are references, not free text."""
+    offices = region_office_names(region.pk)
+    office = offices[0] if offices else ""  # a region whose guide lists no office takes any name
+    return SimpleNamespace(**{name: cf.staff(region, role, office=office) for name, role in (
+        ("clerk", "clerk"), ("reviewer", "reviewer"), ("maker", "payer"), ("checker", "payer"),
+        ("cashier", "payer"))})
 
 
 @pytest.fixture

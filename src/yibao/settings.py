@@ -33,7 +33,11 @@ YIBAO_DEFAULTS = {
     "YIBAO_DUE_SOON_DAYS": (1, "working days left at or below which an open case is 'due soon'"),
     "YIBAO_CORRECTION_DAYS": (5, "working days a correction notice gives the applicant to supply what it names"),
     "YIBAO_FOLLOW_UP_DAYS": (15, "working days to verify, rectify and call back a bad rating (Sichuan rule)"),
-    "YIBAO_LOGIN_MAX_FAILURES": (5, "failed logins for one identifier or IP that lock it"),
+    "YIBAO_LOGIN_MAX_FAILURES": (5, "failed logins for one identifier that lock it"),
+    "YIBAO_LOGIN_IP_MAX_FAILURES": (50, "failed logins from one IP that lock it (a busy window shares one address)"),
+    "YIBAO_LOGIN_ATTEMPT_DAYS": (30, "days login and registration attempts are kept; older rows are pruned"),
+    "YIBAO_REGISTER_LIMIT": (5, "registrations tried from one IP within the window below"),
+    "YIBAO_REGISTER_MINUTES": (60, "window of the registration limit, in minutes"),
     "YIBAO_LOGIN_LOCK_MINUTES": (15, "window counting those failures, and how long the lock lasts"),
     "YIBAO_API_TOKEN_DAYS": (30, "days a personal API token (issued at /api/auth/login) stays valid"),
     "YIBAO_TRACK_LIMIT": (10, "progress queries through the API per minute from one address, and per receipt number"),
@@ -52,6 +56,24 @@ DEBUG = env_bool("YIBAO_DEBUG", False)
 ALLOWED_HOSTS = [h for h in env("YIBAO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("YIBAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
+# One switch for a deployment behind HTTPS (a TLS-terminating proxy that sets X-Forwarded-Proto):
+# Secure cookies, HSTS, redirect to https, and the proxy's scheme header trusted.
+HTTPS = env_bool("YIBAO_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^api/health$"]  # the proxy's health check may speak plain HTTP
+    SECURE_HSTS_SECONDS = int(env("YIBAO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YIBAO_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("YIBAO_HSTS_PRELOAD", True)
+USE_X_FORWARDED_HOST = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# The largest JSON or form body (files are streamed and limited separately); over it the API says 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("YIBAO_MAX_BODY_BYTES", str(2_621_440)))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its Swagger UI assets are served from here (static files), not from a CDN
     "django_tasks",
     "django_tasks_db",
     "yibao.core",

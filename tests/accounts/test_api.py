@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tests.accounts.conftest import CARD
+from tests.domain_support import offered_online
 from yibao.accounts.models import PersonalAccount
 from yibao.api import actions as api_actions
 from yibao.cases.models import Case
@@ -34,6 +35,7 @@ def withdrawal(key):
 
 
 def test_withdrawal_over_the_api(dazhou, insured, staff, call):
+    offered_online(dazhou, "account-withdrawal")  # 达州's guide offers it at the window only
     poor = insured(dazhou, balance="")
     body, key = withdrawal("k-poor")
     refused = call(poor.applicant.user, "/cases", body, **{"Idempotency-Key": key})

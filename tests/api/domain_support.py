@@ -18,15 +18,18 @@ from tests.domain_support import (  # noqa: F401 (re-exported for the test modul
     catalogue_materials,
     dazhou,
     insured,
+    offered_online,
     panzhihua,
     person_account,
     regions,
     registered_unit,
+    shipped_regions,
     teams,
     unit_account,
 )
 from yibao.api import actions as api_actions
 from yibao.cases.snapshot import item_in_force
+from yibao.catalog.models import Region
 
 # Who takes each step the case offers, in the order a case meets them.
 STEPS = [("accept", "clerk"), ("start_review", "reviewer"), ("approve", "reviewer"), ("pay", "maker"),
@@ -79,6 +82,7 @@ def submit(as_user):
     returns the receipt number."""
 
     def _submit(applicant, body):
+        offered_online(Region.objects.get(code=body["region"]), body["item_code"])
         response = as_user(applicant.user).post("/cases", body, **{"Idempotency-Key": uuid.uuid4().hex})
         assert response.status_code == 201, response.content.decode()
         return response.json()["receipt_no"]

@@ -152,7 +152,9 @@ def test_my_cases_lists_own_and_agent_cases_only(api, person, other_person, thre
     me, them = api(person.user), api(other_person.user)
     mine = submit(me, {"item_id": three_day.pk}).json()
     submit(them, {"item_id": three_day.pk})
-    # acting for someone else (帮办代办): I am the agent, the case is theirs and mine to follow
+    # acting for someone else (帮办代办): I am the agent, the case is theirs and mine to follow;
+    # they authorised me in their own account first
+    assert them.post("/auth/authorisations", {"agent_id_number": person.id_number}).status_code == 201
     for_them = submit(me, {"item_id": instant.pk, "applicant_id_number": other_person.id_number}).json()
     assert for_them["applicant"] == "李*" and for_them["agent"] == "张*"
     listed = me.get("/cases").json()

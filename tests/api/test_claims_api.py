@@ -22,7 +22,7 @@ from tests.api.domain_support import (  # noqa: F401 (fixtures)
     teams,
 )
 from tests.cases import factories as cf
-from tests.domain_support import shipped_regions  # noqa: F401 (a fixture regions needs)
+from tests.domain_support import offered_online, shipped_regions  # noqa: F401 (a fixture regions needs)
 from tests.claims.conftest import sample_data
 from yibao.enrollment.models import Scheme
 from yibao.entitlements.models import Expert
@@ -127,6 +127,7 @@ def test_recognised_resident_is_reimbursed_and_the_invoice_only_once(dazhou, pan
 
 def test_malformed_claims_get_structured_errors(dazhou, as_user, submit):
     me, _ = insured(dazhou, scheme=Scheme.RESIDENT)
+    offered_online(dazhou, OUT)
     for lines in (["只有三列,甲,1"], ["药,甲,1,10.00,99.00"], ["药,甲,-1,10.00,-10.00"], ["药,甲,1,1e9999,1"]):
         response = as_user(me.user).post("/cases", application(dazhou, OUT, data=claim_body("BAD-1", lines=lines)),
                                          **{"Idempotency-Key": uuid.uuid4().hex})

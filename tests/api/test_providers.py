@@ -18,7 +18,7 @@ from tests.api.domain_support import (  # noqa: F401 (fixtures)
     teams,
 )
 from tests.cases import factories as cf
-from tests.domain_support import insured, shipped_regions  # noqa: F401
+from tests.domain_support import insured, offered_online, shipped_regions  # noqa: F401
 from tests.providers.conftest import claim_file, clock, hospital_data, line, month_after, provider_account  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,7 @@ def heads(teams, regions):
 def apply(as_user, account, region, data, code="hospital-designation"):
     from tests.api.domain_support import application
 
+    offered_online(region, code)  # the rules over HTTP, whatever channels the guide in force names
     response = as_user(account.user).post("/cases", application(region, code, data=data),
                                           **{"Idempotency-Key": uuid.uuid4().hex})
     assert response.status_code == 201, response.content.decode()

@@ -10,7 +10,7 @@ from yibao.cases import actions
 from yibao.cases.checklist import Conditions
 from yibao.cases.deadlines import DUE_SOON, ON_TIME, OVERDUE, compute, due_status, pick_limit
 from yibao.cases.exceptions import LimitUndetermined
-from yibao.cases.models import Notification
+from yibao.cases.models import Case, Notification
 from yibao.core.models import Channel
 from yibao.workdays.actions import load_schedule
 from yibao.workdays.calendar import current, due_date
@@ -121,7 +121,9 @@ def test_mark_overdue_flags_once_and_tells_the_supervisors(city, submit, clerk, 
 
 def test_mark_overdue_command(city, submit, clerk, capsys):
     case = actions.accept_case(submit(f.item(city, "unit-enrollment", limits=[("", 3)])), clerk, channel=W)
-    call_command("cases", "mark-overdue", "--date", (case.due_date + timedelta(days=2)).isoformat())
+    # The command follows the real clock (a date to come is refused): the due date is made to have passed.
+    Case.objects.filter(pk=case.pk).update(due_date=timezone.localdate() - timedelta(days=2))
+    call_command("cases", "mark-overdue", "--date", timezone.localdate().isoformat())
     assert "已标记逾期办件 1 件" in capsys.readouterr().out
     case.refresh_from_db()
     assert case.overdue

@@ -62,15 +62,22 @@ def submit(staff):
 
 
 @pytest.fixture
-def run(staff):
+def reviewers(guides):
+    """A second member of staff per region: 经办与审核分离 keeps whoever filed or accepted a case
+    from deciding it."""
+    return {code: cf.staff(r, "reviewer") for code, r in guides.items()}
+
+
+@pytest.fixture
+def run(staff, reviewers):
     """Take a submitted case through 受理, 审核 and 办结; returns it with its completion event's effect."""
 
     def _run(case):
         clerk = staff[case.region.code]
         case = actions.accept_case(case, clerk, channel=W)
         if has_review(case.snapshot):
-            actions.start_review(case, clerk, channel=W)
-            actions.approve_case(case, clerk, channel=W)
+            actions.start_review(case, reviewers[case.region.code], channel=W)
+            actions.approve_case(case, reviewers[case.region.code], channel=W)
         case = actions.complete_case(case, clerk, channel=W)
         return case, case.events.last().payload["effect"]
 

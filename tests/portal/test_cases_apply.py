@@ -107,6 +107,8 @@ def test_a_split_limit_without_the_kind_is_refused_by_the_engine(client, person,
 
 
 def test_agent_applies_for_a_registered_person(client, person, other, chronic_item):
+    client.force_login(person.user)  # the principal authorises the agent in their own account first
+    assert client.post(reverse("portal:authorisations"), {"agent_id_number": other.id_number}).status_code == 302
     client.force_login(other.user)
     response = post_apply(client, chronic_item, as_agent="on", principal_id_number=person.id_number.lower(),
                           principal_name="张三", material_1=upload("a.pdf", PDF))
@@ -149,3 +151,23 @@ def test_items_without_online_channel_template_or_staff_explain_the_way(client, 
     staff = client.get(apply_url(guide.items.get(code="chronic-disease")))
     assert staff.status_code == 403 and "工作人员账户不能在网上申请" in staff.content.decode()
     assert not Case.objects.exists()
+
+
+def test_an_agent_without_the_principals_authorisation_is_refused_and_the_principal_can_authorise_and_revoke(
+        client, person, other, chronic_item):
+    client.force_login(other.user)
+    page = post_apply(client, chronic_item, as_agent="on", principal_id_number=person.id_number,
+                      principal_name="张三", material_1=upload("a.pdf", PDF)).content.decode()
+    assert "代他人网上申请须经本人授权" in page and not Case.objects.exists()
+
+    client.force_login(person.user)
+    assert client.post(reverse("portal:authorisations"), {"agent_id_number": person.id_number}).status_code == 400
+    client.post(reverse("portal:authorisations"), {"agent_id_number": other.id_number})
+    listing = client.get(reverse("portal:authorisations")).content.decode()
+    assert other.masked_id in listing and other.id_number not in listing
+    granted = person.authorisations_given.get()
+    client.force_login(other.user)  # nobody else can withdraw it
+    assert client.post(reverse("portal:authorisation_revoke", args=[granted.pk])).status_code == 404
+    client.force_login(person.user)
+    client.post(reverse("portal:authorisation_revoke", args=[granted.pk]))
+    assert person.authorisations_given.get().revoked_at is not None

@@ -15,6 +15,7 @@ from yibao.cases import actions, handlers
 from yibao.cases.models import Attachment, Case, DeferralRule, Evaluation, FollowUp
 from yibao.cases.states import CaseState
 from yibao.core.models import Channel
+from yibao.people.actions import grant_authorisation
 
 W = Channel.WINDOW
 
@@ -40,6 +41,7 @@ def corrected(filed, clerk):
 
 def test_my_cases_lists_own_and_agent_cases_with_state_and_due_date(client, person, other, chronic_item, clerk,
                                                                     filed, django_assert_max_num_queries):
+    grant_authorisation(other, person.id_number, channel=Channel.PORTAL)  # 帮办代办 online needs the principal's consent
     accepted = actions.submit_case(item=chronic_item, applicant=other, agent=person, actor=person.user,
                                    channel=Channel.PORTAL, materials=["1", "2"])
     accepted = actions.accept_case(accepted, clerk, channel=W)

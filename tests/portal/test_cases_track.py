@@ -12,6 +12,7 @@ from tests.portal.cases_support import (  # noqa: F401 (fixtures)
 from yibao.cases import actions
 from yibao.cases.queries import NOT_FOUND
 from yibao.core.models import Channel
+from yibao.people.actions import grant_authorisation
 from yibao.portal.actions import record_track_attempt
 from yibao.portal.models import TrackAttempt
 
@@ -20,6 +21,7 @@ URL = "/track/"
 
 @pytest.fixture
 def accepted(person, other, chronic_item, clerk):
+    grant_authorisation(person, other.id_number, channel=Channel.PORTAL)  # 帮办代办 online needs the principal's consent
     case = actions.submit_case(item=chronic_item, applicant=person, agent=other, actor=other.user,
                                channel=Channel.PORTAL, office="市本级", materials=["1", "2"])
     return actions.accept_case(case, clerk, channel=Channel.WINDOW)

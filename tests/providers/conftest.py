@@ -63,11 +63,14 @@ def pharmacy_data(**over):
 @pytest.fixture
 def submit(staff):
     """submit(region, code, applicant, data): filed by the provider itself online with every
-    material the catalogue lists."""
+    material the catalogue lists, or, where the guide in force offers the item at the window only,
+    brought to the window and filed by the region's clerk."""
 
     def _submit(region, code, applicant, data, *, actor=None, channel=Channel.PORTAL):
         item = item_in_force(region, code)
         materials = {k: "document" for k in ds.catalogue_materials(item)}
+        if channel != W and actor is None and not item.channels.filter(online=True).exists():
+            actor, channel = staff[region.code].clerk, W
         return actions.submit_case(item=item, applicant=applicant, actor=actor or applicant.user, channel=channel,
                                    materials=materials, data=data)
 

@@ -1,7 +1,7 @@
 """A small hand-made 达州 guide for the workbench tests, written through the real guide store.
 
 Three items in one edition (so all are in force together): a 3-day item with review (its guide
-lists the window and the hotline), a payment item and an instant one (the window only), at two
+lists the window and the hotline), a payment item and an instant one (the window), each also online, at two
 offices. The workbench knows no domain: its tests run these codes on the engine's GenericHandler
 (tests/workbench/conftest.py, with tests/handlers.py), whatever domain claims them, so the pages
 are tested on the engine's rules; each domain tests its own rules in its app.
@@ -29,8 +29,12 @@ PAYMENT_ITEM = "maternity-allowance"
 INSTANT = "insurance-certificate"
 
 
-WINDOW_ONLY = [ParsedChannel("window", "经办机构窗口", "经办机构窗口")]
-WINDOW_AND_HOTLINE = [*WINDOW_ONLY, ParsedChannel("hotline", "医保服务热线", "12393服务热线")]
+# Every item is also offered online: the workbench tests file cases as an applicant would online
+# (an item whose guide offers no online channel cannot be applied for online; tests/api tests that).
+ONLINE = ParsedChannel("online", "网上办事大厅", "四川政务服务网", online=True)
+WINDOW = ParsedChannel("window", "经办机构窗口", "经办机构窗口")
+WINDOW_ONLY = [WINDOW, ONLINE]
+WINDOW_AND_HOTLINE = [WINDOW, ParsedChannel("hotline", "医保服务热线", "12393服务热线"), ONLINE]
 
 
 def _item(ordinal, code, title, days, stages, materials, channels=WINDOW_ONLY):

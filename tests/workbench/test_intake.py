@@ -99,7 +99,7 @@ def test_lookup_says_whether_the_number_is_registered_masked(as_user, clerk, per
 
 @pytest.mark.parametrize("channel", ["hotline", "terminal", "window"])
 def test_the_chosen_channel_is_recorded_on_the_case_its_event_and_the_audit(as_user, clerk, payment, channel):
-    # The payment item's guide lists the window only: the engine still takes a hotline or terminal application.
+    # The payment item's guide lists no hotline or terminal: staff intake still takes such an application.
     response = post(as_user(clerk), payment, channel=channel, id_number=UNREGISTERED_ID, name="赵六",
                     phone="13900002222", m_1="document")
     assert response.status_code == 302

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+from pydantic import Field
 
 from yibao.api import actions
 from yibao.api.errors import ERRORS, Forbidden, Unauthenticated
 from yibao.api.models import ApiToken
 from yibao.core.masking import mask_id_number, mask_name
+from yibao.core.models import Channel
+from yibao.people import actions as people_actions
 from yibao.people import policy
 
 CLIENT, PERSONAL, SESSION, NONE = "client", "personal", "session", "none"
@@ -209,3 +212,51 @@ def me(request):
         return {"kind": "app", "name": caller.client.name}
     return _account(caller)
 
+
+
+# ---------------------------------------------------------------- 授权委托
+
+
+class AuthorisationIn(Schema):
+    agent_id_number: str = Field(..., max_length=32, description="代理人证件号码（代理人须已注册账户）")
+
+
+class AuthorisationOut(Schema):
+    agent: str  # masked
+    agent_id_number: str  # masked
+    granted_at: str
+
+
+def _principal(caller):
+    applicant = caller.applicant
+    if applicant is None or caller.via == CLIENT:
+        raise Forbidden("授权委托须由申请人本人登录后办理")
+    return applicant
+
+
+def _authorisation(row):
+    return {"agent": mask_name(row.agent.name), "agent_id_number": mask_id_number(row.agent.id_number),
+            "granted_at": row.granted_at.isoformat()}
+
+
+@router.get("/authorisations", response={200: list[AuthorisationOut], **ERRORS}, auth=AUTH, summary="我给出的授权委托")
+def authorisations(request):
+    """本人账户授权的代理人（有效的）。"""
+    principal = _principal(request.auth)
+    rows = principal.authorisations_given.filter(revoked_at=None).select_related("agent")
+    return [_authorisation(r) for r in rows]
+
+
+@router.post("/authorisations", response={201: AuthorisationOut, **ERRORS}, auth=AUTH, summary="授权他人代为网上申请")
+def authorise(request, payload: AuthorisationIn):
+    """帮办代办：本人授权后，代理人才能以本人名义网上或通过接口申请；重复授权不产生新记录。"""
+    principal = _principal(request.auth)
+    row = people_actions.grant_authorisation(principal, payload.agent_id_number, channel=Channel.API)
+    return Status(201, _authorisation(row))
+
+
+@router.post("/authorisations/revoke", response={200: dict, **ERRORS}, auth=AUTH, summary="撤销授权委托")
+def revoke_authorisation(request, payload: AuthorisationIn):
+    principal = _principal(request.auth)
+    people_actions.revoke_authorisation(principal, payload.agent_id_number, channel=Channel.API)
+    return {"ok": True}

@@ -48,9 +48,20 @@ NOT_FOUND = "未找到该办件，或您无权查看"
 # ---------------------------------------------------------------- input
 
 
-def _clean(value, path="请求"):
-    """Refuse what the databases cannot store: NUL characters (PostgreSQL text and jsonb) and
-    non-finite numbers (JSON has none)."""
+MAX_DEPTH = 12  # case data is a few levels of dicts and lists; deeper is refused before anything reads it
+MAX_NODES = 100_000
+
+
+def _clean(value, path="请求", depth=0, budget=None):
+    """Refuse what the databases cannot store or the hash cannot serialise: NUL characters
+    (PostgreSQL text and jsonb), non-finite numbers (JSON has none), nesting deeper than
+    MAX_DEPTH and more than MAX_NODES values."""
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError(f"请求内容过多（不超过{MAX_NODES}项）")
+    if depth > MAX_DEPTH:
+        raise ValueError(f"{path}嵌套层级过深（不超过{MAX_DEPTH}层）")
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError(f"{path}不能包含空字符（\\u0000）")
@@ -59,19 +70,23 @@ def _clean(value, path="请求"):
             raise ValueError(f"{path}不能是 NaN 或无穷大")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _clean(key, path)
-            _clean(item, f"{path}.{key}")
+            _clean(key, path, depth + 1, budget)
+            _clean(item, f"{path}.{key}" if depth < 3 else path, depth + 1, budget)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            _clean(item, path)
+            _clean(item, path, depth + 1, budget)
     return value
 
 
 class In(Schema):
-    @model_validator(mode="after")
-    def _storable(self):
-        _clean(self.model_dump())
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, value):
+        # Before validation: pydantic and the idempotency hash never see a body too deep to serialise.
+        raw = getattr(value, "_obj", value)  # ninja hands its validators a DjangoGetter around the dict
+        if isinstance(raw, dict):
+            _clean(raw)
+        return value
 
 
 MaterialKeys = list[int | str] | dict[str, str]

@@ -15,6 +15,7 @@ from yibao.api.errors import Error  # the one error shape of the whole API
 from yibao.catalog.queries import item_code_for
 from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ItemChannel, ItemOffice, Region, ServiceItem
+from yibao.core.numbers import whole_number
 
 router = Router(tags=["办事指南"])
 
@@ -32,10 +33,7 @@ def _invalid(message):
 
 def _int_param(value, low, high):
     """The integer in `value`, or None when it is not a whole number within [low, high]."""
-    value = (value or "").strip()
-    if not value.isdigit() or not low <= int(value) <= high:
-        return None
-    return int(value)
+    return whole_number(value, low, high)
 
 
 # ---- schemas

@@ -9,7 +9,9 @@ django-ninja's own errors are all mapped here, once; endpoints simply let them r
 """
 import logging
 
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,7 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from yibao.cases import exceptions as case_errors
 from yibao.core.errors import NamedError
 from yibao.core.money import MoneyError
-from yibao.people.actions import BadCredentials, LoginLocked, RegistrationRefused
+from yibao.people.actions import AuthorisationRefused, BadCredentials, LoginLocked, RegistrationRefused
 from yibao.people.identity import InvalidIdentity, InvalidPhone
 from yibao.people.policy import NotAllowed
 
@@ -32,7 +34,7 @@ class Error(Schema):
 
 
 # Every status an endpoint may answer with besides its success; listed in the OpenAPI document.
-ERRORS = {status: Error for status in (400, 401, 403, 404, 409, 422, 429)}
+ERRORS = {status: Error for status in (400, 401, 403, 404, 409, 413, 422, 429)}
 
 
 class ApiError(Exception):
@@ -91,6 +93,9 @@ CASE_STATUS = {
     case_errors.AlreadyRated: 409,
     case_errors.FollowUpClosed: 409,
     case_errors.PayerIsApprover: 403,
+    case_errors.HandlerIsReviewer: 403,
+    case_errors.ChannelNotOffered: 403,
+    case_errors.AgentNotAuthorised: 403,
     case_errors.ImmutableRecord: 409,
     case_errors.CaseError: 422,  # bad data, reasons missing, unknown materials, files refused ...
     NamedError: 422,
@@ -104,6 +109,7 @@ _HTTP_CODES = {
     403: ("forbidden", "无权执行该操作"),
     404: ("not_found", "未找到请求的资源"),
     405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大：JSON 请求体不超过 2.5 MB，文件请按接口说明以 multipart/form-data 上传"),
     429: ("throttled", "请求过于频繁，请稍后再试"),
 }
 
@@ -119,15 +125,67 @@ def _case_error(exc):
     return status, body(CODE_RENAMES.get(type(exc), exc.code), exc.message, field, details)
 
 
+# pydantic's error types in Chinese; ctx values (limits) fill the blanks. Anything unlisted: 格式不正确.
+_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文字",
+    "string_too_short": "至少{min_length}个字符",
+    "string_too_long": "不超过{max_length}个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "greater_than_equal": "不小于{ge}",
+    "greater_than": "应大于{gt}",
+    "less_than_equal": "不大于{le}",
+    "less_than": "应小于{lt}",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 ISO 8601",
+    "dict_type": "应为对象（{{}}）",
+    "list_type": "应为数组（[]）",
+    "model_type": "应为对象（{{}}）",
+    "model_attributes_type": "应为对象（{{}}）",
+    "json_invalid": "不是有效的 JSON",
+    "json_type": "不是有效的 JSON",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "extra_forbidden": "不允许该字段",
+    "too_long": "项目过多",
+    "too_short": "项目过少",
+    "union_tag_invalid": "格式不正确",
+}
+
+
+def _message(error):
+    kind = str(error.get("type", ""))
+    if kind == "value_error":  # our own validators speak Chinese already
+        text = str(error.get("msg", ""))
+        return text.removeprefix("Value error, ")
+    template = _MESSAGES.get(kind, "格式不正确")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return "格式不正确"
+
+
 def _validation(exc):
     errors = [
-        {"loc": [str(p) for p in e.get("loc", ())], "message": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        {"loc": [str(p) for p in e.get("loc", ())], "message": _message(e), "type": str(e.get("type", ""))}
         for e in exc.errors
     ]
     # loc is ("body", "payload", "field") or ("header", "Idempotency-Key"): name the last part.
     fields = [e["loc"][-1] for e in errors if e["loc"]]
     where = "、".join(dict.fromkeys(fields)) or "请求"
-    return 422, body("validation", f"请求参数不符合要求：{where}", fields[0] if fields else None, {"errors": errors})
+    first = f"：{errors[0]['message']}" if len(errors) == 1 else ""
+    return 422, body("validation", f"请求参数不符合要求：{where}{first}", fields[0] if fields else None,
+                     {"errors": errors})
 
 
 def _http(exc):
@@ -151,6 +209,8 @@ def _mapped(exc):
         return 401, body("bad_credentials", str(exc))
     if isinstance(exc, (InvalidIdentity, InvalidPhone)):
         return 422, body("invalid_identity", str(exc), exc.field)
+    if isinstance(exc, AuthorisationRefused):
+        return 422, body("invalid", str(exc), exc.field)
     if isinstance(exc, RegistrationRefused):
         return 422, body("invalid", str(exc), exc.field)
     if isinstance(exc, MoneyError):
@@ -161,7 +221,16 @@ def _mapped(exc):
         return _http(exc)
     if isinstance(exc, Http404):
         return 404, body(*_HTTP_CODES[404])
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        return 413, body(*_HTTP_CODES[413])
+    if isinstance(exc, MultiPartParserError):
+        return 400, body("bad_request", "multipart/form-data 请求格式不正确（缺少 boundary 或内容不完整）")
     return None
+
+
+def not_found(request, *args, **kwargs):
+    """Any path under /api/ that no endpoint answers: the same JSON 404 as a missing record."""
+    return JsonResponse(body(*_HTTP_CODES[404]), status=404, json_dumps_params={"ensure_ascii": False})
 
 
 def install(api):

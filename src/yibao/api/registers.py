@@ -247,7 +247,7 @@ def upload_sheet(request, uscc: str, file: UploadedFile = File(...)):
         sheet = sheets.import_sheet(file, employer_uscc=employer.uscc, actor=user, channel=Channel.API,
                                     file_name=file.name or "")
     except sheets.SheetInvalid as exc:
-        raise Invalid(exc.message, field="file", errors=exc.details["errors"]) from None
+        raise Invalid(exc.message, field="file", errors=exc.details["errors"], unchecked=exc.unchecked) from None
     except (BadZipFile, InvalidFileException, OSError, ValueError, KeyError) as exc:  # not a workbook
         raise Invalid("无法读取该文件，请上传 Excel（.xlsx）表格", field="file") from exc
     return Status(201, {"sheet": sheet.pk, "employer": employer.name, "rows": sheet.rows, "enrolled": sheet.enrolled,

@@ -4,6 +4,7 @@ Each runs in one transaction, locks the case (select_for_update), checks the mov
 transition table (states.TRANSITIONS) and the people policy, appends exactly one event per step,
 records the audit entry, and announces the change only after commit.
 """
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -14,12 +15,15 @@ from yibao.cases import attachments, notices
 from yibao.cases.checklist import COMMITMENT, Conditions, checklist, missing, normalise_supply
 from yibao.cases.deadlines import compute, incompleteness_notice, notice_rules, pick_limit
 from yibao.cases.exceptions import (
+    AgentNotAuthorised,
     AlreadyRated,
     CaseNotFound,
+    ChannelNotOffered,
     ConcurrentUpdate,
     DomainCheckFailed,
     EmptyCorrection,
     FollowUpClosed,
+    HandlerIsReviewer,
     InvalidCaseData,
     InvalidTransition,
     ItemNotAvailable,
@@ -51,9 +55,11 @@ from yibao.cases.signals import case_changed
 from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_review, is_payment
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
+from yibao.catalog import office_refs
 from yibao.core.audit import acting_user, record, record_many
 from yibao.core.bulk import update_rows
 from yibao.core.models import Channel
+from yibao.core.numbers import is_digits
 from yibao.people import policy
 from yibao.people.models import Role, StaffProfile
 from yibao.workdays.calendar import due_date, working_days_between
@@ -121,9 +127,22 @@ def _authorise_applicant_side(actor, applicant, agent, region_id, office):
 
 
 def _office_of(actor, case):
-    # The profile policy.check read (cached on the user instance): no second read.
+    """(name, catalog Office or None) where the step is taken: the member of staff's office, else the case's.
+
+    The profile is the one policy.check read (cached on the user instance): no second read.
+    """
     profile = policy.staff_profile(actor) if actor is not None else None
-    return (profile.office if profile and profile.office else case.office)[:200]
+    if profile and profile.office:
+        return profile.office[:200], profile.office_ref_id
+    return case.office[:200], case.office_ref_id
+
+
+def _office(region_id, name):
+    """(name, Office or None): an office of the region's guide in force (free text refused)."""
+    try:
+        return office_refs.resolve(region_id, name)
+    except office_refs.UnknownOffice as exc:
+        raise InvalidCaseData(str(exc), field="office") from None
 
 
 def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
@@ -135,12 +154,14 @@ def _append(case, action, from_state, actor, channel, *, role, comment="", paylo
 def _event(case, action, from_state, actor, channel, *, role, comment="", payload=None):
     """The event row of one step, not yet saved."""
     user = acting_user(actor)
+    office, office_ref_id = _office_of(user, case)
     return CaseEvent(
         case=case,
         actor=user,
         actor_label=user.get_username() if user else SYSTEM_ROLE,
         actor_role=role or (SYSTEM_ROLE if user is None else ""),
-        office=_office_of(user, case),
+        office=office,
+        office_ref_id=office_ref_id,
         channel=channel,
         from_state=from_state,
         to_state=case.state,
@@ -248,15 +269,21 @@ def submit_case(
     if channel not in APPLICATION_CHANNELS and not system:
         raise InvalidCaseData(f"申请渠道不正确：{channel}", field="channel")
     region = item.guide.region
+    office, office_ref = _office(region.pk, office)
     if agent is not None and agent.pk == applicant.pk:
         raise InvalidCaseData("代理人不能是申请人本人")
     role = SYSTEM_ROLE if system else _authorise_applicant_side(actor, applicant, agent, region.pk, office)
+    if role == AGENT_ROLE and channel in ONLINE_CHANNELS and not policy.authorised(applicant, agent):
+        raise AgentNotAuthorised(
+            "代他人网上申请须经本人授权：请申请人登录本人账户授权您为代理人后再申请，"
+            "或携带申请人签署的授权委托书到经办窗口办理", field="applicant_id_number")
     handler = handler_for(item.code)
     problem = flow_problem(item)
     if problem:  # said before a case exists, not discovered by a case stuck halfway
         raise ItemNotAvailable(f"该事项暂不能受理：{problem}", code=item.code)
     parsed = Conditions.parse(conditions, agent=agent is not None)
     snapshot = freeze(item)
+    _check_channel_offered(item, snapshot, channel)
     supplied = normalise_supply(snapshot, materials)
     data = handler.validate_data(data, parsed)
     pick_limit(snapshot["time_limits"], parsed, online=channel in ONLINE_CHANNELS)  # undetermined: say so now
@@ -268,7 +295,8 @@ def submit_case(
             item_code=item.code,
             snapshot=snapshot,
             region=region,
-            office=(office or "")[:200],
+            office=office,
+            office_ref=office_ref,
             channel=channel,
             applicant=applicant,
             agent=agent,
@@ -288,6 +316,20 @@ def submit_case(
                summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
         _announce(case, event)
     return case
+
+
+def _check_channel_offered(item, snapshot, channel):
+    """An item whose guide names channels, none of them online, is applied for where the guide
+    says; staff intake (窗口, 电话, 自助终端) records the channel the person came by, as before. A
+    guide silent on channels does not forbid anything."""
+    offered = snapshot.get("channels") or []
+    if channel not in ONLINE_CHANNELS or not offered or any(c["online"] for c in offered):
+        return
+    where = "、".join(dict.fromkeys(c["name"] for c in offered))
+    offices = "、".join(dict.fromkeys(e.office.name for e in item.offices.select_related("office")))
+    raise ChannelNotOffered(
+        f"按办事指南，“{snapshot['title']}”不受理网上或接口申请，请到{where}办理" + (f"（{offices}）" if offices else ""),
+        field="channel", channels=[c["name"] for c in offered], offices=offices.split("、") if offices else [])
 
 
 def resubmit_case(case, actor, *, channel, materials=None, data=None, conditions=None, comment="",
@@ -446,6 +488,19 @@ def run_instant(case, actor, *, channel, comment=""):
     return accept_case(case, actor, channel=channel, comment=comment, complete=True)
 
 
+def _correction_due(case, today, supply_by):
+    """The correction deadline: the statutory default, or a date the clerk chose after today and
+    no later than the longer of the default and the item's own limit."""
+    default = due_date(today, settings.YIBAO_CORRECTION_DAYS).date
+    if supply_by is None:
+        return default
+    latest = due_date(today, max(settings.YIBAO_CORRECTION_DAYS, case.limit_days or 0)).date
+    if not today < supply_by <= latest:
+        raise InvalidCaseData(f"补正期限应在今天之后、不晚于{latest:%Y-%m-%d}", field="supply_by",
+                              earliest=(today + timedelta(days=1)).isoformat(), latest=latest.isoformat())
+    return supply_by
+
+
 def request_correction(case, actor, *, channel, defects=(), comment="", supply_by=None, expected_version=None):
     """一次性告知: one notice naming every missing material (added here, all of them) and every
     defective one (`defects`: [{"key", "problem", "how"}]), how to supply each and by when.
@@ -458,7 +513,7 @@ def request_correction(case, actor, *, channel, defects=(), comment="", supply_b
         check_transition(from_state, A.REQUEST_CORRECTION)
         role = _authorise_staff(actor, "request_correction", case)
         today = timezone.localdate()
-        default_due = (supply_by or due_date(today, settings.YIBAO_CORRECTION_DAYS).date).isoformat()
+        default_due = (_correction_due(case, today, supply_by)).isoformat()
         entries = checklist(case)
         by_key = {e.key: e for e in entries}
         items = {}
@@ -484,7 +539,7 @@ def request_correction(case, actor, *, channel, defects=(), comment="", supply_b
         if from_state in RUNNING_STATES:
             case.paused_on = today
         _meet(case, "收到材料之日")
-        ordered = sorted(items.values(), key=lambda i: int(i["key"]) if i["key"].isdigit() else 0)
+        ordered = sorted(items.values(), key=lambda i: int(i["key"]) if is_digits(i["key"]) else 0)
         _move(case, A.REQUEST_CORRECTION, actor, channel, role=role, comment=comment,
               payload={"items": ordered}, fields=["materials", "resume_state", "paused_on", "sub_deadlines"])
         notices.correction(case, ordered, round_no=case.round, applicable=sorted(by_key), actor=actor)
@@ -549,12 +604,27 @@ def start_review(case, actor, *, channel, comment="", expected_version=None):
     return case
 
 
+def _separate_from_handling(case, actor):
+    """经办与审核分离 on a case with a review step: the member of staff who filed it for someone or
+    accepted it may not decide it, superusers included. (即时办结 goes through accept_case in one
+    sitting and never reaches here.)"""
+    user = acting_user(actor)
+    if user is None:
+        return
+    handlers = set(case.events.filter(action=A.ACCEPT).values_list("actor_id", flat=True))
+    if case.submitted_by_id is not None and case.submitted_by_id != case.applicant.user_id:
+        handlers.add(case.submitted_by_id)
+    if user.pk in handlers:
+        raise HandlerIsReviewer("经办与审核分离：受理或代为提交该办件的人员不得审核，请由其他审核人员办理")
+
+
 def approve_case(case, actor, *, channel, comment="", amount=None, expected_version=None):
     """审核通过. For payment items the amount is fixed here (the handler's, else `amount`)."""
     with transaction.atomic():
         case = _lock(case, expected_version)
         check_transition(case.state, A.APPROVE)
         role = _authorise_staff(actor, "approve", case)
+        _separate_from_handling(case, actor)
         _approve(case, actor, channel, role=role, comment=comment, amount=amount)
     return case
 
@@ -608,6 +678,7 @@ def deny_case(case, actor, *, channel, reason, comment="", expected_version=None
         case = _lock(case, expected_version)
         check_transition(case.state, A.DENY)
         role = _authorise_staff(actor, "deny", case)
+        _separate_from_handling(case, actor)
         handler_for(case.item_code).check(case, A.DENY, actor)
         _move(case, A.DENY, actor, channel, role=role, comment=comment or reason, payload={"reason": reason})
         notices.denial(case, reason, actor)
@@ -730,9 +801,10 @@ def reassign_case(case, actor, *, office, channel, comment="", expected_version=
             raise InvalidCaseData("请选择本地区办事指南所列的经办机构：" + "、".join(offices), field="office")
         if office == case.office:
             raise InvalidCaseData(f"办件已由{office}办理，无需改派", field="office")
-        before, case.office = case.office, office
+        before = case.office
+        case.office, case.office_ref = _office(case.region_id, office)
         _move(case, A.REASSIGN, actor, channel, role=role, comment=comment,
-              payload={"office": [before, office]}, fields=["office"])
+              payload={"office": [before, office]}, fields=["office", "office_ref"])
     return case
 
 
@@ -821,7 +893,7 @@ def rate_case(case, actor, *, level, channel, text=""):
             with transaction.atomic():
                 evaluation = Evaluation.objects.create(
                     case=case, level=level, text=(text or "").strip(), channel=channel, rater=user,
-                    item_code=case.item_code, office=case.office, staff=staff_event.actor if staff_event else None,
+                    item_code=case.item_code, office=case.office, office_ref_id=case.office_ref_id, staff=staff_event.actor if staff_event else None,
                 )
         except IntegrityError:
             raise AlreadyRated("该办件已评价，评价提交后不可更改") from None

@@ -9,6 +9,7 @@ from yibao.cases.exceptions import CommitmentNotAllowed, InvalidCaseData, Unknow
 from yibao.cases.handlers import handler_for
 from yibao.cases.models import DeferralRule
 from yibao.cases.snapshot import material
+from yibao.core.numbers import is_digits
 
 DOCUMENT = "document"
 COMMITMENT = "commitment"
@@ -134,7 +135,7 @@ def with_materials(entries, case, words, needed):
         return kept
     owed = _owed(case)
     kept += [_entry(case, m, owed) for m in materials_when(case, words)]
-    return sorted(kept, key=lambda e: int(e.key) if e.key.isdigit() else 0)
+    return sorted(kept, key=lambda e: int(e.key) if is_digits(e.key) else 0)
 
 
 def missing(entries):

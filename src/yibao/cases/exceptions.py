@@ -96,6 +96,24 @@ class PayerIsApprover(CaseError):
     code = "payer_is_approver"
 
 
+class AgentNotAuthorised(CaseError):
+    """帮办代办 online without the principal's authorisation given in their own account."""
+
+    code = "agent_not_authorised"
+
+
+class ChannelNotOffered(CaseError):
+    """The guide in force offers the item at a window only: no online or API application."""
+
+    code = "channel_not_offered"
+
+
+class HandlerIsReviewer(CaseError):
+    """经办与审核分离: whoever filed or accepted a case with a review step may not decide it."""
+
+    code = "handler_is_reviewer"
+
+
 class DomainCheckFailed(CaseError):
     """A handler's domain rule refused the action."""
 

@@ -27,6 +27,8 @@ class Case(models.Model):
     snapshot = models.JSONField("事项快照", default=dict, help_text="提交时生效的事项版本：材料、时限、环节、渠道")
     region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="cases", verbose_name="地区")
     office = models.CharField("经办机构", max_length=200, blank=True)
+    office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="经办机构（办事指南）")
     channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
     applicant = models.ForeignKey(
         "people.Applicant", on_delete=models.PROTECT, related_name="cases", verbose_name="申请人"
@@ -123,6 +125,8 @@ class CaseEvent(AppendOnly):
     actor_label = models.CharField("操作人名称", max_length=150, blank=True)
     actor_role = models.CharField("身份", max_length=40, blank=True)
     office = models.CharField("经办机构", max_length=200, blank=True)
+    office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="经办机构（办事指南）")
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
     from_state = models.CharField("原状态", max_length=24, choices=CaseState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=24, choices=CaseState.choices)
@@ -327,6 +331,8 @@ class Evaluation(AppendOnly):
     # What the figures group by, kept as they stood when the case ended.
     item_code = models.CharField("事项代码", max_length=60, db_index=True)
     office = models.CharField("经办机构", max_length=200, blank=True)
+    office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="经办机构（办事指南）")
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="经办人员",

@@ -6,8 +6,10 @@ differ between provinces and years, so nothing here guesses a code; it only chec
 """
 import re
 
+from yibao.core.numbers import is_digits
+
 ITEM_TYPES = {"20": "公共服务", "07": "行政确认", "05": "行政给付"}
-_SHAPE = re.compile(r"^(?P<province>\d{2})(?P<type>\d{2})(?P<main>\d{5})(?P<sub>\d{3})$")
+_SHAPE = re.compile(r"^(?P<province>\d{2})(?P<type>\d{2})(?P<main>\d{5})(?P<sub>\d{3})$", re.ASCII)
 
 
 class CatalogueCodeError(ValueError):
@@ -19,12 +21,12 @@ class CatalogueCodeError(ValueError):
 def province_of(region):
     """The 2-digit province of a region (from its 行政区划代码), or "" when it has none (the template)."""
     admin_code = (getattr(region, "admin_code", "") or "").strip()
-    return admin_code[:2] if len(admin_code) >= 2 and admin_code[:2].isdigit() else ""
+    return admin_code[:2] if len(admin_code) >= 2 and is_digits(admin_code[:2]) else ""
 
 
 def looks_like_catalogue_code(value):
     """True for 12 digits: what the API takes for a 事项编码 rather than an item code."""
-    return isinstance(value, str) and len(value.strip()) == 12 and value.strip().isdigit()
+    return isinstance(value, str) and len(value.strip()) == 12 and is_digits(value.strip())
 
 
 def check_catalogue_code(value, region=None, *, province=None):
@@ -75,10 +77,12 @@ def read_codes_file(path):
     if not data.strip():
         raise CodesFileError(f"{path.name}：文件是空的")
     if data[:2] == b"PK":
-        from openpyxl import load_workbook
+        from yibao.core.xlsx import WorkbookRefused, open_workbook  # openpyxl loads only when needed
 
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            sheet = open_workbook(data).worksheets[0]
+        except WorkbookRefused as exc:
+            raise CodesFileError(f"{path.name}：无法读取 xlsx 表格（{exc}）") from None
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise CodesFileError(f"{path.name}：无法读取 xlsx 表格") from exc
         lines = [["" if c is None else str(c) for c in line] for line in sheet.iter_rows(values_only=True)]

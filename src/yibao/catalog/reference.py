@@ -16,6 +16,7 @@ from django.conf import settings
 from yibao.catalog.catalogue_codes import CatalogueCodeError, check_catalogue_code, province_of
 from yibao.catalog.codes import BY_CODE
 from yibao.catalog.models import Certainty, ReferenceList
+from yibao.core.numbers import is_digits
 
 HEAD_KEYS = {
     "list": "list", "层级": "list", "province": "province", "省份代码": "province", "name": "name",
@@ -33,7 +34,7 @@ ROW_KEYS = {
 LEVELS = {"national": "national", "国家": "national", "国家清单": "national", "provincial": "provincial",
           "省级": "provincial", "省级清单": "provincial"}
 CERTAINTIES = {c.value: c.value for c in Certainty} | {c.label: c.value for c in Certainty}
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$", re.ASCII)
 _TRUE = {True, "true", "是", "yes", "1", 1}
 _FALSE = {False, "false", "否", "no", "0", 0}
 MAX_ROWS = 500
@@ -113,12 +114,12 @@ def _json(name, data):
 
 
 def _xlsx(name, data):
-    import io
-
-    from openpyxl import load_workbook
+    from yibao.core.xlsx import WorkbookRefused, open_workbook  # openpyxl loads only when needed
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = open_workbook(data)
+    except WorkbookRefused as exc:
+        raise ReferenceFormatError(name, 0, f"无法读取 xlsx 表格：{exc}") from None
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ReferenceFormatError(name, 0, "无法读取 xlsx 表格（文件损坏或不是 Excel 文件）") from exc
     if "清单" not in book.sheetnames or "事项" not in book.sheetnames:
@@ -153,7 +154,7 @@ def _text(value):
 def _count(value, where, label, high):
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and is_digits(value.strip()))
                                        or (isinstance(value, float) and value.is_integer())):
         raise ValueError(f"{where}：{label}应为不小于0的整数或留空，而不是“{value}”")
     number = int(value)
@@ -185,7 +186,7 @@ def plan(file_name, head, rows):
     province = _text(head.get("province")) or ("00" if level == "national" else "")
     if level == "national" and province != "00":
         raise ReferenceFormatError(file_name, 0, "国家清单的省份代码应为 00")
-    if level == "provincial" and not (len(province) == 2 and province.isdigit() and province != "00"):
+    if level == "provincial" and not (len(province) == 2 and is_digits(province) and province != "00"):
         raise ReferenceFormatError(file_name, 0, "省级清单应写明2位省份代码（如四川为 51）")
     missing = [label for key, label in (("name", "清单名称"), ("source", "来源"), ("date", "日期")) if not _text(head.get(key))]
     if missing:

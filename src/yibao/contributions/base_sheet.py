@@ -8,12 +8,12 @@ in these columns, with last year's bases, to fill in.
 """
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from yibao.contributions.models import ContributionBase
 from yibao.core.money import MoneyError, yuan
 from yibao.enrollment.models import OPEN_STATUSES
-from yibao.enrollment.sheets import RowError, SheetInvalid, cell_text
+from yibao.enrollment.sheets import MAX_ERRORS, RowError, SheetInvalid, cell_text, sheet_rows
 
 ID, NAME, BASE = "证件号码", "姓名", "月缴费基数（元）"
 COLUMNS = [ID, NAME, BASE]
@@ -21,34 +21,27 @@ COLUMNS = [ID, NAME, BASE]
 
 def rows_from_sheet(source):
     """[{"row", "id_number", "name", "base"}] from the first worksheet, or SheetInvalid."""
-    book = load_workbook(source, read_only=True, data_only=True)
-    try:
-        values = book.worksheets[0].iter_rows(values_only=True)
-        header = [cell_text(h) for h in next(values, ())]
-        found = {name: i for i, name in enumerate(header) if name in COLUMNS}
-        missing = [c for c in (ID, BASE) if c not in found]
-        if missing:
-            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
-        rows, errors = [], []
-        for number, cells in enumerate(values, start=2):
-            cell = {c: cell_text(cells[i]) if i < len(cells) else "" for c, i in found.items()}
-            if not any(cell.values()):
-                continue
-            if not cell[ID]:
-                errors.append(RowError(number, ID, "未填写证件号码"))
-            try:
-                base = str(yuan(cell[BASE]))
-            except MoneyError:
-                errors.append(RowError(number, BASE, "缴费基数应为金额（元）"))
-                base = ""
-            rows.append({"row": number, "id_number": cell[ID].upper(), "name": cell.get(NAME, ""), "base": base})
-        if errors:
-            raise SheetInvalid(errors)
-        if not rows:
-            raise SheetInvalid([RowError(0, "", "表格中没有申报数据")])
-        return rows
-    finally:
-        book.close()
+    rows, errors, unchecked = [], [], 0
+    for found, number, cells in sheet_rows(source, (ID, BASE), COLUMNS):
+        cell = {c: cell_text(cells[i]) if i < len(cells) else "" for c, i in found.items()}
+        if not any(cell.values()):
+            continue
+        if len(errors) >= MAX_ERRORS:
+            unchecked += 1
+            continue
+        if not cell[ID]:
+            errors.append(RowError(number, ID, "未填写证件号码"))
+        try:
+            base = str(yuan(cell[BASE]))
+        except MoneyError:
+            errors.append(RowError(number, BASE, "缴费基数应为金额（元）"))
+            base = ""
+        rows.append({"row": number, "id_number": cell[ID].upper(), "name": cell.get(NAME, ""), "base": base})
+    if errors:
+        raise SheetInvalid(errors, unchecked=unchecked)
+    if not rows:
+        raise SheetInvalid([RowError(0, "", "表格中没有申报数据")])
+    return rows
 
 
 def template_sheet(employer, year):

@@ -36,7 +36,7 @@ def payable(value, *, ceiling=None):
     text = str(value if value is not None else "").strip().replace(",", "")
     if not text:
         raise MoneyError("请填写金额")
-    if len(text) > 20 or not all(c.isdigit() or c in ".-+" for c in text):
+    if len(text) > 20 or not all(c in "0123456789.-+" for c in text):
         raise MoneyError(f"金额格式不正确：{text[:20]}（应为以元为单位的数字，如 1234.56）")
     try:
         amount = Decimal(text)

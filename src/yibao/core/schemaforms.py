@@ -17,6 +17,7 @@ import typing
 from django import forms
 
 from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
+from yibao.core.numbers import is_digits
 
 PREFIX = "data_"
 SEP = "__"  # data_person__id_number: field id_number of the nested model `person`
@@ -167,7 +168,7 @@ def _lists(value):
     """Groups keyed 0, 1, 2 ... become lists (in order; empty entries were never added)."""
     if isinstance(value, dict):
         value = {k: _lists(v) for k, v in value.items()}
-        if value and all(k.isdigit() for k in value):
+        if value and all(is_digits(k) for k in value):
             return [value[k] for k in sorted(value, key=int)]
     return value
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_bank_account, mask_id_number
+from yibao.core.numbers import is_digits
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
     EmployerAlreadyRegistered,
@@ -225,7 +226,7 @@ def person_particulars(id_type, id_number, *, name, sex=None, birth_date=None):
     name = (name or "").strip()
     if not name:
         raise IdentityMismatch("请填写姓名")
-    if len(number) == 18 and number[:17].isdigit() and id_type != "foreigner_pr":
+    if len(number) == 18 and is_digits(number[:17]) and id_type != "foreigner_pr":
         from_number = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         sex_from_number = "M" if int(number[16]) % 2 else "F"
         if birth_date and birth_date != from_number:

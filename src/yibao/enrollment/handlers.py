@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from yibao.cases.interface import Action, Conditions, Handler, materials_when, register, with_materials
+from yibao.core.numbers import is_digits
 from yibao.enrollment import actions
 from yibao.enrollment.exceptions import (
     AlreadyEnrolled,
@@ -67,7 +68,7 @@ def _choice(enum, value):
 
 def _bank_digits(value):
     value = value.replace(" ", "")
-    if value and not value.isdigit():
+    if value and not is_digits(value):
         raise ValueError("银行账号应为数字")
     return value
 

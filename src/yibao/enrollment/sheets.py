@@ -17,11 +17,12 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from yibao.cases.interface import ItemNotAvailable, item_in_force
 from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_id_number, mask_phone
+from yibao.core.xlsx import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, open_workbook
 from yibao.enrollment.actions import person_particulars
 from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, RegisterError
 from yibao.enrollment.guide_rules import accepted_id_types
@@ -48,6 +49,7 @@ ADD, REDUCE = "增加", "减少"
 KIND_WORDS = {"增加": ADD, "新增": ADD, "减少": REDUCE}
 SEX_WORDS = {"男": Sex.MALE, "女": Sex.FEMALE, "M": Sex.MALE, "F": Sex.FEMALE}
 CHUNK = 2000  # IN-lists and bulk inserts stay well under SQLite's variable limit
+MAX_ERRORS = 100  # a sheet with more errors is reported up to here, with the count of rows left unchecked
 
 
 @dataclass
@@ -61,13 +63,40 @@ class RowError:
 
 
 class SheetInvalid(RegisterError):
+    """The sheet's errors (at most MAX_ERRORS); `unchecked` counts the data rows not checked after them."""
+
     code = "sheet_invalid"
 
-    def __init__(self, errors):
-        self.errors = errors
+    def __init__(self, errors, unchecked=0):
+        self.errors = errors[:MAX_ERRORS]
+        self.unchecked = unchecked
         head = "；".join(str(e) for e in errors[:5])
         more = f"等{len(errors)}处错误" if len(errors) > 5 else ""
-        super().__init__(f"表格有误，未导入任何一行：{head}{more}", errors=[asdict(e) for e in errors])
+        rest = f"；错误过多，另有{unchecked}行未检查" if unchecked else ""
+        super().__init__(f"表格有误，未导入任何一行：{head}{more}{rest}",
+                         errors=[asdict(e) for e in self.errors], unchecked=unchecked)
+
+
+def sheet_rows(source, required, columns):
+    """(header map, iterator of (row number, values)) of the first worksheet of an uploaded .xlsx,
+    opened by core.xlsx (sizes, entities and dimensions checked first). Used by every sheet reader."""
+    try:
+        book = open_workbook(source)
+    except WorkbookRefused as exc:
+        raise SheetInvalid([RowError(0, "", str(exc))]) from None
+    try:
+        rows = book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        header = [cell_text(h) for h in next(rows, ())]
+        found = {name: i for i, name in enumerate(header) if name in columns}
+        missing = [c for c in required if c not in found]
+        if missing:
+            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
+        for number, values in enumerate(rows, start=2):
+            if number > MAX_ROWS:
+                raise SheetInvalid([RowError(number, "", f"表格最多{MAX_ROWS - 1}行数据，请拆分后分批上传")])
+            yield found, number, values
+    finally:
+        book.close()
 
 
 @dataclass
@@ -108,24 +137,13 @@ def _id_type(value):
 
 
 def read_rows(source):
-    """(header map, [(row number, {column: value})]) of the first worksheet."""
-    book = load_workbook(source, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [cell_text(h) for h in next(rows, ())]
-        found = {name: i for i, name in enumerate(header) if name in COLUMNS}
-        missing = [c for c in REQUIRED if c not in found]
-        if missing:
-            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
-        out = []
-        for number, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue  # blank lines between blocks are common in hand-made sheets
-            out.append((number, {c: values[i] if i < len(values) else None for c, i in found.items()}))
-        return out
-    finally:
-        book.close()
+    """[(row number, {column: value})] of the first worksheet."""
+    out = []
+    for found, number, values in sheet_rows(source, REQUIRED, COLUMNS):
+        if not any(v not in (None, "") for v in values):
+            continue  # blank lines between blocks are common in hand-made sheets
+        out.append((number, {c: values[i] if i < len(values) else None for c, i in found.items()}))
+    return out
 
 
 def _parse(number, cells, accepted, today, errors):
@@ -195,7 +213,9 @@ def check_sheet(employer, rows):
         accepted = list(IdType.values)
     today = timezone.localdate()
     parsed, seen = [], {}
-    for number, cells in rows:
+    for checked, (number, cells) in enumerate(rows):
+        if len(errors) >= MAX_ERRORS:
+            raise SheetInvalid(errors, unchecked=len(rows) - checked)
         row = _parse(number, cells, accepted, today, errors)
         if row is None:
             continue

@@ -16,6 +16,7 @@ from yibao.cases.interface import CaseState, reviewers_of, reviewers_of_cases
 from yibao.core.audit import acting_user, record
 from yibao.core.bulk import update_rows
 from yibao.core.money import MoneyError, yuan
+from yibao.core.numbers import is_digits
 from yibao.payments.exceptions import (
     BatchConflict,
     InvalidOrderTransition,
@@ -40,8 +41,6 @@ from yibao.people import policy
 A = OrderAction
 
 
-
-
 def clean_account(kind, number):
     """The account number without spaces; bank cards (a person's card, a 社会保障卡's financial
     account) must pass the Luhn check, an employer's account only has to look like one."""
@@ -49,7 +48,7 @@ def clean_account(kind, number):
         raise InvalidPayee(f"收款账户类型不正确：{kind}", field="account_kind")
     number = "".join((number or "").split())
     label = AccountKind(kind).label
-    if not number.isdigit():
+    if not is_digits(number):
         raise InvalidPayee(f"{label}账号应为数字", field="account_no")
     if kind == AccountKind.EMPLOYER:
         if not 8 <= len(number) <= 32:

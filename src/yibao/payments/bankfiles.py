@@ -129,12 +129,15 @@ def _table(content, filename):
     if len(content) > MAX_BYTES:
         raise ReturnFileRejected("回盘文件过大（不超过50MB）", field="file")
     if content[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
+        from yibao.core.xlsx import MAX_COLUMNS, WorkbookRefused, open_workbook  # openpyxl only when needed
 
         try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            book = open_workbook(content)
             sheet = book.worksheets[0]
-            return [["" if v is None else str(v).strip() for v in r] for r in sheet.iter_rows(values_only=True)]
+            return [["" if v is None else str(v).strip() for v in r]
+                    for r in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)]
+        except WorkbookRefused as exc:
+            raise ReturnFileRejected(f"回盘文件：{exc}", field="file") from None
         except Exception as exc:  # a damaged workbook: openpyxl raises many kinds
             raise ReturnFileRejected(f"回盘文件不是有效的 Excel 文件：{type(exc).__name__}", field="file") from None
     if b"\x00" in content[:4096]:

@@ -9,14 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from yibao.catalog import office_refs
 from yibao.core.audit import record
 from yibao.core.models import Channel
 from yibao.people import throttle
-from yibao.people.identity import validate_id, validate_phone
+from yibao.people.identity import normalise, validate_id, validate_phone
 from yibao.people.models import (
     ID_TYPES_BY_KIND,
     Applicant,
     ApplicantKind,
+    Authorisation,
     IdType,
     LoginAttempt,
     LoginOutcome,
@@ -36,6 +38,11 @@ class RegistrationRefused(ValueError):
 class AlreadyRegistered(RegistrationRefused):
     def __init__(self):
         super().__init__("该证件号码已注册，请直接登录；如忘记密码，请携带证件到经办窗口办理", field="id_number")
+
+
+class RegistrationThrottled(RegistrationRefused):
+    def __init__(self):
+        super().__init__("注册尝试过于频繁，请稍后再试；如需帮助，请携带证件到经办窗口办理")
 
 
 class StaffRefused(ValueError):
@@ -128,13 +135,18 @@ def create_staff(username, password, region, office, roles, *, actor=None, chann
         raise StaffRefused("角色应为：" + "、".join(f"{value}（{label}）" for value, label in Role.choices))
     if problem := password_problem(password):
         raise StaffRefused(problem)
+    try:
+        office, office_ref = office_refs.resolve(region.pk, office)
+    except office_refs.UnknownOffice as exc:
+        raise StaffRefused(str(exc)) from None
     is_admin = Role.ADMIN in roles
     try:
         with transaction.atomic():
             user = get_user_model().objects.create_user(
                 username, password=password, is_staff=is_admin, is_superuser=is_admin
             )
-            profile = StaffProfile.objects.create(user=user, region=region, office=(office or "").strip(), roles=roles)
+            profile = StaffProfile.objects.create(user=user, region=region, office=office, office_ref=office_ref,
+                                                  roles=roles)
             record(
                 actor=actor,
                 channel=channel,
@@ -151,6 +163,16 @@ def create_staff(username, password, region, office, roles, *, actor=None, chann
 def _log_attempt(identifier, ip, outcome):
     with transaction.atomic():
         LoginAttempt.objects.create(identifier=throttle.identifier_key(identifier), ip=ip, outcome=outcome)
+        throttle.prune()  # by the index on `at`: only the rows past their keeping time
+
+
+def register_from(ip, *args, **kwargs):
+    """register_applicant for a public form or endpoint: limited per IP (RegistrationThrottled),
+    and the attempt recorded whether it succeeds or not, so guessing who has an account is slow."""
+    if throttle.registrations_exhausted(ip):
+        raise RegistrationThrottled()
+    _log_attempt("", ip, LoginOutcome.REGISTER)
+    return register_applicant(*args, **kwargs)
 
 
 def attempt_login(request, identifier, password):
@@ -171,3 +193,48 @@ def attempt_login(request, identifier, password):
             f"将锁定{settings.YIBAO_LOGIN_LOCK_MINUTES}分钟"
         )
     return user
+
+
+class AuthorisationRefused(ValueError):
+    """An authorisation that cannot be given or withdrawn; `field` names the input."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+def _agent_account(principal, agent_id_number):
+    agent = Applicant.objects.filter(id_number=normalise(agent_id_number)).first()
+    if agent is None:
+        raise AuthorisationRefused("该证件号码尚未注册账户：代理人须先注册", field="agent_id_number")
+    if agent.pk == principal.pk:
+        raise AuthorisationRefused("不能授权本人为代理人", field="agent_id_number")
+    return agent
+
+
+def grant_authorisation(principal, agent_id_number, *, channel):
+    """授权委托: `principal` (an Applicant, acting in their own account) lets the account of
+    `agent_id_number` apply online in their name. Giving it twice changes nothing."""
+    agent = _agent_account(principal, agent_id_number)
+    with transaction.atomic():
+        Applicant.objects.select_for_update().filter(pk=principal.pk).first()  # one grant at a time per principal
+        existing = Authorisation.objects.filter(principal=principal, agent=agent, revoked_at=None).first()
+        if existing is not None:
+            return existing
+        granted = Authorisation.objects.create(principal=principal, agent=agent)
+        record(actor=principal.user, channel=channel, action="授权委托", obj=granted,
+               summary=f"{principal.masked_id} 授权 {agent.masked_id} 代为网上申请",
+               changes={"agent": agent.masked_id})
+    return granted
+
+
+def revoke_authorisation(principal, agent_id_number, *, channel):
+    """Withdraw the principal's authorisation of that agent; the cases already filed stay."""
+    agent = _agent_account(principal, agent_id_number)
+    with transaction.atomic():
+        now = timezone.now()
+        count = Authorisation.objects.filter(principal=principal, agent=agent, revoked_at=None).update(revoked_at=now)
+        if not count:
+            raise AuthorisationRefused("未向该代理人授权", field="agent_id_number")
+        record(actor=principal.user, channel=channel, action="撤销授权委托", obj=principal,
+               summary=f"{principal.masked_id} 撤销对 {agent.masked_id} 的授权", changes={"agent": agent.masked_id})

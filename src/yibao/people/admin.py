@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from yibao.catalog import office_refs
 from yibao.core.admin import AuditedAdmin
 from yibao.core.masking import mask_id_number
 from yibao.people.forms import AdminLoginForm
@@ -25,6 +26,17 @@ class StaffProfileForm(forms.ModelForm):
     class Meta:
         model = StaffProfile
         fields = ["user", "region", "office", "roles", "active"]
+
+    def clean(self):
+        # The office is one the region's guide lists (a reference, not free text).
+        cleaned = super().clean()
+        region = cleaned.get("region")
+        if region is not None:
+            try:
+                cleaned["office"], self.instance.office_ref = office_refs.resolve(region.pk, cleaned.get("office"))
+            except office_refs.UnknownOffice as exc:
+                self.add_error("office", str(exc))
+        return cleaned
 
 
 @admin.register(StaffProfile)

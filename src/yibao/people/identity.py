@@ -25,6 +25,7 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from yibao.core.numbers import is_digits
 from yibao.people.models import IdType
 
 
@@ -57,7 +58,7 @@ def _mod11_2(number, label):
     """17 digits and the ISO 7064 MOD 11-2 check character shared by 身份证-like numbers."""
     if len(number) != 18:
         raise InvalidIdentity(f"{label}号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not is_digits(number[:17]) or not (is_digits(number[17]) or number[17] == "X"):
         raise InvalidIdentity(f"{label}号码应为17位数字加1位校验码（数字或X）")
     if ric.calc_check_digit(number) != number[17]:
         raise InvalidIdentity(f"{label}号码校验位不正确，请核对")
@@ -118,7 +119,7 @@ def _pattern(regex, message):
 
 
 def _passport(number, label):
-    if not re.fullmatch(r"[A-Z0-9]{5,17}", number) or not any(c.isdigit() for c in number):
+    if not re.fullmatch(r"[A-Z0-9]{5,17}", number) or not any(is_digits(c) for c in number):
         raise InvalidIdentity("护照号码应为5至17位字母和数字")
     return number
 

@@ -100,6 +100,8 @@ class StaffProfile(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="staff", verbose_name="所属地区")
     # The office name as the region's guide lists it (市本级, 通川区, 市医保事务中心 ...).
     office = models.CharField("经办机构", max_length=200, blank=True)
+    office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="经办机构（办事指南）")
     roles = models.JSONField("角色", default=list, blank=True)
     active = models.BooleanField("在岗", default=True)
 
@@ -121,6 +123,7 @@ class LoginOutcome(models.TextChoices):
     SUCCESS = "success", "成功"  # right password
     FAILURE = "failure", "失败"  # wrong identifier or password; counts towards the lock
     LOCKED = "locked", "已锁定"  # refused unchecked while locked; does not extend the lock
+    REGISTER = "register", "注册"  # a registration tried from this IP; counts towards its own limit
 
 
 class LoginAttempt(models.Model):
@@ -138,7 +141,34 @@ class LoginAttempt(models.Model):
         indexes = [
             models.Index(fields=["identifier", "at"], name="loginattempt_identifier_at"),
             models.Index(fields=["ip", "at"], name="loginattempt_ip_at"),
+            models.Index(fields=["at"], name="loginattempt_at"),  # pruning
         ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {mask_id_number(self.identifier)} {self.get_outcome_display()}"
+
+
+class Authorisation(models.Model):
+    """授权委托 given online: the principal, in their own account, lets another account apply online
+    in their name (帮办代办). Without one, an application for someone else is made at a window,
+    where staff check the written 授权委托书."""
+
+    principal = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="authorisations_given",
+                                  verbose_name="委托人")
+    agent = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="authorisations_held",
+                              verbose_name="代理人")
+    granted_at = models.DateTimeField("授权时间", default=timezone.now)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "授权委托"
+        verbose_name_plural = "授权委托"
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "agent"], condition=models.Q(revoked_at=None),
+                                    name="authorisation_one_active"),
+            models.CheckConstraint(condition=~models.Q(principal=models.F("agent")), name="authorisation_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.principal} → {self.agent}"

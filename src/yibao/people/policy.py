@@ -7,7 +7,7 @@ the reviewer of the same case) belong to the case engine.
 """
 from django.core.exceptions import ObjectDoesNotExist
 
-from yibao.people.models import Role, StaffProfile
+from yibao.people.models import Authorisation, Role, StaffProfile
 from yibao.people.verbs import VERBS
 
 
@@ -82,3 +82,8 @@ def authorise(user, action, *, region_id, office="", applicant_user_id=None, age
         where = f"（{office}）" if office else ""
         raise NotAllowed(f"您无权{label}{where}：需要“{needed}”角色")
     return profile
+
+
+def authorised(principal, agent):
+    """True when `principal` has authorised `agent` (both Applicants) online and not withdrawn it."""
+    return Authorisation.objects.filter(principal=principal, agent=agent, revoked_at=None).exists()

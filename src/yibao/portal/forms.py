@@ -222,3 +222,7 @@ class RateForm(Form):
 class TrackForm(Form):
     receipt_no = forms.CharField(label="受理编号", max_length=48)
     id_number = forms.CharField(label="申请人或代理人证件号码", max_length=32)
+
+
+class AuthorisationForm(forms.Form):
+    agent_id_number = forms.CharField(label="代理人证件号码", max_length=32, help_text="代理人须已注册账户")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yibao.portal import cases_views, certificate_views, document_views, domain_views, filing_views, provider_views, views
+from yibao.portal import authorisation_views, cases_views, certificate_views, document_views, domain_views, filing_views, provider_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -34,6 +34,8 @@ urlpatterns = [
     path("my/cases/<str:receipt_no>/withdraw/", cases_views.case_withdraw, name="case_withdraw"),
     path("my/cases/<str:receipt_no>/rate/", cases_views.case_rate, name="case_rate"),
     path("my/cases/<str:receipt_no>/files/<int:attachment_id>/", cases_views.case_file, name="case_file"),
+    path("my/authorisations/", authorisation_views.authorisations, name="authorisations"),
+    path("my/authorisations/<int:pk>/revoke/", authorisation_views.revoke, name="authorisation_revoke"),
     path("track/", cases_views.track, name="track"),
     # Designated providers (provider_views.py): the public list, the provider's own pages.
     path("r/<slug:region_code>/providers/", provider_views.public_list, name="provider_list"),

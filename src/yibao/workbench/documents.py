@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from yibao.cases.states import CaseState
+from yibao.cases.states import Action, CaseState
 from yibao.contributions.documents import certificate_pdf, record_pdf
 from yibao.contributions.models import Certificate
 from yibao.contributions.queries import person_record, unit_record
@@ -19,7 +19,8 @@ QUERIES = {"person-info-query": "参保人员参保信息查询结果（PDF）",
 
 
 def _certificate_no(case):
-    event = case.events.filter(to_state=CaseState.COMPLETED).order_by("-id").first()
+    # The 办结 step itself: a rating or a follow-up later also leaves an event in the 办结 state.
+    event = case.events.filter(action=Action.COMPLETE).order_by("-id").first()
     return ((event.payload or {}).get("effect") or {}).get("certificate") if event else None
 
 

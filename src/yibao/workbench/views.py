@@ -19,7 +19,9 @@ from yibao.cases.queries import is_instant, next_steps, region_offices
 from yibao.cases.snapshot import has_review, is_payment
 from yibao.cases.states import Action
 from yibao.catalog.audit import audit_page
+from yibao.core.masking import mask_name
 from yibao.core.models import Channel
+from yibao.core.numbers import is_digits
 from yibao.core.schemaforms import describe
 from yibao.enrollment.actions import EMPLOYER_FIELDS, PERSON_FIELDS
 from yibao.enrollment.sheets import SheetInvalid
@@ -195,7 +197,7 @@ def _case_page(request, case, *, bound=None, error="", status=200):
     return render(request, "workbench/case.html", {
         "case": case,
         "entries": entries,
-        "events": case.events.select_related("actor").order_by("at", "id"),
+        "events": _events(case),
         "notices": case.notices.order_by("issued_at", "id"),
         "steps": steps,
         "error": error,
@@ -210,6 +212,18 @@ def _case_page(request, case, *, bound=None, error="", status=200):
         "documents": documents.for_case(case),
         "domain": domain_views.panel(case, request.user),
     }, status=status)  # fmt: skip
+
+
+def _events(case):
+    """The case's history; an applicant or agent shown by masked name, never by the account's
+    internal username (applicant-…)."""
+    names = {case_actions.APPLICANT_ROLE: mask_name(case.applicant.name),
+             case_actions.AGENT_ROLE: mask_name(case.agent.name) if case.agent_id else ""}
+    events = list(case.events.select_related("actor").order_by("at", "id"))
+    for event in events:
+        if names.get(event.actor_role):
+            event.actor_label = names[event.actor_role]
+    return events
 
 
 def _effect(case):
@@ -338,7 +352,7 @@ def close_follow_up(request, pk):
 def notifications(request):
     if request.method == "POST":
         ids = request.POST.getlist("id")
-        count = mark_notifications_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+        count = mark_notifications_read(request.user, [int(i) for i in ids if is_digits(i)] if ids else None)
         messages.success(request, f"已将{count}条消息标为已读")
         return redirect("workbench:notifications")
     rows = Notification.objects.filter(recipient=request.user).select_related("case").order_by(

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yibao.cases.exceptions import CaseError
 from yibao.cases.tasks import mark_overdue_cases
 
 
@@ -22,5 +23,8 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"日期格式应为 YYYY-MM-DD：{day}") from None
         # Run here and now (the scheduler enqueues the same task daily).
-        marked = mark_overdue_cases.call(day)
+        try:
+            marked = mark_overdue_cases.call(day)
+        except CaseError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(f"已标记逾期办件 {marked} 件")
