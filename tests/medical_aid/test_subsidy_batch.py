@@ -248,3 +248,27 @@ def test_where_the_guide_has_people_apply_the_clerk_files_it_and_a_second_is_ref
     with pytest.raises(NotEligible, match="未全额缴纳"):
         actions.submit_case(item=item, applicant=unpaid.applicant, actor=team.clerk, channel=W, materials=materials,
                             data=data)
+
+
+def test_only_a_case_the_system_opened_is_decided_or_completed_by_the_system(regions, staff):
+    """The engine's decide_by_system / complete_by_system refuse a case filed by people."""
+    from tests import domain_support as ds
+    from yibao.cases.exceptions import InvalidTransition
+    from yibao.cases.interface import complete_by_system, decide_by_system
+    from yibao.cases.snapshot import item_in_force
+    from yibao.medical_aid import actions as aid
+
+    region, team = regions["dazhou"], staff["dazhou"]
+    r = resident(region, "李低保")
+    aid.recognise(r.person, YEAR, "subsistence", "civil", "低保证2026-7", actor=team.clerk)
+    item = item_in_force(region, ITEM)
+    case = actions.submit_case(item=item, applicant=r.applicant, actor=team.clerk, channel=W,
+                               materials={k: "document" for k in ds.catalogue_materials(item)},
+                               data={"year": YEAR, "category": "subsistence", "source": "civil",
+                                     "card_account": SSC_CARD, "card_bank": "达州银行"})
+    actions.accept_case(case, team.clerk, channel=W)
+    for step in (decide_by_system, complete_by_system):
+        with pytest.raises(InvalidTransition, match="只有系统生成的办件"):
+            step(case)
+    case.refresh_from_db()
+    assert case.state == CaseState.ACCEPTED and case.amount is None
