@@ -103,9 +103,11 @@ class Case(models.Model):
             # The staff queue: a region's cases in given states, by due date.
             models.Index(fields=["region", "state", "due_date"]),
             models.Index(fields=["state", "due_date"]),
-            # The published figures (cases.figures): a region's month by submission and by closing.
-            models.Index(fields=["region", "submitted_at"], name="case_region_submitted"),
-            models.Index(fields=["region", "closed_at"], name="case_region_closed"),
+            # The published figures (cases.figures): a region's month by submission and by closing,
+            # covering what they group and count, so that a month is read from the index alone
+            # (the rows, with their snapshots, are scattered over a large file).
+            models.Index(fields=["region", "submitted_at", "item_code"], name="case_region_submitted"),
+            models.Index(fields=["region", "closed_at", "state", "item_code", "due_date"], name="case_region_closed"),
             # "My cases" looks a person up as applicant OR agent; agents are rare, so SQLite's planner
             # (after ANALYZE) skips a full agent index and scans. A partial one stays selective.
             models.Index(fields=["agent"], condition=models.Q(agent__isnull=False), name="case_agent_present"),
@@ -372,7 +374,9 @@ class Evaluation(AppendOnly):
         verbose_name = "好差评"
         verbose_name_plural = "好差评"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_at"], name="evaluation_created")]  # a month's ratings
+        # a month's ratings, by item, office and level, from the index alone
+        indexes = [models.Index(fields=["created_at", "level", "item_code", "office", "case"],
+                                name="evaluation_created")]
 
     def __str__(self):
         return f"{self.case.receipt_no} {self.get_level_display()}"
