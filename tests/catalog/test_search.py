@@ -248,7 +248,7 @@ def test_the_guides_own_words_are_samples_of_their_item():
     assert by_text["《基本医疗保险城乡居民参保信息变更登记表》"] == {"resident-info-change"}
     # A phrase that many items share (an identity document) says nothing about which one.
     assert all(len(codes) <= search_model.SHARED_LIMIT for codes in by_text.values())
-    assert "有效身份证件" not in by_text
+    assert "医保电子凭证或有效身份证件或社保卡" not in by_text and "病历资料" not in by_text
     assert len(samples) == len({(text, code) for text, code, _ in samples})
 
 
