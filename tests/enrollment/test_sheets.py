@@ -107,6 +107,18 @@ def test_an_invalid_sheet_lists_every_error_by_row_and_column_and_applies_nothin
     assert not Case.objects.exists()  # a sheet with errors files no case
 
 
+def test_the_same_sheet_sent_twice_is_one_case_until_that_case_closes(tmp_path, dazhou, employer, file_sheet, staff):
+    path = sheet(tmp_path / "增减表.xlsx", [add(f.id_number())])
+    first = file_sheet(path, employer)
+    with pytest.raises(SheetInvalid) as refused:  # a double click, a retry of the upload
+        file_sheet(path, employer)
+    assert first.receipt_no in str(refused.value.errors[0])
+    assert Case.objects.filter(item_code="employee-enrollment").count() == 1
+    actions.withdraw_case(first, staff[dazhou.code], channel=Channel.WINDOW, reason="单位撤回")
+    again = file_sheet(path, employer)  # once the first case is closed the same file may be filed anew
+    assert again.pk != first.pk and again.state == "submitted"
+
+
 def test_the_rows_apply_all_or_none_when_the_case_completes(tmp_path, dazhou, employer, file_sheet, staff, reviewers):
     first, second = f.id_number(), f.id_number()
     case = file_sheet(sheet(tmp_path / "s.xlsx", [add(first), add(second, "王五")]), employer)

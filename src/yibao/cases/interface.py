@@ -34,7 +34,7 @@ from yibao.cases.exceptions import (
     PayerIsApprover,
 )
 from yibao.cases.handlers import Handler, register, register_disburser
-from yibao.cases.queries import reviewers_of, reviewers_of_cases
+from yibao.cases.queries import open_case_with, reviewers_of, reviewers_of_cases
 from yibao.cases.receipts import prefix_for
 from yibao.cases.snapshot import item_in_force
 from yibao.cases.states import Action, CaseState
@@ -46,7 +46,7 @@ __all__ = [
     "bundle_cases", "item_in_force", "listed_materials", "materials_when", "notify", "open_case_as_system",
     "submit_bundle", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
     "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
-    "decide_by_system", "complete_by_system",
+    "decide_by_system", "complete_by_system", "open_case_with",
 ]
 
 # The disbursement core's steps (payments imports them from here, never from the engine's modules).
@@ -90,3 +90,4 @@ def notify(users, case, kind, text):
     """A message (the engine's Notification) to each of `users`, about `case` (or None), written in
     the caller's transaction: a domain tells a person what its register did for them."""
     _engine._notify([u for u in users if u is not None], case, kind, text)
+

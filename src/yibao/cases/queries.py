@@ -8,7 +8,7 @@ from yibao.cases.exceptions import CaseNotFound, LimitUndetermined
 from yibao.cases.models import Case, CaseEvent
 from yibao.cases.receipts import normalise
 from yibao.cases.snapshot import flow_refusal, has_review, is_payment
-from yibao.cases.states import Action, CaseState, actions_from
+from yibao.cases.states import OPEN_STATES, Action, CaseState, actions_from
 from yibao.catalog.models import Guide
 from yibao.core.masking import mask_id_number, mask_name
 
@@ -167,3 +167,10 @@ def reviewers_of_cases(case_ids):
     for case_id, actor_id in rows:
         found.setdefault(case_id, set()).add(actor_id)
     return found
+
+
+def open_case_with(item_code, applicant, key, value):
+    """The applicant's open case of `item_code` whose data hold `value` at `key` (a data key, then
+    sub-keys joined by "__": "sheet__sha256"), or None: a domain refuses the same paper filed twice."""
+    return (Case.objects.filter(item_code=item_code, applicant=applicant, state__in=OPEN_STATES,
+                                **{f"data__{key}": value}).order_by("id").first())

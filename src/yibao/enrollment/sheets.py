@@ -23,7 +23,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
-from yibao.cases.interface import ItemNotAvailable, item_in_force, listed_materials, open_case_as_system, submit_case
+from yibao.cases.interface import (
+    ItemNotAvailable,
+    item_in_force,
+    listed_materials,
+    open_case_as_system,
+    open_case_with,
+    submit_case,
+)
 from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_id_number, mask_phone
 from yibao.core.xlsx import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, open_workbook
@@ -285,6 +292,10 @@ def import_sheet(source, *, employer_uscc, actor, channel, file_name="", office=
     materials = listed_materials(item, conditions)
     with transaction.atomic():
         applicant = _employer_account(employer, actor, channel)
+        earlier = open_case_with(SHEET_ITEM, applicant, "sheet__sha256", case_data["sheet"]["sha256"])
+        if earlier is not None:  # the same file sent twice (a double click, a retry) is one case
+            raise SheetInvalid([RowError(0, "", f"同一份增减表已提交（办件编号{earlier.receipt_no}，"
+                                                f"{earlier.get_state_display()}），请勿重复提交")])
         if actor is None:
             return open_case_as_system(item, applicant, data=case_data, conditions=conditions, comment=comment,
                                        accept_comment="增减表由系统导入，收到即受理", materials=materials)
