@@ -23,8 +23,8 @@ def test_a_clerk_runs_a_batch_over_the_sample_list_and_a_payer_makes_the_orders(
     settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
     sample_data()
     region = Region.objects.get(code="panzhihua")
-    create_staff("aid-clerk", PASSWORD, region, "市本级", ["clerk"])
-    create_staff("aid-payer", PASSWORD, region, "市本级", ["payer"])
+    create_staff("aid-clerk", PASSWORD, region, "市医保事务中心", ["clerk"])
+    create_staff("aid-payer", PASSWORD, region, "市医保事务中心", ["payer"])
     ensure_demo_aid()
     login(page, site, "aid-clerk")
     page.get_by_role("link", name="医疗救助").click()
