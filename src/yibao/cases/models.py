@@ -107,7 +107,9 @@ class Case(models.Model):
             # covering what they group and count, so that a month is read from the index alone
             # (the rows, with their snapshots, are scattered over a large file).
             models.Index(fields=["region", "submitted_at", "item_code"], name="case_region_submitted"),
-            models.Index(fields=["region", "closed_at", "state", "item_code", "due_date"], name="case_region_closed"),
+            # Partial on closed_at IS NOT NULL: it never competes with case_open_queue for open cases.
+            models.Index(fields=["region", "closed_at", "state", "item_code", "due_date"], name="case_region_closed",
+                         condition=models.Q(closed_at__isnull=False)),
             # "My cases" looks a person up as applicant OR agent; agents are rare, so SQLite's planner
             # (after ANALYZE) skips a full agent index and scans. A partial one stays selective.
             models.Index(fields=["agent"], condition=models.Q(agent__isnull=False), name="case_agent_present"),

@@ -151,9 +151,11 @@ class Maker:
             return own
         if recipe.applicant == PERSON:
             # one case of an item per person (a second recognition or filing would be refused)
-            fresh = [p for p in self.persons if (recipe.code, p.pk) not in self.used] or self.persons
+            # (filings of any kind count as one: a second one would overlap the first)
+            key = "remote" if recipe.code.startswith("remote-") else recipe.code
+            fresh = [p for p in self.persons if (key, p.pk) not in self.used] or self.persons
             ctx.person = self.rng.choice(fresh)
-            self.used.add((recipe.code, ctx.person.pk))
+            self.used.add((key, ctx.person.pk))
             return self._account(ctx.person, ApplicantKind.PERSON, IdType.RESIDENT_ID)
         if recipe.applicant == EMPLOYER:
             ctx.employer = self.rng.choice(self.employers)

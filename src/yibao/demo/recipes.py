@@ -109,6 +109,5 @@ RECIPES = [
     Recipe("employee-enrollment", EMPLOYER, _employee, conditions={"applicant_kind": "在职职工", "sub_type": "增加"}),
     Recipe("special-drugs", PERSON, _recognition("DX001"), before_decision=_expert_opinion),
     Recipe("remote-referral", PERSON, _temporary("referral")),
-    Recipe("remote-emergency", PERSON, _temporary("emergency")),
     Recipe("remote-resident", PERSON, _filing("long")),
 ]
