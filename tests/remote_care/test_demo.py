@@ -72,6 +72,8 @@ def test_a_new_user_files_and_then_transfers_the_account(seeded_catalog):
     assert Filing.objects.get(case=case).submitted_by_provider.startswith(hospital.id_number)
     told = person_login.user.case_notifications.filter(kind="remote_filing")
     assert told.count() == 2 and "重庆市渝中区" in told.first().text  # newest first
+    filings = Filing.objects.count()  # the demo's own (the providers' remote patients) and these two
     ensure_demo_accounts()  # a second run changes nothing
     ensure_demo_insured()
-    assert Filing.objects.count() == 2
+    assert Filing.objects.count() == filings
+    assert Filing.objects.filter(person__id_number=person_login.id_number).count() == 2

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from stdnum.cn import ric, uscc
 
 from yibao.accounts import actions as accounts
+from yibao.cases import actions as engine
+from yibao.cases.snapshot import has_review
 from yibao.contributions import actions as contributions
 from yibao.contributions.models import NoticeState, PaymentNotice
 from yibao.core.models import Channel
@@ -74,6 +76,7 @@ def build(region, rng, *, persons, since, today):
         data = {"uscc": credit_code(division, rng.randrange(10**4) * 1000 + i), "kind": "企业",
                 "name": f"{region.name.removesuffix('市').removesuffix('县')}{rng.choice(TRADES)}演示{i + 1}号有限公司",
                 "legal_representative": name(rng), "bank_name": "中国银行演示支行", "bank_account": "6222020200112233445",
+                "phone": f"0818-21{i % 100000:05d}",
                 "address": f"{region.name}演示路{i + 1}号"}
         if Employer.objects.filter(uscc=data["uscc"]).exists():
             continue
@@ -84,12 +87,25 @@ def build(region, rng, *, persons, since, today):
     for k, employer in enumerate(made.employers):
         rows = [(n, name(rng)) for n in numbers[k * per:(k + 1) * per]]
         if rows:
-            sheets.import_sheet(io.BytesIO(_sheet(rows, since)), employer_uscc=employer.uscc, actor=None,
-                                channel=SYSTEM, file_name=f"增减表（演示数据）{k + 1}.xlsx")
+            # A sheet is one 职工参保登记 case (accepted on receipt when filed as the system): its rows
+            # are enrolled when that case completes, so the demo takes it to 办结 as staff would.
+            case = sheets.import_sheet(io.BytesIO(_sheet(rows, since)), employer_uscc=employer.uscc, actor=None,
+                                       channel=SYSTEM, file_name=f"增减表（演示数据）{k + 1}.xlsx")
+            _complete_sheet_case(case, region)
     enrolled = Enrollment.objects.filter(employer__in=made.employers, scheme=Scheme.EMPLOYEE).select_related("person")
     made.persons = sorted((e.person for e in enrolled), key=lambda p: p.id_number)
     _contributions(made, region, rng, since=since, today=today)
     return made
+
+
+def _complete_sheet_case(case, region):
+    from yibao.demo.cases import team  # the region's demo staff (cases imports this module's callers)
+
+    t = team(region)
+    if has_review(case.snapshot):
+        case = engine.start_review(case, t.reviewer, channel=Channel.WINDOW, comment="演示数据")
+        case = engine.approve_case(case, t.reviewer2, channel=Channel.WINDOW, comment="演示数据")
+    engine.complete_case(case, t.clerk, channel=Channel.WINDOW, comment="演示数据")
 
 
 def _contributions(made, region, rng, *, since, today):

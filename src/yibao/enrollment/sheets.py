@@ -15,7 +15,6 @@ and handed back; export_enrollments() writes query results, masked unless asked 
 import datetime
 import hashlib
 import io
-import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -322,7 +321,7 @@ def _employer_account(employer, actor, channel):
         return account
     try:
         return register_applicant(ApplicantKind.EMPLOYER, IdType.USCC, employer.uscc, employer.name,
-                                  employer.phone, secrets.token_urlsafe(24), employer.region, actor=acting_user(actor),
+                                  employer.phone, None, employer.region, actor=acting_user(actor),
                                   channel=channel)
     except (RegistrationRefused, InvalidPhone, InvalidIdentity) as exc:
         raise SheetInvalid([RowError(0, "", f"{employer.name}尚未注册单位账户，且不能代为注册："

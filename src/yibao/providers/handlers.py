@@ -442,7 +442,7 @@ class Settlement(Handler):
         return found.payable
 
     def payee_names(self, case):
-        return [self.submission(case).provider.name]  # the designated provider's own account
+        return [self.payee(case)["payee_name"]]  # the designated provider's own account (month or release)
 
     def payee(self, case):
         release = self.release(case)
