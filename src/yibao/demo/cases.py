@@ -7,17 +7,16 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from yibao.cases import actions as engine
 from yibao.cases.exceptions import CaseError
 from yibao.cases.models import Case, DeferralRule, FollowUp, FollowUpOutcome, Level
 from yibao.cases.snapshot import has_review, is_payment, item_in_force
-from yibao.catalog.office_refs import region_office_names
 from yibao.core.models import Channel
 from yibao.demo import clock
 from yibao.demo.recipes import EMPLOYER, NEWCOMER, PERSON, RECIPES, Context
+from yibao.demo.staff import team
 from yibao.payments import actions as payments
 from yibao.payments.models import OrderState, PaymentOrder
 from yibao.core.errors import NamedError
@@ -48,27 +47,6 @@ RUNNING_TARGETS = {"owed", "accepted", "under_review", "overdue", "due_soon"}
 LEVELS = [(Level.VERY_SATISFIED, 50), (Level.SATISFIED, 25), (Level.BASICALLY_SATISFIED, 12),
           (Level.DISSATISFIED, 8), (Level.VERY_DISSATISFIED, 5)]
 RATING_TEXT = {Level.DISSATISFIED: "等候时间较长（演示数据）", Level.VERY_DISSATISFIED: "多次往返仍未办好（演示数据）"}
-
-
-@dataclass
-class Team:
-    clerk: object
-    reviewer: object
-    reviewer2: object
-    maker: object
-    checker: object
-    cashier: object
-    supervisor: object
-    office: str
-
-
-def team(region):
-    users = {u.username: u for u in get_user_model().objects.filter(username__startswith=f"{region.code}-")}
-    get = lambda suffix: users[f"{region.code}-{suffix}"]  # noqa: E731
-    offices = region_office_names(region.pk)
-    profile_office = get("clerk").staff_profile.office if hasattr(get("clerk"), "staff_profile") else ""
-    return Team(get("clerk"), get("reviewer"), get("reviewer2"), get("payer"), get("payer2"), get("payer3"),
-                get("supervisor"), profile_office or (offices[0] if offices else ""))
 
 
 @dataclass

@@ -7,7 +7,6 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from openpyxl import Workbook
 from stdnum.cn import ric, uscc
 
@@ -17,6 +16,7 @@ from yibao.cases.snapshot import has_review
 from yibao.contributions import actions as contributions
 from yibao.contributions.models import NoticeState, PaymentNotice
 from yibao.core.models import Channel
+from yibao.demo.staff import team
 from yibao.enrollment import actions as registers
 from yibao.enrollment import sheets
 from yibao.enrollment.models import Employer, Enrollment, Scheme
@@ -100,11 +100,11 @@ def build(region, rng, *, persons, since, today):
 
 
 def _complete_sheet_case(case, region):
-    staff = {u.username: u for u in get_user_model().objects.filter(username__startswith=f"{region.code}-")}
+    t = team(region)
     if has_review(case.snapshot):
-        case = engine.start_review(case, staff[f"{region.code}-reviewer"], channel=Channel.WINDOW, comment="演示数据")
-        case = engine.approve_case(case, staff[f"{region.code}-reviewer2"], channel=Channel.WINDOW, comment="演示数据")
-    engine.complete_case(case, staff[f"{region.code}-clerk"], channel=Channel.WINDOW, comment="演示数据")
+        case = engine.start_review(case, t.reviewer, channel=Channel.WINDOW, comment="演示数据")
+        case = engine.approve_case(case, t.reviewer2, channel=Channel.WINDOW, comment="演示数据")
+    engine.complete_case(case, t.clerk, channel=Channel.WINDOW, comment="演示数据")
 
 
 def _contributions(made, region, rng, *, since, today):
