@@ -27,7 +27,28 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def migrated_rows(django_db_setup, django_db_blocker):
+    """The rows the migrations seeded (sample parameters, disease lists, item rules), as JSON.
+
+    A live-server test empties every table when it ends, and pytest-django's serialized rollback
+    cannot put them back here: once Playwright runs, the ORM's per-context connection is a new
+    one without the copy the test database kept. So the copy is taken here, before the browser
+    starts, and `site` restores it. Only our apps' rows: Django's own (content types,
+    permissions) are re-made by the flush itself."""
+    from itertools import chain
+
+    from django.apps import apps
+    from django.core import serializers
+
+    models = [model for config in apps.get_app_configs() if config.name.startswith("yibao.")
+              for model in config.get_models()]
+    with django_db_blocker.unblock():
+        return serializers.serialize("json", chain.from_iterable(
+            model._default_manager.order_by("pk") for model in models))
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_rows):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium 不存在：请运行 scripts/setup.sh --test 安装 chromium")
     from playwright.sync_api import sync_playwright
@@ -48,11 +69,15 @@ def page(browser):
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
+def site(transactional_db, live_server, migrated_rows):
     """The live site with the five shipped guides loaded (the server thread sees this data:
-    transactional_db commits it)."""
+    transactional_db commits it), on the rows the migrations seeded (a previous live-server
+    test emptied the tables)."""
+    from django.db import connection
+
     from yibao.catalog.guides.importer import load_defaults
 
+    connection.creation.deserialize_db_from_string(migrated_rows)
     load_defaults()
     return live_server.url
 

@@ -13,15 +13,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo_site(site, settings):
     settings.PASSWORD_HASHERS = ["tests.people.hashers.CheapArgon2PasswordHasher"]
-    from importlib import import_module
-
-    from django.apps import apps
-
     from yibao.demo.load import load
 
-    # A live-server test flushes the tables after each test, taking the rows the migrations seeded
-    # with them: the sample disease list the demo's recognitions name is put back as migrated.
-    import_module("yibao.entitlements.migrations.0002_sample_diseases").forwards(apps, None)
     load(seed=5, persons=30, cases=16, months=2)
     return site
 
