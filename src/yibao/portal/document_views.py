@@ -1,12 +1,9 @@
 """Issued documents: the PDF of a notice for those who may see the case, and the public
 verification page (电子证照核验) for anyone holding a document's code."""
-import re
-
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from yibao.cases.models import Notice
@@ -14,9 +11,7 @@ from yibao.cases.pdf import render_notice_pdf
 from yibao.core.masking import mask_name
 from yibao.core.pdf import agency_name
 from yibao.people import policy
-
-# Codes are secrets.token_urlsafe output; anything else is not looked up at all.
-CODE_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,64}")
+from yibao.portal.downloads import CODE_FORMAT, pdf_response
 
 
 def _notice(**lookup):
@@ -37,13 +32,8 @@ def notice_pdf(request, notice_id):
                      agent_user_id=case.agent.user_id if case.agent_id else None)
     except policy.NotAllowed:
         raise Http404("未找到该文书") from None  # the same answer as a missing one: ids are not probed
-    pdf = render_notice_pdf(notice, site_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition_header(
-        False, f"{case.receipt_no}-{notice.get_kind_display()}.pdf"
-    )
-    response.headers["Cache-Control"] = "private, no-store"  # personal data
-    return response
+    return pdf_response(render_notice_pdf(notice, site_url=request.build_absolute_uri("/")),
+                        f"{case.receipt_no}-{notice.get_kind_display()}.pdf")
 
 
 @require_safe
