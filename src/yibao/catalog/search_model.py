@@ -32,6 +32,11 @@ NGRAMS = (1, 3)  # character n-gram range, chosen the same way
 NAME_WEIGHT = 1.0  # an item's canonical name counts as one more question about it
 GUIDE_WEIGHT = 0.5  # each phrase of the guide's own text about an item: chosen by cross-validation
 BALANCED = False  # class-balanced weights (every item weighs the same in the fit): chosen the same way
+# The pinyin block: the question's syllables without tones (and pairs of them), so that a homophone
+# typo (报消 for 报销, 备按 for 备案) still shares features with the word it stands for. Its weight
+# and the concept words' weight scale each L2-normalised block against the characters' (1.0).
+PINYIN_WEIGHT = 1.5
+WORDS_WEIGHT = 1.0
 
 
 def normalize(text):
@@ -39,6 +44,16 @@ def normalize(text):
     from zhconv import convert
 
     return convert(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).lower(), "zh-cn")
+
+
+def pinyin_tokens(text):
+    """The toneless syllables of the Chinese characters of `text`, and each adjacent pair of them
+    (a pair stands for a two-character word whatever characters spell it). Other characters
+    (letters, digits, punctuation) are left to the character n-grams."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [s for s in lazy_pinyin(text) if s.isascii() and s.isalpha()]
+    return syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])]
 
 
 def training_questions(paths=TRAIN_FILES):
@@ -53,9 +68,10 @@ def training_questions(paths=TRAIN_FILES):
 
 
 class Classifier:
-    def __init__(self, samples, words, c=None, ngrams=None, balanced=None):
+    def __init__(self, samples, words, c=None, ngrams=None, balanced=None, pinyin_weight=None, words_weight=None):
         """`samples`: [(text, code, weight)]; `words(text)` -> the concept words of a text; `c`,
-        `ngrams` and `balanced` override C, NGRAMS and BALANCED (cross-validation tries others)."""
+        `ngrams`, `balanced`, `pinyin_weight` and `words_weight` override C, NGRAMS, BALANCED,
+        PINYIN_WEIGHT and WORDS_WEIGHT (cross-validation tries others)."""
         from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -67,6 +83,12 @@ class Classifier:
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=self.ngrams, sublinear_tf=True).fit(texts)
         self.concepts = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, token_pattern=None).fit(
             [words(t) for t, _, _ in samples]
+        )
+        self.pinyin = TfidfVectorizer(analyzer=pinyin_tokens, sublinear_tf=True).fit(texts)
+        self.weights = (  # characters, concept words, pinyin
+            1.0,
+            WORDS_WEIGHT if words_weight is None else words_weight,
+            PINYIN_WEIGHT if pinyin_weight is None else pinyin_weight,
         )
         matrix = self._features(texts, [words(t) for t, _, _ in samples])
         balanced = BALANCED if balanced is None else balanced
@@ -82,6 +104,8 @@ class Classifier:
         self._char_index = {g: (i, self.chars.idf_[i]) for g, i in self.chars.vocabulary_.items()}
         offset = len(self.chars.vocabulary_)
         self._word_index = {w: (offset + i, self.concepts.idf_[i]) for w, i in self.concepts.vocabulary_.items()}
+        offset += len(self.concepts.vocabulary_)
+        self._pinyin_index = {s: (offset + i, self.pinyin.idf_[i]) for s, i in self.pinyin.vocabulary_.items()}
         self._coef = np.ascontiguousarray(self.model.coef_.T)  # features x classes
         self._intercept = self.model.intercept_
 
@@ -103,7 +127,12 @@ class Classifier:
         self._attach(None)
 
     def _features(self, texts, concept_texts):
-        return self._hstack([self.chars.transform(texts), self.concepts.transform(concept_texts)]).tocsr()
+        chars, words, pinyin = self.weights
+        return self._hstack([
+            self.chars.transform(texts) * chars,
+            self.concepts.transform(concept_texts) * words,
+            self.pinyin.transform(texts) * pinyin,
+        ]).tocsr()
 
     def known(self, text):
         """How many of the question's character bigrams the model has seen: 0 means it knows nothing."""
@@ -112,8 +141,8 @@ class Classifier:
         return sum(1 for g in grams if g in vocabulary)
 
     @staticmethod
-    def _block(counts, index):
-        """{feature: weight} of one tf-idf block: sublinear tf times idf, L2-normalised."""
+    def _block(counts, index, scale=1.0):
+        """{feature: weight} of one tf-idf block: sublinear tf times idf, L2-normalised, times `scale`."""
         import math
 
         weights = {}
@@ -121,7 +150,7 @@ class Classifier:
             found = index.get(key)
             if found is not None:
                 weights[found[0]] = (1 + math.log(count)) * found[1]
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        norm = (math.sqrt(sum(w * w for w in weights.values())) or 1.0) / scale
         return {k: w / norm for k, w in weights.items()}
 
     def probabilities(self, question, concept_words):
@@ -130,8 +159,10 @@ class Classifier:
 
         text = normalize(question)
         grams = Counter(text[i:i + n] for n in range(self.ngrams[0], self.ngrams[1] + 1) for i in range(len(text) - n + 1))
-        features = self._block(grams, self._char_index)
-        features.update(self._block(Counter(concept_words.split()), self._word_index))
+        chars, words, pinyin = self.weights
+        features = self._block(grams, self._char_index, chars)
+        features.update(self._block(Counter(concept_words.split()), self._word_index, words))
+        features.update(self._block(Counter(pinyin_tokens(text)), self._pinyin_index, pinyin))
         scores = self._intercept.copy()
         if features:
             keys = list(features)
@@ -199,13 +230,15 @@ def _cache_path(samples):
     import hashlib
 
     import jieba
+    import pypinyin
     import sklearn
     from django.conf import settings
 
     digest = hashlib.sha256()
     for part in (
         json.dumps(samples, ensure_ascii=False),
-        repr((CACHE_FORMAT, C, NGRAMS, GUIDE_WEIGHT, BALANCED, sklearn.__version__, jieba.__version__)),
+        repr((CACHE_FORMAT, C, NGRAMS, GUIDE_WEIGHT, BALANCED, PINYIN_WEIGHT, WORDS_WEIGHT, sklearn.__version__,
+              jieba.__version__, pypinyin.__version__)),
         *(path.read_bytes().decode("utf-8", "replace") for path in seed_files()),  # guide_samples()' source
         Path(__file__).read_text(encoding="utf-8"),
         Path(__file__).with_name("search.py").read_text(encoding="utf-8"),  # how concept words are cut
