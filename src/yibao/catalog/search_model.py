@@ -25,6 +25,11 @@ TRAIN_FILE = Path(__file__).with_name("search_train.json")  # the first writer's
 WRITERS = {
     "first": (TRAIN_FILE, Path(__file__).with_name("search_train3.json")),
     "second": (Path(__file__).with_name("search_train2.json"),),
+    # Three more writers (2026-12-07), each from the guides only, each in a voice of their own
+    # (hotline and chat-group colloquial; app search box and 12345 tickets; confusable items).
+    "third": (Path(__file__).with_name("search_train4.json"),),
+    "fourth": (Path(__file__).with_name("search_train5.json"),),
+    "fifth": (Path(__file__).with_name("search_train6.json"),),
 }
 TRAIN_FILES = tuple(path for paths in WRITERS.values() for path in paths)
 C = 30.0  # inverse regularisation; chosen by cross-validation on the training files only (bench/search_cv.py)
