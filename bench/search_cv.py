@@ -50,20 +50,19 @@ def groups_of(source, questions):
 
 
 def settings_to_try(grid, search_model, engine):
-    """[(C, ngrams, guide weight, balanced, pinyin weight, words weight)] and the blend weights each
-    is scored with."""
+    """[(C, ngrams, guide weight, balanced, pinyin weight, words weight, SVM's C)] and the blend
+    weights each is scored with."""
     shipped = (search_model.C, search_model.NGRAMS, search_model.GUIDE_WEIGHT, search_model.BALANCED,
-               search_model.PINYIN_WEIGHT, search_model.WORDS_WEIGHT)
+               search_model.PINYIN_WEIGHT, search_model.WORDS_WEIGHT, search_model.SVM_C)
     if not grid:  # the shipped settings, with the shipped blend and its neighbours
         return [shipped], tuple(sorted({0.0, engine.BLEND, 0.1}))
     tried = [
-        (30.0, (1, 3), 0.5, False, 0.0, 1.0),  # the previous session's model (no pinyin)
-        (30.0, (1, 3), 0.5, False, 1.0, 1.0),
-        (30.0, (1, 3), 0.5, False, 1.5, 1.0),
-        (30.0, (1, 3), 0.5, False, 2.0, 1.0),
-        (10.0, (1, 3), 0.5, False, 1.5, 1.0),
-        (30.0, (1, 3), 0.5, False, 1.5, 0.7),
-        (30.0, (1, 3), 1.0, False, 1.5, 1.0),
+        (30.0, (1, 3), 0.5, False, 0.0, 1.0, 0.0),  # the previous session's model (no pinyin, no SVM)
+        (30.0, (1, 3), 0.5, False, 1.5, 1.0, 0.0),  # with pinyin
+        (30.0, (1, 3), 0.5, False, 2.0, 1.0, 0.0),
+        (10.0, (1, 3), 0.5, False, 1.5, 1.0, 0.0),
+        (30.0, (1, 3), 0.5, False, 1.5, 0.7, 1.0),  # with pinyin and the SVM beside
+        (30.0, (1, 3), 0.5, False, 1.5, 0.7, 0.5),
     ]
     return tried, (0.0, 0.05, 0.1, 0.2)
 
@@ -115,13 +114,13 @@ def main():
 
     fit_times = []
 
-    def fit(train, c, ngrams, guide_weight, balanced, pinyin_weight, words_weight):
+    def fit(train, c, ngrams, guide_weight, balanced, pinyin_weight, words_weight, svm_c):
         samples = [(q, code, 1.0) for q, codes in train for code in codes] + names
         if guide_weight:
             samples += [(text, code, guide_weight) for text, code, _ in guide_texts]
         started = time.perf_counter()
         model = search_model.Classifier(samples, words, c=c, ngrams=ngrams, balanced=balanced,
-                                        pinyin_weight=pinyin_weight, words_weight=words_weight)
+                                        pinyin_weight=pinyin_weight, words_weight=words_weight, svm_c=svm_c)
         fit_times.append(time.perf_counter() - started)
         return model
 
@@ -160,11 +159,11 @@ def main():
                     total[b][1] += hits[b][1]
             rows[f"{FOLDS}-fold"] = (total, len(everything))
         elapsed = time.perf_counter() - started
-        c, ngrams, guide_weight, balanced, pinyin_weight, words_weight = setting
+        c, ngrams, guide_weight, balanced, pinyin_weight, words_weight, svm_c = setting
         for b in blends:
             figures = "  ".join(f"{label}: {h[b][0] / n:.3f}/{h[b][1] / n:.3f}" for label, (h, n) in rows.items())
             print(f"C={c:<5} ngrams={ngrams} guide={guide_weight} balanced={balanced:d} pinyin={pinyin_weight} "
-                  f"words={words_weight} blend={b:.2f}  top-1/top-3 (leave one writer out)  {figures}", flush=True)
+                  f"words={words_weight} svm={svm_c} blend={b:.2f}  top-1/top-3 (leave one writer out)  {figures}", flush=True)
         print(f"  ({elapsed:.1f} s; fit p50 {sorted(fit_times)[len(fit_times) // 2]:.1f} s)", flush=True)
 
 if __name__ == "__main__":
