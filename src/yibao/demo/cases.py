@@ -2,6 +2,7 @@
 day it happened (the clock set back, yibao.demo.clock), and left in one of STATES. Deadlines are
 the engine's: an overdue case is one accepted long enough ago, a case due soon one accepted just
 long enough ago (found by asking the calendar), never a typed date."""
+import contextlib
 import csv
 import datetime
 import io
@@ -15,7 +16,8 @@ from yibao.cases.models import Case, DeferralRule, FollowUp, FollowUpOutcome, Le
 from yibao.cases.snapshot import has_review, is_payment, item_in_force
 from yibao.core.models import Channel
 from yibao.demo import clock
-from yibao.demo.recipes import EMPLOYER, NEWCOMER, PERSON, RECIPES, Context
+from yibao.demo import recipes as kinds
+from yibao.demo.recipes import EMPLOYER, PERSON, RECIPES, Context
 from yibao.demo.staff import team
 from yibao.payments import actions as payments
 from yibao.payments.models import OrderState, PaymentOrder
@@ -25,7 +27,7 @@ from yibao.people.policy import NotAllowed
 from yibao.people.models import Applicant, ApplicantKind, IdType
 from yibao.workdays.calendar import due_date
 
-W, P, S = Channel.WINDOW, Channel.PORTAL, Channel.SYSTEM
+W, P, S, A = Channel.WINDOW, Channel.PORTAL, Channel.SYSTEM, Channel.API
 MARK = "（演示数据）"
 
 # The states the demo leaves cases in (the issue's list), with how often each is picked.
@@ -87,8 +89,10 @@ def shape_of(item):
                  bool(snapshot.get("materials")))
 
 
-def supports(shape, target):
+def supports(shape, target, recipe=None):
     """May a case of this item be left in `target`?"""
+    if recipe is not None and recipe.recent and target in ("overdue", "due_soon"):
+        return False  # filed today: not late yet
     if target == "paying":
         return shape.pays
     if target in ("under_review", "denied"):
@@ -103,10 +107,15 @@ def supports(shape, target):
 class Maker:
     """Makes the demo's cases of one region."""
 
-    def __init__(self, region, rng, *, today, since, persons, employers):
+    def __init__(self, region, rng, *, today, since, persons, employers, residents=(), flexible=()):
+        from yibao.catalog.office_refs import region_office_names
+
         self.region, self.rng, self.today, self.since = region, rng, today, since
         self.team = team(region)
         self.persons, self.employers = persons, employers
+        self.pools = {kinds.RESIDENT: list(residents), kinds.FLEXIBLE: list(flexible)}
+        # cases are filed at every office of the region's guide (the clerk's own first)
+        self.offices = region_office_names(region.pk) or [self.team.office]
         self.accounts = {}  # person or employer pk -> Applicant
         self.items, self.shapes = {}, {}
         for recipe in RECIPES:
@@ -124,27 +133,80 @@ class Maker:
     # ---------------------------------------------------------------- applicants
 
     def applicant_for(self, recipe, ctx, own=None):
+        ctx.team = self.team
         if own is not None:  # a printed demo account's own case
             ctx.person, ctx.employer = (self.persons or [None])[0], (self.employers or [None])[0]
             return own
-        if recipe.applicant == PERSON:
-            # one case of an item per person (a second recognition or filing would be refused)
-            # (filings of any kind count as one: a second one would overlap the first)
-            key = "remote" if recipe.code.startswith("remote-") else recipe.code
-            fresh = [p for p in self.persons if (key, p.pk) not in self.used] or self.persons
-            ctx.person = self.rng.choice(fresh)
-            self.used.add((key, ctx.person.pk))
+        kind = recipe.applicant
+        if kind in (PERSON, kinds.RESIDENT, kinds.FLEXIBLE, kinds.AIDED, kinds.FILED):
+            ctx.person = self.fresh(recipe, self.pools.get(kind, self.persons) if kind != kinds.AIDED
+                                    else self.pools[kinds.RESIDENT])
+            if kind == kinds.FILED:
+                self.file_remote(ctx.person, ctx.day)
+            if kind == kinds.AIDED:
+                self.recognise(ctx.person, ctx.day)
             return self._account(ctx.person, ApplicantKind.PERSON, IdType.RESIDENT_ID)
-        if recipe.applicant == EMPLOYER:
-            ctx.employer = self.rng.choice(self.employers)
+        if kind == EMPLOYER:  # one case of an item per employer (a second 申报 of a year would be refused)
+            ctx.employer = self.fresh(recipe, self.employers)
             return self._account(ctx.employer, ApplicantKind.EMPLOYER, IdType.USCC)
-        from yibao.demo.registers import DIVISION, id_numbers, name
+        if kind == kinds.PROVIDER:
+            from yibao.providers.demo import DESIGNATED
+            from yibao.providers.models import Provider
 
-        number = id_numbers(self.rng, DIVISION.get(self.region.code, "511702"), 1,
-                            taken=set(Applicant.objects.values_list("id_number", flat=True)))[0]
+            ctx.provider = Provider.objects.get(code=DESIGNATED[self.region.code][0])
+            return ctx.provider.account
+        from yibao.demo.registers import DIVISION, credit_code, id_numbers, name
+
+        division = DIVISION.get(self.region.code, "511702")
+        taken = set(Applicant.objects.values_list("id_number", flat=True))
+        if kind == kinds.NEW_EMPLOYER:
+            number = next(c for c in (credit_code(division, self.rng.randrange(10**7)) for _ in range(100))
+                          if c not in taken)
+            ctx.newcomer = (number, f"{self.region.name.removesuffix('市').removesuffix('县')}新设演示"
+                                    f"{self.rng.randrange(1, 999)}号有限公司")
+            return people.register_applicant(ApplicantKind.EMPLOYER, IdType.USCC, number, ctx.newcomer[1],
+                                             f"0818-23{self.rng.randrange(10**5):05d}", None, self.region, channel=S)
+        if kind == kinds.NEW_PROVIDER:
+            number = next(c for c in (f"{recipe.conditions.get('_prefix', 'H')}{division}{self.rng.randrange(10**5):05d}"
+                                      for _ in range(100)) if c not in taken)
+            ctx.newcomer = (number, f"{self.region.name}{self.rng.choice(('康宁', '仁济', '安康', '同心'))}演示"
+                                    f"{'医院' if number[0] == 'H' else '大药房'}")
+            return people.register_applicant(ApplicantKind.PROVIDER, IdType.PROVIDER_CODE, number, ctx.newcomer[1],
+                                             f"0818-24{self.rng.randrange(10**5):05d}", None, self.region, channel=S)
+        number = id_numbers(self.rng, division, 1, taken=taken)[0]
         ctx.newcomer = (number, name(self.rng))
         return people.register_applicant(ApplicantKind.PERSON, IdType.RESIDENT_ID, number, ctx.newcomer[1],
                                          f"138{self.rng.randrange(10**8):08d}", None, self.region, channel=S)
+
+    def fresh(self, recipe, pool):
+        """A person of `pool` with no case of this item yet (a second recognition or filing would be
+        refused; filings of any kind count as one: a second one would overlap the first)."""
+        key = "remote" if recipe.code.startswith("remote-") or recipe.applicant == kinds.FILED else recipe.code
+        fresh = [p for p in pool if (key, p.pk) not in self.used] or pool
+        person = self.rng.choice(fresh)
+        self.used.add((key, person.pk))
+        return person
+
+    def file_remote(self, person, day):
+        """A long-term cross-province filing on the register (what 办结 of 异地安置退休人员备案 writes)."""
+        from yibao.remote_care import actions as filings
+        from yibao.remote_care.models import Filing
+
+        if Filing.objects.filter(person=person).exists():
+            return
+        province, city = self.rng.choice(kinds.PLACES)
+        with clock.on(self.since, hour=8):
+            filings.file_filing(person, self.region, filings.Request(
+                kind="retiree", province=province, city=city, start_on=self.since, basis="proof",
+                basis_note="演示数据", applied_on=self.since), actor=None, channel=S)
+
+    def recognise(self, person, day):
+        """This year's 低保对象 recognition (the civil-affairs list, 演示数据)."""
+        from yibao.medical_aid import actions as aid
+
+        if aid.recognition(person, day.year) is None:
+            aid.recognise(person, day.year, "subsistence", "civil", f"演示数据：{self.region.name}民政局低保证",
+                          actor=None, channel=S)
 
     def _account(self, holder, kind, id_type):
         number = getattr(holder, "uscc", None) or holder.id_number
@@ -164,8 +226,14 @@ class Maker:
         plans = []
         codes = list(self.items)
         weights = [self.items[c][0].weight for c in codes]
-        for target in targets[:max(count, len(states))]:
-            fitting = [(c, w) for c, w in zip(codes, weights) if supports(self.shapes[c], target)]
+        # every item once first (a state it supports, in turn), then the states drawn
+        for n, code in enumerate(codes):
+            fitting = [t for t in states if supports(self.shapes[code], t, self.items[code][0])]
+            target = fitting[n % len(fitting)]
+            recipe, item = self.items[code]
+            plans.append(Plan(recipe, item, target, self.first_day(target, item, recipe)))
+        for target in targets[:max(count - len(codes), len(states))]:
+            fitting = [(c, w) for c, w in zip(codes, weights) if supports(self.shapes[c], target, self.items[c][0])]
             if not fitting:
                 continue
             code = self.rng.choices([c for c, _ in fitting], weights=[w for _, w in fitting])[0]
@@ -175,6 +243,8 @@ class Maker:
 
     def first_day(self, target, item, recipe=None):
         span = (self.today - self.since).days
+        if recipe is not None and recipe.recent:
+            return self.today
         if target in ("submitted", "correction"):
             return self.today - datetime.timedelta(days=self.rng.randrange(0, 4))
         if target == "due_soon":
@@ -206,7 +276,7 @@ class Maker:
 
     def make(self, plan):
         ctx = Context(region=self.region, rng=self.rng, day=plan.day)
-        with clock.on(plan.day, hour=9):
+        with self.on(plan, plan.day, hour=9):
             plan.applicant = self.applicant_for(plan.recipe, ctx, getattr(plan, "own", None))
         plan.context = ctx
         online = (any(c.online for c in plan.item.channels.all()) and plan.target not in ("due_soon", "overdue")
@@ -219,10 +289,10 @@ class Maker:
             owed_key = materials.pop()
             self.deferral(plan.item, owed_key)
         t = self.team
-        with clock.on(plan.day, hour=9 + self.rng.randrange(7)):
-            actor, channel = (plan.applicant.user, P) if online else (t.clerk, W)
+        with self.on(plan, plan.day, hour=9 + self.rng.randrange(7)):
+            actor, channel = (plan.applicant.user, self.rng.choice((P, P, A))) if online else (t.clerk, W)
             case = engine.submit_case(item=plan.item, applicant=plan.applicant, actor=actor, channel=channel,
-                                      office=t.office, conditions=plan.recipe.conditions,
+                                      office=self.rng.choice(self.offices), conditions=plan.recipe.conditions,
                                       data=plan.recipe.data(ctx), materials=materials,
                                       comment=f"演示数据{'' if online else '：窗口收件'}")
             plan.case = case
@@ -249,7 +319,7 @@ class Maker:
         # 即办 (a 0-day limit) is decided the day it is accepted; others from the next working day
         day = workday_after(plan.day, 1) if plan.target != "overdue" and limit else plan.day
         if review:
-            with clock.on(min(day, self.today), hour=10):
+            with self.on(plan, min(day, self.today), hour=10):
                 engine.start_review(case, t.reviewer, channel=W, comment="演示数据")
             if plan.target in ("under_review", "overdue"):
                 return plan
@@ -258,27 +328,35 @@ class Maker:
         on_time = self.rng.randrange(1, max(2, limit)) if limit else 0
         decided = workday_after(plan.day, limit + self.rng.randrange(1, 6) if late else on_time)
         decided = min(max(decided, day), self.today)
-        with clock.on(decided, hour=14):
+        with self.on(plan, decided, hour=14):
             if review and plan.target == "denied":
                 engine.deny_case(case, t.reviewer2, channel=W, reason="不符合办理条件（演示数据）")
                 return self.rate(plan, decided)
             if review:
                 if plan.recipe.before_decision:
-                    plan.recipe.before_decision(case, t.reviewer2, W)
+                    plan.recipe.before_decision(case, t, W)
                 engine.approve_case(case, t.reviewer2, channel=W, comment="演示数据")
             if pays:
                 case.refresh_from_db()
+                if plan.recipe.before_pay:
+                    plan.recipe.before_pay(case, t, W)
+                    case.refresh_from_db()
                 engine.pay_case(case, t.maker, channel=W, comment="演示数据")
                 plan.notes.append(decided)
                 return plan  # settled in a batch, then completed (settle_and_complete)
             engine.complete_case(case, t.clerk, channel=W, comment="演示数据")
         return self.rate(plan, decided)
 
+    @staticmethod
+    def on(plan, day, hour):
+        """The clock set back to `day`, or left as it is for a recipe filed now (recent)."""
+        return contextlib.nullcontext() if plan.recipe.recent else clock.on(day, hour=hour)
+
     def materials(self, item, recipe):
         from yibao.cases.checklist import Conditions, applies
 
         parsed = Conditions.parse(recipe.conditions)
-        return [str(m.ordinal) for m in item.materials.all() if applies(m.when, parsed)]
+        return [str(m.ordinal) for m in item.materials.all() if recipe.all_materials or applies(m.when, parsed)]
 
     def deferral(self, item, key):
         material = item.materials.get(ordinal=int(key)).name

@@ -90,7 +90,7 @@ def load(*, seed=DEFAULT_SEED, persons=DEFAULT_PERSONS, cases=DEFAULT_CASES, mon
             with clock.on(since, hour=8):
                 made = build(region, region_rng, persons=persons, since=since, today=today)
             maker = Maker(region, region_rng, today=today, since=since, persons=made.persons[:60],
-                          employers=made.employers)
+                          employers=made.employers, residents=made.residents, flexible=made.flexible)
             with clock.on(since, hour=8):
                 credit_accounts(made.persons[:60], region, region_rng, on=since)
             plans = maker.run(cases)

@@ -9,6 +9,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 PERSON, EMPLOYER, NEWCOMER = "person", "employer", "newcomer"
+# Applicants from the demo's other pools (yibao.demo.cases.Maker.applicant_for)
+RESIDENT = "resident"  # enrolled in the resident scheme
+FLEXIBLE = "flexible"  # 灵活就业: enrolled in the employee scheme without an employer
+FILED = "filed"  # an employee with a long-term cross-province remote-care filing on the register
+NEW_EMPLOYER = "new-employer"  # an employer account the register does not know yet
+AIDED = "aided"  # a resident recognised as a medical-aid object this year
+PROVIDER = "provider"  # the region's designated demo hospital
+NEW_PROVIDER = "new-provider"  # a provider account applying for designation
 CARD = "6222021234567890128"  # a valid (Luhn) demo card number, 演示数据
 
 # Places people file to for care elsewhere (演示数据)
@@ -23,6 +31,8 @@ class Context:
     person: object = None  # enrollment.Person of a PERSON applicant
     employer: object = None  # enrollment.Employer of an EMPLOYER applicant
     newcomer: tuple = ()  # (id_number, name) of a NEWCOMER, not yet in any register
+    provider: object = None  # providers.Provider of a PROVIDER applicant
+    team: object = None  # the region's demo staff (yibao.demo.staff.Team)
 
 
 @dataclass
@@ -32,8 +42,15 @@ class Recipe:
     data: Callable = lambda ctx: {}
     conditions: dict = field(default_factory=dict)
     weight: int = 1  # how common the item is among the demo's cases
-    # Steps a reviewer takes before deciding (an expert's opinion): fn(case, reviewer, channel)
+    # Steps the reviewers take before deciding (an expert's opinion, 初审): fn(case, team, channel)
     before_decision: Callable | None = None
+    # Steps before 拨付 (财务复核): fn(case, team, channel)
+    before_pay: Callable | None = None
+    # Every material the item lists is brought (the handler asks for some only by the case's data)
+    all_materials: bool = False
+    # Filed in the last days only: the policy parameters it reads are those recorded before the
+    # case (they were loaded with the demo, today)
+    recent: bool = False
 
 
 def _filing(kind):
@@ -64,11 +81,23 @@ def _recognition(code):
     return data
 
 
-def _expert_opinion(case, reviewer, channel):
+def _expert_opinion(case, team, channel):
     from yibao.entitlements import actions as entitlements
 
-    entitlements.assign_expert(case, reviewer, mode="online", channel=channel)
-    entitlements.record_opinion(case, reviewer, opinion="agree", text="演示数据：符合认定标准", channel=channel)
+    entitlements.assign_expert(case, team.reviewer2, mode="online", channel=channel)
+    entitlements.record_opinion(case, team.reviewer2, opinion="agree", text="演示数据：符合认定标准", channel=channel)
+
+
+def _first_review(case, team, channel):
+    from yibao.claims import actions as claims
+
+    claims.first_review(case, team.reviewer, channel=channel, comment="演示数据")
+
+
+def _finance_check(case, team, channel):
+    from yibao.claims import actions as claims
+
+    claims.finance_check(case, team.maker, channel=channel, comment="演示数据")
 
 
 def _newcomer(ctx):
@@ -93,6 +122,75 @@ def _temporary(kind):
     return data
 
 
+def _name_change(ctx):
+    from yibao.demo.registers import GIVEN
+
+    holder = ctx.person  # 更名: the surname kept, a new given name
+    return {"changes": {"name": holder.name[0] + ctx.rng.choice(GIVEN) + ctx.rng.choice(GIVEN)},
+            "evidence": "户口簿（演示数据）"}
+
+
+def _flexible(ctx):
+    month = ctx.day.replace(day=1)
+    return {"from_month": f"{month:%Y-%m}", "to_month": f"{month:%Y-%m}", "base": "4000"}
+
+
+def _bases(ctx):
+    from yibao.enrollment.models import Enrollment, Scheme
+
+    rows = [{"id_number": e.person.id_number, "name": e.person.name, "base": str(ctx.rng.choice((4500, 5000, 6000)))}
+            for e in Enrollment.objects.filter(employer=ctx.employer, scheme=Scheme.EMPLOYEE).select_related("person")[:20]]
+    return {"year": ctx.day.year + 1, "from_month": 1, "rows": rows}
+
+
+def _lump_sum(ctx):
+    return {"early_retirement": True, "retirement_approval": f"{ctx.region.name}人力资源和社会保障局 退休审批（演示数据）"}
+
+
+def _new_employer(ctx):
+    number, name = ctx.newcomer
+    return {"employer": {"uscc": number, "name": name, "kind": "企业", "legal_representative": "演示法人",
+                         "bank_name": "中国银行演示支行", "bank_account": "6222020200112233446",
+                         "phone": f"0818-22{ctx.rng.randrange(10**5):05d}", "address": f"{ctx.region.name}演示新区1号"}}
+
+
+def _transfer(ctx):
+    return {"card_bank_name": "四川省农村信用社", "card_account": CARD}
+
+
+def _emergency(ctx):
+    province, city = ctx.rng.choice(PLACES)
+    return {"action": "新办", "province": province, "city": city, "start_on": ctx.day.isoformat(),
+            "admitted_on": ctx.day.isoformat(), "evidence": "入院记录"}
+
+
+LINES = {
+    "outpatient": [("阿莫西林胶囊", "甲", 2, "36.50"), ("血常规检查", "甲", 1, "25.00"), ("中药饮片", "乙", 3, "48.00")],
+    "inpatient": [("床位费", "甲", 8, "45.00"), ("头孢曲松钠注射液", "甲", 16, "38.60"), ("CT检查", "乙", 1, "320.00"),
+                  ("一次性耗材", "乙", 10, "26.80"), ("护理费", "甲", 8, "30.00")],
+}
+
+
+def _claim(kind):
+    def data(ctx):
+        from decimal import Decimal
+
+        care = ctx.day - datetime.timedelta(days=ctx.rng.randrange(5, 40))
+        lines = []
+        for item, category, quantity, price in LINES[kind]:
+            q = quantity * ctx.rng.choice((1, 1, 2))
+            lines.append({"item": item, "category": category, "quantity": str(q), "price": price,
+                          "amount": str((Decimal(price) * q).quantize(Decimal("0.01")))})
+        invoice = {"invoice_no": f"FP{ctx.day:%Y%m%d}{ctx.rng.randrange(10**6):06d}",
+                   "provider_name": f"{ctx.region.name}演示医院（演示数据）", "provider_level": ctx.rng.choice(("一级", "二级", "三级")),
+                   "care_date": care.isoformat(), "diagnosis": "肺部感染" if kind == "inpatient" else "上呼吸道感染",
+                   "lines": lines}
+        if kind == "inpatient":
+            invoice["discharge_date"] = (care + datetime.timedelta(days=8)).isoformat()
+        return {"invoices": [invoice], "bank_name": "中国银行演示支行", "account_no": CARD}
+    return data
+
+
 RECIPES = [
     Recipe("person-info-query", PERSON, weight=3),
     Recipe("insurance-certificate", PERSON, weight=3),
@@ -110,4 +208,17 @@ RECIPES = [
     Recipe("special-drugs", PERSON, _recognition("DX001"), before_decision=_expert_opinion),
     Recipe("remote-referral", PERSON, _temporary("referral")),
     Recipe("remote-resident", PERSON, _filing("long")),
+    Recipe("remote-emergency", PERSON, _emergency),
+    Recipe("employee-info-change", PERSON, _name_change, all_materials=True),
+    Recipe("resident-info-change", RESIDENT, _name_change, all_materials=True),
+    Recipe("two-diseases", RESIDENT, _recognition("LB001"), weight=2, before_decision=_expert_opinion),
+    Recipe("flexible-contribution", FLEXIBLE, _flexible, recent=True),
+    Recipe("contribution-base", EMPLOYER, _bases, recent=True),
+    Recipe("lump-sum-contribution", FLEXIBLE, _lump_sum, recent=True),
+    Recipe("unit-enrollment", NEW_EMPLOYER, _new_employer),
+    Recipe("account-transfer", FILED, _transfer),
+    Recipe("outpatient-reimbursement", RESIDENT, _claim("outpatient"), weight=3, before_decision=_first_review,
+           before_pay=_finance_check),
+    Recipe("inpatient-reimbursement", PERSON, _claim("inpatient"), weight=3, before_decision=_first_review,
+           before_pay=_finance_check),
 ]
