@@ -63,6 +63,13 @@ class Plan:
     case: object = None
     rated: bool = True
     notes: list = field(default_factory=list)
+    provider: object = None  # the provider a provider item is filed for (set when known before)
+    subs: list = field(default_factory=list)  # cases made first for this one (a designation…)
+    subs_of: object = None  # the plan this one was made first for (decided as soon as it may be)
+
+
+class NothingToFile(CaseError):
+    """The item has no free day left in the demo's months (a provider's settlement periods)."""
 
 
 def workday_after(day, n):
@@ -91,8 +98,8 @@ def shape_of(item):
 
 def supports(shape, target, recipe=None):
     """May a case of this item be left in `target`?"""
-    if recipe is not None and recipe.recent and target in ("overdue", "due_soon"):
-        return False  # filed today: not late yet
+    if recipe is not None and (recipe.recent or recipe.on_day) and target in ("overdue", "due_soon"):
+        return False  # filed today, or on a day the item fixes: its lateness is not the demo's to choose
     if target == "paying":
         return shape.pays
     if target in ("under_review", "denied"):
@@ -149,11 +156,7 @@ class Maker:
         if kind == EMPLOYER:  # one case of an item per employer (a second 申报 of a year would be refused)
             ctx.employer = self.fresh(recipe, self.employers)
             return self._account(ctx.employer, ApplicantKind.EMPLOYER, IdType.USCC)
-        if kind == kinds.PROVIDER:
-            from yibao.providers.demo import DESIGNATED
-            from yibao.providers.models import Provider
-
-            ctx.provider = Provider.objects.get(code=DESIGNATED[self.region.code][0])
+        if ctx.provider is not None:
             return ctx.provider.account
         from yibao.demo.registers import DIVISION, credit_code, id_numbers, name
 
@@ -167,7 +170,7 @@ class Maker:
             return people.register_applicant(ApplicantKind.EMPLOYER, IdType.USCC, number, ctx.newcomer[1],
                                              f"0818-23{self.rng.randrange(10**5):05d}", None, self.region, channel=S)
         if kind == kinds.NEW_PROVIDER:
-            number = next(c for c in (f"{recipe.conditions.get('_prefix', 'H')}{division}{self.rng.randrange(10**5):05d}"
+            number = next(c for c in (f"{recipe.prefix}{division}{self.rng.randrange(10**5):05d}"
                                       for _ in range(100)) if c not in taken)
             ctx.newcomer = (number, f"{self.region.name}{self.rng.choice(('康宁', '仁济', '安康', '同心'))}演示"
                                     f"{'医院' if number[0] == 'H' else '大药房'}")
@@ -276,6 +279,7 @@ class Maker:
 
     def make(self, plan):
         ctx = Context(region=self.region, rng=self.rng, day=plan.day)
+        self.before_filing(plan, ctx)
         with self.on(plan, plan.day, hour=9):
             plan.applicant = self.applicant_for(plan.recipe, ctx, getattr(plan, "own", None))
         plan.context = ctx
@@ -291,10 +295,15 @@ class Maker:
         t = self.team
         with self.on(plan, plan.day, hour=9 + self.rng.randrange(7)):
             actor, channel = (plan.applicant.user, self.rng.choice((P, P, A))) if online else (t.clerk, W)
-            case = engine.submit_case(item=plan.item, applicant=plan.applicant, actor=actor, channel=channel,
-                                      office=self.rng.choice(self.offices), conditions=plan.recipe.conditions,
-                                      data=plan.recipe.data(ctx), materials=materials,
-                                      comment=f"演示数据{'' if online else '：窗口收件'}")
+            office = self.rng.choice(self.offices)
+
+            def open_case(code, data):
+                return engine.submit_case(item=plan.item, applicant=plan.applicant, actor=actor, channel=channel,
+                                          office=office, conditions=plan.recipe.conditions, data=data,
+                                          materials=materials, comment=f"演示数据{'' if online else '：窗口收件'}")
+            ctx.extra["channel"] = P if channel == W else channel  # the provider's own upload
+            case = plan.recipe.file(ctx, open_case) if plan.recipe.file else open_case(plan.item.code,
+                                                                                        plan.recipe.data(ctx))
             plan.case = case
             if plan.target == "submitted":
                 return plan
@@ -324,10 +333,10 @@ class Maker:
             if plan.target in ("under_review", "overdue"):
                 return plan
         # decided on time mostly; one in six late
-        late = self.rng.random() < 0.17
-        on_time = self.rng.randrange(1, max(2, limit)) if limit else 0
+        late = self.rng.random() < 0.17 and not plan.subs_of
+        on_time = self.rng.randrange(1, max(2, limit)) if limit and not plan.subs_of else 0
         decided = workday_after(plan.day, limit + self.rng.randrange(1, 6) if late else on_time)
-        decided = min(max(decided, day), self.today)
+        decided = min(max(decided, day, workday_after(plan.day, plan.recipe.min_days)), self.today)
         with self.on(plan, decided, hour=14):
             if review and plan.target == "denied":
                 engine.deny_case(case, t.reviewer2, channel=W, reason="不符合办理条件（演示数据）")
@@ -346,6 +355,67 @@ class Maker:
                 return plan  # settled in a batch, then completed (settle_and_complete)
             engine.complete_case(case, t.clerk, channel=W, comment="演示数据")
         return self.rate(plan, decided)
+
+    def before_filing(self, plan, ctx):
+        """What must exist before the case is filed: the provider it is for (designated through a
+        designation case of its own, suspended through a suspension case), the day the item fixes."""
+        kind = plan.recipe.applicant
+        if kind in (kinds.DESIGNATED, kinds.SUSPENDED, kinds.PHARMACY) and plan.provider is None:
+            # after a designation's evaluation and publicity (a month)
+            plan.day = ctx.day = min(max(plan.day, self.since + datetime.timedelta(days=35)), self.today)
+            plan.provider = self.designated(plan, "pharmacy-designation" if kind == kinds.PHARMACY
+                                            else "hospital-designation")
+            if kind == kinds.SUSPENDED:
+                self.sub(plan, "provider-suspension", plan.day - datetime.timedelta(days=10), provider=plan.provider)
+        elif kind == kinds.PROVIDER:
+            from yibao.providers.demo import DESIGNATED
+            from yibao.providers.models import Provider
+
+            plan.provider = Provider.objects.get(code=DESIGNATED[self.region.code][0])
+        ctx.provider = plan.provider
+        if plan.recipe.on_day:
+            day = plan.recipe.on_day(self, ctx)
+            if day is None:
+                raise NothingToFile(f"{plan.recipe.code}：演示期间内没有可申报的月份")
+            plan.day = ctx.day = day
+
+    def sub(self, plan, code, day, provider=None):
+        """A case made (to 办结) before `plan`'s, which it needs."""
+        if code not in self.items:
+            raise NothingToFile(f"{self.region.name}现行办事指南中没有{code}")
+        recipe, item = self.items[code]
+        sub = Plan(recipe, item, "completed", max(day, self.since), provider=provider, subs_of=plan)
+        self.make(sub)
+        plan.subs.append(sub)
+        return sub
+
+    def designated(self, plan, code):
+        from yibao.providers.models import Provider
+
+        sub = self.sub(plan, code, self.since + datetime.timedelta(days=self.rng.randrange(3)))
+        return Provider.objects.get(code=sub.applicant.id_number)
+
+    def settlement_day(self, provider):
+        """A working day early in a month whose previous month `provider` has not settled, from the
+        demo's second month on. The printed demo hospital's last month is left for the README's
+        tour; a provider the demo designated settles its latest month first (its agreement began
+        during the demo)."""
+        from yibao.providers.demo import DESIGNATED
+        from yibao.providers.models import ClaimSubmission
+
+        printed = provider.code == DESIGNATED.get(self.region.code, ("",))[0]
+        months, month = [], (self.since + datetime.timedelta(days=32)).replace(day=1)
+        while month < self.today.replace(day=1) or (not printed and month == self.today.replace(day=1)):
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        for month in (months if printed else reversed(months)):
+            period = f"{month - datetime.timedelta(days=1):%Y-%m}"
+            day = workday_after(month, 2)
+            if day <= self.today and (provider.pk, period) not in self.used and not ClaimSubmission.objects.filter(
+                    provider=provider, period=period).exists():
+                self.used.add((provider.pk, period))
+                return day
+        return None
 
     @staticmethod
     def on(plan, day, hour):
@@ -432,7 +502,7 @@ class Maker:
             with transaction.atomic():
                 self.make(plan)
             return True
-        except (NamedError, NotAllowed) as exc:
+        except (NamedError, NotAllowed, CaseError) as exc:
             self.failures.append(f"{plan.recipe.code}→{plan.target}：{exc}")
             return False
 
@@ -442,6 +512,7 @@ class Maker:
         for plan in plans:
             if not self.attempt(plan):
                 continue
+            self.made.extend(plan.subs)
             self.made.append(plan)
             if plan.target == "completed" and plan.notes:
                 to_settle.append(plan)

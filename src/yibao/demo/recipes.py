@@ -17,6 +17,9 @@ NEW_EMPLOYER = "new-employer"  # an employer account the register does not know 
 AIDED = "aided"  # a resident recognised as a medical-aid object this year
 PROVIDER = "provider"  # the region's designated demo hospital
 NEW_PROVIDER = "new-provider"  # a provider account applying for designation
+DESIGNATED = "designated"  # a hospital the demo designated (through hospital-designation) for the case
+SUSPENDED = "suspended"  # such a hospital, its agreement suspended (through provider-suspension)
+PHARMACY = "pharmacy"  # a pharmacy the demo designated (through pharmacy-designation)
 CARD = "6222021234567890128"  # a valid (Luhn) demo card number, 演示数据
 
 # Places people file to for care elsewhere (演示数据)
@@ -33,6 +36,7 @@ class Context:
     newcomer: tuple = ()  # (id_number, name) of a NEWCOMER, not yet in any register
     provider: object = None  # providers.Provider of a PROVIDER applicant
     team: object = None  # the region's demo staff (yibao.demo.staff.Team)
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +55,14 @@ class Recipe:
     # Filed in the last days only: the policy parameters it reads are those recorded before the
     # case (they were loaded with the demo, today)
     recent: bool = False
+    # Decided no sooner than this many working days after acceptance (a designation's publicity)
+    min_days: int = 0
+    prefix: str = "H"  # a NEW_PROVIDER's code: H hospital, P pharmacy
+    # The case is opened by the domain's own intake, not the engine's form: fn(ctx, open_case) -> case,
+    # open_case(code, data) being the engine's submission with the maker's actor, channel and office
+    file: Callable | None = None
+    # The day the case is filed on, when the item fixes it: fn(maker, ctx) -> date or None (none free)
+    on_day: Callable | None = None
 
 
 def _filing(kind):
@@ -191,6 +203,64 @@ def _claim(kind):
     return data
 
 
+def _provider(kind):
+    def data(ctx):
+        number, name = ctx.newcomer
+        common = {"name": name, "legal_representative": "演示法人", "address": f"{ctx.region.name}演示路{ctx.rng.randrange(10, 99)}号",
+                  "bank_name": "中国银行演示支行", "bank_account": f"5117020000{ctx.rng.randrange(10**8):08d}", "sealed": True}
+        if kind == "hospital":
+            return {**common, "kind": "hospital", "level": "1", "ownership": "private", "licence_kind": "practice",
+                    "licence_no": f"PDY{number[1:7]}-{number[-5:]}", "principal": "演示主任"}
+        return {**common, "kind": "pharmacy", "licence_kind": "pharmacy", "licence_no": f"川AA{number[-7:]}",
+                "business_licence_no": "91511702MA62XKL1YD"}
+    return data
+
+
+def _designation_review(case, team, channel):
+    """评估 (panel, on-site visit), 公示 for the policy's working days, 签订协议: then 审核通过."""
+    from django.utils import timezone
+
+    from yibao.providers import actions as providers
+    from yibao.workdays.calendar import due_date
+
+    agreement = providers.agreement_for_case(case)
+    onsite = due_date(case.accepted_on, 1).date
+    providers.record_evaluation(agreement, team.reviewer, channel=channel, panel=["王评审", "李评审", "陈评审"],
+                                onsite_on=onsite, score=88, passed=True, opinion="符合定点条件（演示数据）",
+                                publicised_on=onsite)
+    agreement = providers.end_publicity(agreement, team.reviewer, channel=channel)
+    providers.sign_agreement(agreement, team.reviewer, channel=channel, starts_on=timezone.localdate())
+
+
+def _settlement_review(case, team, channel):
+    """复核 of the flagged lines (the preliminary result upheld), the head's approval of the settlement."""
+    from yibao.providers import actions as providers
+    from yibao.providers.models import ClaimSubmission
+
+    submission = ClaimSubmission.objects.get(case=case)
+    submission = providers.re_review(submission, {}, team.reviewer, channel=channel)
+    providers.approve_settlement(submission, team.supervisor, channel=channel, comment="演示数据")
+
+
+def _claims_file(ctx, open_case):
+    """申报结算 with the portal's sample file of the month before the case's day."""
+    import io
+
+    from yibao.providers import actions as providers
+    from yibao.providers.sample import sample_claims
+
+    period = f"{ctx.day.replace(day=1) - datetime.timedelta(days=1):%Y-%m}"
+    return providers.submit_claims(ctx.provider, period, io.BytesIO(sample_claims(ctx.provider, period)),
+                                   f"结算申报{period}（演示数据）.csv", ctx.provider.account.user, channel=ctx.extra["channel"],
+                                   open_case=open_case).case
+
+
+def _claim_day(maker, ctx):
+    """The 5th of a month whose previous month the provider has not settled yet, leaving the last
+    month (the README's tour files it) and months before the demo's first alone."""
+    return maker.settlement_day(ctx.provider)
+
+
 RECIPES = [
     Recipe("person-info-query", PERSON, weight=3),
     Recipe("insurance-certificate", PERSON, weight=3),
@@ -221,4 +291,16 @@ RECIPES = [
            before_pay=_finance_check),
     Recipe("inpatient-reimbursement", PERSON, _claim("inpatient"), weight=3, before_decision=_first_review,
            before_pay=_finance_check),
+    Recipe("hospital-designation", NEW_PROVIDER, _provider("hospital"), before_decision=_designation_review,
+           min_days=12),
+    Recipe("pharmacy-designation", NEW_PROVIDER, _provider("pharmacy"), prefix="P",
+           before_decision=_designation_review, min_days=12),
+    Recipe("provider-info-change", DESIGNATED, lambda ctx: {
+        "changes": {"address": f"{ctx.region.name}演示新路{ctx.rng.randrange(1, 99)}号"},
+        "approved_on": ctx.day.isoformat(), "evidence": "变更批复（演示数据）"}),
+    Recipe("provider-suspension", DESIGNATED, lambda ctx: {"request": "suspend", "reason": "院区改造（演示数据）"}),
+    Recipe("provider-resumption", SUSPENDED, lambda ctx: {}),
+    Recipe("provider-remote-settlement", DESIGNATED, lambda ctx: {"scopes": ["跨省"]}),
+    Recipe("hospital-settlement", PROVIDER, file=_claims_file, on_day=_claim_day, before_decision=_settlement_review),
+    Recipe("pharmacy-settlement", PHARMACY, file=_claims_file, on_day=_claim_day, before_decision=_settlement_review),
 ]
