@@ -145,6 +145,15 @@ class Maker:
             ctx.person, ctx.employer = (self.persons or [None])[0], (self.employers or [None])[0]
             return own
         kind = recipe.applicant
+        if kind == kinds.WOMAN:
+            from yibao.enrollment.models import Enrollment, Scheme
+
+            women = [p for p in self.persons if int(p.id_number[16]) % 2 == 0]
+            ctx.person = self.fresh(recipe, women)
+            ctx.employer = Enrollment.objects.get(person=ctx.person, scheme=Scheme.EMPLOYEE, end_on=None).employer
+            ctx.extra["employer_account"] = self._account(ctx.employer, ApplicantKind.EMPLOYER, IdType.USCC)
+            ctx.extra["person_account"] = self._account(ctx.person, ApplicantKind.PERSON, IdType.RESIDENT_ID)
+            return ctx.extra["person_account"]
         if kind in (PERSON, kinds.RESIDENT, kinds.FLEXIBLE, kinds.AIDED, kinds.FILED):
             ctx.person = self.fresh(recipe, self.pools.get(kind, self.persons) if kind != kinds.AIDED
                                     else self.pools[kinds.RESIDENT])
@@ -184,7 +193,8 @@ class Maker:
     def fresh(self, recipe, pool):
         """A person of `pool` with no case of this item yet (a second recognition or filing would be
         refused; filings of any kind count as one: a second one would overlap the first)."""
-        key = "remote" if recipe.code.startswith("remote-") or recipe.applicant == kinds.FILED else recipe.code
+        key = "remote" if recipe.code.startswith("remote-") or recipe.applicant == kinds.FILED else (
+            recipe.once or recipe.code)
         fresh = [p for p in pool if (key, p.pk) not in self.used] or pool
         person = self.rng.choice(fresh)
         self.used.add((key, person.pk))
@@ -302,9 +312,26 @@ class Maker:
                                           office=office, conditions=plan.recipe.conditions, data=data,
                                           materials=materials, comment=f"演示数据{'' if online else '：窗口收件'}")
             ctx.extra["channel"] = P if channel == W else channel  # the provider's own upload
+            ctx.extra.update(code=plan.item.code, actor=actor, submit_channel=channel, office=office,
+                             correction=plan.target == "correction")
             case = plan.recipe.file(ctx, open_case) if plan.recipe.file else open_case(plan.item.code,
                                                                                         plan.recipe.data(ctx))
-            plan.case = case
+            if isinstance(case, list):  # a 合并申请: the plan follows its own item's case, the others alike
+                siblings = [c for c in case if c.item_code != plan.item.code]
+                case = next(c for c in case if c.item_code == plan.item.code)
+                for other in siblings:
+                    recipe, item = self.items[other.item_code]
+                    sibling = Plan(recipe, item, plan.target, plan.day, applicant=other.applicant, context=ctx,
+                                   subs_of=plan.subs_of)
+                    self.advance(sibling, other)
+                    plan.subs.append(sibling)
+        return self.advance(plan, case)
+
+    def advance(self, plan, case):
+        """Take the filed case to the plan's state (the office's afternoon of the day it was filed)."""
+        t = self.team
+        with self.on(plan, plan.day, hour=16):
+            plan.case, plan.applicant = case, case.applicant  # a bundle's allowance is the employer's
             if plan.target == "submitted":
                 return plan
             if plan.target == "correction":
@@ -514,6 +541,7 @@ class Maker:
                 continue
             self.made.extend(plan.subs)
             self.made.append(plan)
+            to_settle.extend(p for p in plan.subs if p.target == "completed" and p.notes)
             if plan.target == "completed" and plan.notes:
                 to_settle.append(plan)
         self.settle_and_complete(to_settle)

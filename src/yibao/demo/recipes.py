@@ -20,6 +20,7 @@ NEW_PROVIDER = "new-provider"  # a provider account applying for designation
 DESIGNATED = "designated"  # a hospital the demo designated (through hospital-designation) for the case
 SUSPENDED = "suspended"  # such a hospital, its agreement suspended (through provider-suspension)
 PHARMACY = "pharmacy"  # a pharmacy the demo designated (through pharmacy-designation)
+WOMAN = "woman"  # a woman employee (her employer's account in ctx.extra["employer_account"])
 CARD = "6222021234567890128"  # a valid (Luhn) demo card number, 演示数据
 
 # Places people file to for care elsewhere (演示数据)
@@ -58,6 +59,7 @@ class Recipe:
     # Decided no sooner than this many working days after acceptance (a designation's publicity)
     min_days: int = 0
     prefix: str = "H"  # a NEW_PROVIDER's code: H hospital, P pharmacy
+    once: str = ""  # items a person has one case of among them (a birth's benefits); default: the item
     # The case is opened by the domain's own intake, not the engine's form: fn(ctx, open_case) -> case,
     # open_case(code, data) being the engine's submission with the maker's actor, channel and office
     file: Callable | None = None
@@ -261,6 +263,49 @@ def _claim_day(maker, ctx):
     return maker.settlement_day(ctx.provider)
 
 
+MATERNITY_COSTS = {"prenatal-payment": ("CJ", "产检B超", "300.00", 3), "maternity-medical-payment": ("SY", "顺产", "3000.00", 1),
+                   "family-planning-payment": ("JH", "上环术", "400.00", 1)}
+
+
+def _maternity(ctx, open_case):
+    """生育保险待遇合并申请 (R52): the item with the others the region's guides pay together, the
+    allowance applied for by the employer; last year's base and the birth-service certificate are
+    the registers' (data sharing, 演示数据)."""
+    from decimal import Decimal
+
+    from yibao.contributions.models import ContributionBase
+    from yibao.maternity import bundles, queries
+    from yibao.maternity.models import SharedBirthCertificate
+
+    code, person, employer = ctx.extra["code"], ctx.person, ctx.employer
+    birth = ctx.day - datetime.timedelta(days=ctx.rng.randrange(10, 60))
+    group = queries.paid_together(ctx.region)
+    items = sorted(group) if code in group else [code]
+    ContributionBase.objects.get_or_create(employer=employer, person=person, year=birth.year - 1,
+                                           defaults={"base": Decimal(ctx.rng.choice(("4500", "5000", "6000")))})
+    SharedBirthCertificate.objects.get_or_create(id_number=person.id_number, number=f"SYFW-{person.id_number[-6:]}", defaults={
+        "issued_on": birth - datetime.timedelta(days=200), "source": f"{ctx.region.name}卫生健康委员会（演示数据）"})
+    costs = {}
+    for item_code, (prefix, name, price, n) in MATERNITY_COSTS.items():
+        line = {"item": name, "category": "甲", "quantity": str(n), "price": price,
+                "amount": str((Decimal(price) * n).quantize(Decimal("0.01")))}
+        costs[item_code] = {"invoices": [{"invoice_no": f"{prefix}{ctx.day:%Y%m%d}{ctx.rng.randrange(10**5):05d}",
+                                          "provider_name": f"{ctx.region.name}妇幼保健院（演示数据）", "provider_level": "二级",
+                                          "care_date": (birth if prefix != "CJ" else birth - datetime.timedelta(days=90)).isoformat(),
+                                          "diagnosis": "妊娠", "lines": [line]}],
+                            "bank_name": "中国银行演示支行", "account_no": CARD}
+    from yibao.cases.snapshot import item_in_force
+
+    names = {m.name: "document" for c in items for m in item_in_force(ctx.region, c).materials.all()}
+    if ctx.extra.get("correction"):
+        names = {}
+    _, cases = bundles.submit(region=ctx.region, items=items, person=ctx.extra["person_account"],
+                              employer=ctx.extra["employer_account"], facts={"event": "分娩", "event_date": birth.isoformat()},
+                              costs=costs, materials=names, actor=ctx.extra["actor"], channel=ctx.extra["submit_channel"],
+                              office=ctx.extra["office"], comment="演示数据：生育保险待遇合并申请")
+    return list(cases)
+
+
 RECIPES = [
     Recipe("person-info-query", PERSON, weight=3),
     Recipe("insurance-certificate", PERSON, weight=3),
@@ -291,6 +336,10 @@ RECIPES = [
            before_pay=_finance_check),
     Recipe("inpatient-reimbursement", PERSON, _claim("inpatient"), weight=3, before_decision=_first_review,
            before_pay=_finance_check),
+    Recipe("prenatal-payment", WOMAN, file=_maternity, once="maternity"),
+    Recipe("maternity-medical-payment", WOMAN, file=_maternity, once="maternity"),
+    Recipe("family-planning-payment", WOMAN, file=_maternity, once="maternity"),
+    Recipe("maternity-allowance", WOMAN, file=_maternity, once="maternity"),
     Recipe("hospital-designation", NEW_PROVIDER, _provider("hospital"), before_decision=_designation_review,
            min_days=12),
     Recipe("pharmacy-designation", NEW_PROVIDER, _provider("pharmacy"), prefix="P",
