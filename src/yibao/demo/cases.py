@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime
 import io
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -70,6 +71,15 @@ class Plan:
 
 class NothingToFile(CaseError):
     """The item has no free day left in the demo's months (a provider's settlement periods)."""
+
+
+def luhn(body):
+    """`body` with its Luhn check digit (a valid card number)."""
+    total = 0
+    for i, digit in enumerate(reversed(body)):
+        d = int(digit) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return body + str((10 - total % 10) % 10)
 
 
 def workday_after(day, n):
@@ -237,7 +247,7 @@ class Maker:
         states = list(STATES)
         targets = states + self.rng.choices(states, weights=[STATES[s] for s in states], k=max(0, count - len(states)))
         plans = []
-        codes = list(self.items)
+        codes = [c for c in self.items if self.items[c][0].weight]
         weights = [self.items[c][0].weight for c in codes]
         # every item once first (a state it supports, in turn), then the states drawn
         for n, code in enumerate(codes):
@@ -485,9 +495,8 @@ class Maker:
     # ---------------------------------------------------------------- payments
 
     def settle_and_complete(self, plans):
-        """The paying cases to complete: per week of 拨付, their orders approved by the checker,
-        batched and the batch's file exported by the cashier, the batch approved by the checker,
-        the bank's return file imported by the cashier (three people); then 办结 and the rating."""
+        """The paying cases to complete: per week of 拨付, their orders disbursed (disburse); then
+        办结 and the rating."""
         t = self.team
         by_month = {}
         for plan in plans:
@@ -495,23 +504,66 @@ class Maker:
         for month, group in sorted(by_month.items()):
             day = min(workday_after(max(p.notes[0] for p in group), 2), self.today)
             with clock.on(day, hour=9):
-                orders = list(PaymentOrder.objects.filter(case__in=[p.case for p in group], state=OrderState.CREATED))
-                for order in orders:
-                    payments.approve_order(order, t.checker, channel=W, comment="演示数据")
-                kinds = {(o.account_kind, o.bank_name) for o in orders}
-                for kind, bank in sorted(kinds):
-                    batch = payments.create_batch(self.region.pk, account_kind=kind, bank_name=bank, actor=t.cashier,
-                                                  channel=W, order_nos=[o.order_no for o in orders
-                                                                        if (o.account_kind, o.bank_name) == (kind, bank)])
-                    payments.approve_batch(batch, t.checker, channel=W)
-                    payments.export_batch(batch, t.cashier, channel=W, fmt="csv")
-                    payments.import_return(batch, self.return_file(batch), t.cashier, channel=W,
-                                           filename=f"回盘{batch.batch_no}（演示数据）.csv")
+                self.disburse(PaymentOrder.objects.filter(case__in=[p.case for p in group], state=OrderState.CREATED))
             done = min(workday_after(day, 1), self.today)
             for plan in group:
                 with clock.on(done, hour=15):
                     engine.complete_case(plan.case, t.clerk, channel=W, comment="演示数据")
                 self.rate(plan, done)
+
+    def disburse(self, orders):
+        """The orders approved by the checker, batched and the batch's file exported by the cashier,
+        the batch approved by the checker, the bank's return file imported by the cashier (three
+        people)."""
+        t = self.team
+        orders = list(orders)
+        for order in orders:
+            payments.approve_order(order, t.checker, channel=W, comment="演示数据")
+        kinds = {(o.account_kind, o.bank_name) for o in orders}
+        for kind, bank in sorted(kinds):
+            batch = payments.create_batch(self.region.pk, account_kind=kind, bank_name=bank, actor=t.cashier,
+                                          channel=W, order_nos=[o.order_no for o in orders
+                                                                if (o.account_kind, o.bank_name) == (kind, bank)])
+            payments.approve_batch(batch, t.checker, channel=W)
+            payments.export_batch(batch, t.cashier, channel=W, fmt="csv")
+            payments.import_return(batch, self.return_file(batch), t.cashier, channel=W,
+                                   filename=f"回盘{batch.batch_no}（演示数据）.csv")
+
+    def aid_batch(self, size=8):
+        """免申即享: the civil-affairs list of this year's aid recipients among the region's residents
+        (their contribution paid, 演示数据), run as a batch: each match a case the system opens,
+        reviews and approves; the payer's orders disbursed; 办结 by the system. Returns the cases."""
+        from yibao.contributions.models import ResidentContribution
+        from yibao.medical_aid import batch as aid
+        from yibao.medical_aid.lists import store_list
+        from yibao.medical_aid.models import Grant
+
+        if aid.ITEM not in self.items or not self.pools[kinds.RESIDENT]:
+            return []
+        year, t = self.today.year, self.team
+        chosen = [p for p in self.pools[kinds.RESIDENT] if ("aid", p.pk) not in self.used][:size]
+        rows = ["序号,姓名,身份证号码,救助类别,社会保障卡金融账号,开户银行"]
+        for n, person in enumerate(chosen, start=1):
+            self.used.add(("aid", person.pk))
+            ResidentContribution.objects.get_or_create(person=person, year=year, defaults={
+                "region": self.region, "due": Decimal("380.00"), "paid": Decimal("380.00"),
+                "paid_on": datetime.date(year - 1, 12, 20), "reference": f"演示缴费{person.id_number[-4:]}"})
+            category = self.rng.choice(("特困人员", "低保对象", "防止返贫监测对象"))
+            rows.append(f"{n},{person.name},{person.id_number},{category},{luhn(f'62179965{person.id_number[-11:-1]}')},"
+                        "四川省农村信用社")
+        day = min(workday_after(self.since, 10), self.today)
+        with clock.on(day, hour=9):
+            recipients, _ = store_list(self.region, source="civil", period=f"{year}（演示数据）", year=year,
+                                       content="\n".join(rows).encode("utf-8"), filename="救助对象名单（演示数据）.csv",
+                                       actor=t.clerk, channel=W)
+            batch = aid.run_batch(aid.create_batch(self.region, year, [recipients], actor=t.clerk, channel=W).pk)
+            aid.pay_orders(batch, t.maker, channel=W)
+        with clock.on(workday_after(day, 2), hour=9):
+            self.disburse(PaymentOrder.objects.filter(
+                case_id__in=Grant.objects.filter(batch=batch).values("case_id"), state=OrderState.CREATED))
+        with clock.on(workday_after(day, 3), hour=9):
+            aid.complete_paid(batch)
+        return [g.case for g in Grant.objects.filter(batch=batch).select_related("case")]
 
     @staticmethod
     def return_file(batch):
@@ -545,4 +597,5 @@ class Maker:
             if plan.target == "completed" and plan.notes:
                 to_settle.append(plan)
         self.settle_and_complete(to_settle)
+        self.granted = self.aid_batch()
         return plans

@@ -95,11 +95,11 @@ def load(*, seed=DEFAULT_SEED, persons=DEFAULT_PERSONS, cases=DEFAULT_CASES, mon
                 credit_accounts(made.persons[:60], region, region_rng, on=since)
             plans = maker.run(cases)
             summary[region.code] = {"employers": len(made.employers), "persons": len(made.persons),
-                                    "cases": len(maker.made), "failures": maker.failures,
+                                    "cases": len(maker.made) + len(maker.granted), "failures": maker.failures,
                                     "seconds": round(time.perf_counter() - t0, 1)}
             for failure in maker.failures:
                 say(f"  未能生成：{failure}")
-            say(f"{region.name}：参保单位{len(made.employers)}家，参保人员{len(made.persons)}人，办件{len(maker.made)}件"
+            say(f"{region.name}：参保单位{len(made.employers)}家，参保人员{len(made.persons)}人，办件{len(maker.made) + len(maker.granted)}件"
                 f"（{time.perf_counter() - t0:.1f}秒）")
         _own_cases(rng, today=today, since=since)
         from yibao.cases.actions import mark_overdue

@@ -306,6 +306,21 @@ def _maternity(ctx, open_case):
     return list(cases)
 
 
+SSC_CARD = "6217996500001234565"  # a 社会保障卡 financial account (valid, 演示数据)
+
+
+def _aid_claim(ctx):
+    settled = ctx.day - datetime.timedelta(days=ctx.rng.randrange(5, 40))
+    total = ctx.rng.randrange(3000, 30000)
+    in_scope = int(total * 0.9)
+    basic = int(in_scope * 0.55)
+    return {"statements": [{"number": f"JS{ctx.day:%Y%m%d}{ctx.rng.randrange(10**4):04d}", "settled_on": settled.isoformat(),
+                            "provider_name": f"{ctx.region.name}演示医院（演示数据）", "total": f"{total}.00",
+                            "in_scope": f"{in_scope}.00", "basic": f"{basic}.00", "critical": f"{int(in_scope * 0.1)}.00",
+                            "supplementary": "0"}],
+            "card_account": SSC_CARD, "card_bank": "四川省农村信用社"}
+
+
 RECIPES = [
     Recipe("person-info-query", PERSON, weight=3),
     Recipe("insurance-certificate", PERSON, weight=3),
@@ -340,6 +355,9 @@ RECIPES = [
     Recipe("maternity-medical-payment", WOMAN, file=_maternity, once="maternity"),
     Recipe("family-planning-payment", WOMAN, file=_maternity, once="maternity"),
     Recipe("maternity-allowance", WOMAN, file=_maternity, once="maternity"),
+    Recipe("aid-reimbursement", AIDED, _aid_claim, weight=2),
+    # 免申即享: opened by the system from the civil-affairs list (yibao.demo.cases.Maker.aid_batch), not planned
+    Recipe("aid-contribution-subsidy", RESIDENT, weight=0),
     Recipe("hospital-designation", NEW_PROVIDER, _provider("hospital"), before_decision=_designation_review,
            min_days=12),
     Recipe("pharmacy-designation", NEW_PROVIDER, _provider("pharmacy"), prefix="P",
