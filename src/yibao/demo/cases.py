@@ -143,7 +143,7 @@ class Maker:
             if item is not None and not engine.flow_problem(item):
                 self.items[recipe.code] = (recipe, item)
                 self.shapes[recipe.code] = shape_of(item)
-        self.made = []
+        self.made, self.granted = [], []
         self.failures = []
         self.used = set()
 
@@ -208,6 +208,8 @@ class Maker:
         fresh = [p for p in pool if (key, p.pk) not in self.used] or pool
         person = self.rng.choice(fresh)
         self.used.add((key, person.pk))
+        if recipe.leaves:
+            pool.remove(person)
         return person
 
     def file_remote(self, person, day):
@@ -249,10 +251,10 @@ class Maker:
         plans = []
         codes = [c for c in self.items if self.items[c][0].weight]
         weights = [self.items[c][0].weight for c in codes]
-        # every item once first (a state it supports, in turn), then the states drawn
-        for n, code in enumerate(codes):
-            fitting = [t for t in states if supports(self.shapes[code], t, self.items[code][0])]
-            target = fitting[n % len(fitting)]
+        # every item once first, taken to its end (the figures and 核算明细 show real amounts), then
+        # the states drawn (each at least once)
+        for code in codes:
+            target = "completed"
             recipe, item = self.items[code]
             plans.append(Plan(recipe, item, target, self.first_day(target, item, recipe)))
         for target in targets[:max(count - len(codes), len(states))]:
@@ -304,6 +306,7 @@ class Maker:
             plan.applicant = self.applicant_for(plan.recipe, ctx, getattr(plan, "own", None))
         plan.context = ctx
         online = (any(c.online for c in plan.item.channels.all()) and plan.target not in ("due_soon", "overdue")
+                  and not plan.recipe.window
                   and self.rng.random() < 0.5)
         materials = self.materials(plan.item, plan.recipe)
         if plan.target == "correction":
@@ -599,3 +602,45 @@ class Maker:
         self.settle_and_complete(to_settle)
         self.granted = self.aid_batch()
         return plans
+
+
+PROBLEMS = [("微信", "出院结算时医院称未查到备案，不能直接结算"), ("电话", "门诊慢特病在就医地无法直接结算"),
+            ("信访", "异地住院结算后个人负担明显偏高，请核实"), ("网上", "备案后在就医地药店刷卡提示未开通")]
+
+
+def county_tickets(rng, persons):
+    """异地就医直接结算问题协调 tickets in 演示县 (the one region whose guide, the 附件5 template,
+    publishes the item), filed today at its window by its clerk for persons insured in the demo
+    regions: one answered (办结), one being coordinated, one just received. Returns the cases."""
+    from django.contrib.auth import get_user_model
+
+    from yibao.remote_care.demo import CLERK, COUNTY
+    from yibao.catalog.models import Region
+
+    region = Region.objects.filter(code=COUNTY["code"]).first()
+    clerk = get_user_model().objects.filter(username=CLERK).first()
+    if region is None or clerk is None or not persons:
+        return []
+    try:
+        item = item_in_force(region, "remote-settlement-help")
+    except CaseError:
+        return []
+    made = []
+    for n, target in enumerate(("completed", "accepted", "submitted")):
+        person = persons[rng.randrange(len(persons))]
+        applicant = Applicant.objects.filter(id_number=person.id_number).first() or people.register_applicant(
+            ApplicantKind.PERSON, IdType.RESIDENT_ID, person.id_number, person.name,
+            f"138{rng.randrange(10**8):08d}", None, person.region, channel=S)
+        source, problem = PROBLEMS[n % len(PROBLEMS)]
+        province, city = rng.choice(kinds.PLACES)
+        case = engine.submit_case(item=item, applicant=applicant, actor=clerk, channel=W, data={
+            "source": source, "phone": f"139{rng.randrange(10**8):08d}", "insured_place": person.region.name,
+            "care_place": f"{province}{city}", "provider": f"{city}演示医院", "problem": f"{problem}（演示数据）"},
+            comment="演示数据：窗口收件")
+        if target != "submitted":
+            case = engine.accept_case(case, clerk, channel=W, comment="演示数据")
+        if target == "completed":
+            case = engine.complete_case(case, clerk, channel=W, comment="已与就医地医保部门核实，已重新结算（演示数据）")
+        made.append(case)
+    return made
+

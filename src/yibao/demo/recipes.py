@@ -60,6 +60,8 @@ class Recipe:
     min_days: int = 0
     prefix: str = "H"  # a NEW_PROVIDER's code: H hospital, P pharmacy
     once: str = ""  # items a person has one case of among them (a birth's benefits); default: the item
+    window: bool = False  # filed at the window (a bundle with someone else's part needs their consent online)
+    leaves: bool = False  # the applicant leaves the region's registers: no later case of the demo is theirs
     # The case is opened by the domain's own intake, not the engine's form: fn(ctx, open_case) -> case,
     # open_case(code, data) being the engine's submission with the maker's actor, channel and office
     file: Callable | None = None
@@ -321,6 +323,17 @@ def _aid_claim(ctx):
             "card_account": SSC_CARD, "card_bank": "四川省农村信用社"}
 
 
+def _transfer_out(ctx):
+    """转出 to another demo region (its in side opens there when this one is completed), else out of
+    the deployment."""
+    from yibao.catalog.models import Region
+    from yibao.people.demo import DEMO_REGIONS
+
+    others = [c for c in DEMO_REGIONS if c != ctx.region.code and Region.objects.filter(code=c).exists()]
+    to = {"to_region": ctx.rng.choice(others)} if others else {"to_outside": "重庆市"}
+    return {**to, "scheme": "resident"}
+
+
 RECIPES = [
     Recipe("person-info-query", PERSON, weight=3),
     Recipe("insurance-certificate", PERSON, weight=3),
@@ -347,14 +360,15 @@ RECIPES = [
     Recipe("lump-sum-contribution", FLEXIBLE, _lump_sum, recent=True),
     Recipe("unit-enrollment", NEW_EMPLOYER, _new_employer),
     Recipe("account-transfer", FILED, _transfer),
+    Recipe("relation-transfer", RESIDENT, _transfer_out, conditions={"sub_type": "关系转出"}, leaves=True),
     Recipe("outpatient-reimbursement", RESIDENT, _claim("outpatient"), weight=3, before_decision=_first_review,
            before_pay=_finance_check),
     Recipe("inpatient-reimbursement", PERSON, _claim("inpatient"), weight=3, before_decision=_first_review,
            before_pay=_finance_check),
-    Recipe("prenatal-payment", WOMAN, file=_maternity, once="maternity"),
-    Recipe("maternity-medical-payment", WOMAN, file=_maternity, once="maternity"),
-    Recipe("family-planning-payment", WOMAN, file=_maternity, once="maternity"),
-    Recipe("maternity-allowance", WOMAN, file=_maternity, once="maternity"),
+    Recipe("prenatal-payment", WOMAN, file=_maternity, once="maternity", window=True),
+    Recipe("maternity-medical-payment", WOMAN, file=_maternity, once="maternity", window=True),
+    Recipe("family-planning-payment", WOMAN, file=_maternity, once="maternity", window=True),
+    Recipe("maternity-allowance", WOMAN, file=_maternity, once="maternity", window=True),
     Recipe("aid-reimbursement", AIDED, _aid_claim, weight=2),
     # 免申即享: opened by the system from the civil-affairs list (yibao.demo.cases.Maker.aid_batch), not planned
     Recipe("aid-contribution-subsidy", RESIDENT, weight=0),
