@@ -31,23 +31,23 @@ def rate(rng, share=0.33):
     from django.db import connection, transaction
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, item_code, office, office_ref_id, closed_at FROM cases_case "
+        cursor.execute("SELECT id, item_code, office, office_ref_id, closed_at, region_id FROM cases_case "
                        "WHERE state IN ('completed', 'denied', 'refused')")
         finished = cursor.fetchall()
     evaluations, follow_ups = [], []
-    for case_id, code, office, office_ref, closed in finished:
+    for case_id, code, office, office_ref, closed, region in finished:
         if rng.random() > share:
             continue
         level = rng.choice(LEVELS)
         at = closed + timedelta(hours=rng.randrange(1, 72))
-        evaluations.append((case_id, level, "", "portal", None, code, office, office_ref, None, at))
+        evaluations.append((case_id, level, "", "portal", None, region, code, office, office_ref, None, at))
         if level in ("dissatisfied", "very_dissatisfied"):
             opened = at.date()
             done = at + timedelta(days=rng.randrange(2, 30)) if rng.random() < 0.67 else None
             follow_ups.append((case_id, opened, opened + timedelta(days=21), False,
                                "rectified" if done else "", "", done.date() if done else None, done, None))
     with connection.cursor() as cursor, transaction.atomic():
-        volume.insert(cursor, "cases_evaluation", ["case_id", "level", "text", "channel", "rater_id", "item_code",
+        volume.insert(cursor, "cases_evaluation", ["case_id", "level", "text", "channel", "rater_id", "region_id", "item_code",
                                                    "office", "office_ref_id", "staff_id", "created_at"], evaluations)
         cursor.execute("SELECT id, case_id FROM cases_evaluation")
         by_case = {case: pk for pk, case in cursor.fetchall()}
