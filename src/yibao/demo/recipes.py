@@ -1,9 +1,12 @@
-"""What the demo files, one entry per item: who applies and with what data. The generator
-(yibao.demo.cases) is the same for every item; an item that gets a handler joins the demo with one
-entry here (maternity, medical aid: add a Recipe with the data its schema asks for).
+"""What the demo files, one entry per item that has a handler: who applies, with what data, and the
+domain's own steps around the engine's (an expert's opinion, 初审, 财务复核, a designation's
+evaluation and signing, a settlement's 复核). The generator (yibao.demo.cases) is the same for every
+item; an item that gets a handler joins the demo with one entry here (tests/demo checks that every
+item with a handler has demo cases).
 
-A data builder takes the Context (the region, the applicant's person or employer, a seeded
-random source, the day) and returns the case data as the handler's schema wants it."""
+A data builder takes the Context (the region, the applicant's person or employer or provider, a
+seeded random source, the day) and returns the case data as the handler's schema wants it; an item
+filed through its domain's own intake (a claim file, a 合并申请) has a `file` function instead."""
 import datetime
 from dataclasses import dataclass, field
 from typing import Callable
