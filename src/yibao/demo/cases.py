@@ -415,6 +415,9 @@ class Maker:
         ctx.provider = plan.provider
         if plan.recipe.on_day:
             day = plan.recipe.on_day(self, ctx)
+            if day is None and kind == kinds.PROVIDER:  # the demo hospital's months are taken: a hospital of the demo's
+                plan.provider = ctx.provider = self.designated(plan, "hospital-designation")
+                day = plan.recipe.on_day(self, ctx)
             if day is None:
                 raise NothingToFile(f"{plan.recipe.code}：演示期间内没有可申报的月份")
             plan.day = ctx.day = day

@@ -194,7 +194,7 @@ def _claim(kind):
     def data(ctx):
         from decimal import Decimal
 
-        care = ctx.day - datetime.timedelta(days=ctx.rng.randrange(5, 40))
+        care = ctx.day - datetime.timedelta(days=ctx.rng.randrange(10, 40))  # discharged (8 days) before filing
         lines = []
         for item, category, quantity, price in LINES[kind]:
             q = quantity * ctx.rng.choice((1, 1, 2))
