@@ -56,7 +56,7 @@ def insert(cursor, table, columns, rows):
     cursor.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', rows)
 
 
-def generate(size, rng):
+def generate(size, rng, any_item=False):
     """Bulk-insert `size` cases; returns [(receipt_no, id_number)] of a sample and the region ids."""
     from django.db import connection, transaction
 
@@ -69,10 +69,11 @@ def generate(size, rng):
     for region in regions:
         guide = Guide.objects.filter(region=region).in_force().first()
         for item in ServiceItem.objects.filter(guide=guide).order_by("ordinal"):
-            if not isinstance(handler_for(item.code), GenericHandler):
+            if not any_item and not isinstance(handler_for(item.code), GenericHandler):
                 continue  # a domain's item needs case data of its own, which this generator cannot invent
             snapshot = freeze(item)
             items.setdefault(region.pk, []).append((item.pk, item.code, json.dumps(snapshot, ensure_ascii=False)))
+    regions = [r for r in regions if r.pk in items]  # (every shipped item may have a domain's handler now)
     now = datetime.now(dt_timezone.utc).replace(tzinfo=None)  # stored as Django stores it on SQLite: naive UTC
     today = now.date()
     applicants = max(1, size // CASES_PER_APPLICANT)

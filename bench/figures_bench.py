@@ -31,23 +31,23 @@ def rate(rng, share=0.33):
     from django.db import connection, transaction
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id, item_code, office, office_ref_id, closed_at FROM cases_case "
+        cursor.execute("SELECT id, item_code, office, office_ref_id, closed_at, region_id FROM cases_case "
                        "WHERE state IN ('completed', 'denied', 'refused')")
         finished = cursor.fetchall()
     evaluations, follow_ups = [], []
-    for case_id, code, office, office_ref, closed in finished:
+    for case_id, code, office, office_ref, closed, region in finished:
         if rng.random() > share:
             continue
         level = rng.choice(LEVELS)
         at = closed + timedelta(hours=rng.randrange(1, 72))
-        evaluations.append((case_id, level, "", "portal", None, code, office, office_ref, None, at))
+        evaluations.append((case_id, level, "", "portal", None, region, code, office, office_ref, None, at))
         if level in ("dissatisfied", "very_dissatisfied"):
             opened = at.date()
             done = at + timedelta(days=rng.randrange(2, 30)) if rng.random() < 0.67 else None
             follow_ups.append((case_id, opened, opened + timedelta(days=21), False,
                                "rectified" if done else "", "", done.date() if done else None, done, None))
     with connection.cursor() as cursor, transaction.atomic():
-        volume.insert(cursor, "cases_evaluation", ["case_id", "level", "text", "channel", "rater_id", "item_code",
+        volume.insert(cursor, "cases_evaluation", ["case_id", "level", "text", "channel", "rater_id", "region_id", "item_code",
                                                    "office", "office_ref_id", "staff_id", "created_at"], evaluations)
         cursor.execute("SELECT id, case_id FROM cases_evaluation")
         by_case = {case: pk for pk, case in cursor.fetchall()}
@@ -87,11 +87,18 @@ def measure(regions, samples, rng):
         result = month_figures(*runs[0])
     print(f"  queries per month's figures: {len(queries)}; e.g. {runs[0][0].code} {runs[0][1]:%Y-%m}: "
           f"{result.total.submitted:,} applications, {result.total.rated:,} ratings, {result.negative:,} 差评")
-    print("query plans (SQLite):")
+    print("query plans (SQLite), each query's time alone (p50 of 5 runs, the SQL as logged):")
     for q in queries.captured_queries:
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN QUERY PLAN {q['sql']}")
-            print("  " + "; ".join(row[-1] for row in cursor.fetchall())[:200])
+            plan = "; ".join(row[-1] for row in cursor.fetchall())[:200]
+            alone = []
+            for _ in range(5):
+                t0 = time.perf_counter()
+                cursor.execute(q["sql"])
+                cursor.fetchall()
+                alone.append(time.perf_counter() - t0)
+        print(f"  {statistics.median(alone) * 1000:7.2f} ms  {plan}")
 
 
 def main():
@@ -110,7 +117,7 @@ def main():
         call_command("migrate", interactive=False, verbosity=0)
         load_defaults()
         t0 = time.perf_counter()
-        _, regions = volume.generate(args.size, rng)
+        _, regions = volume.generate(args.size, rng, any_item=True)  # figures read rows, not case data
         rate(rng)
         print(f"database: SQLite (WAL), {args.size:,} cases in {time.perf_counter() - t0:.1f} s")
         measure(regions, args.samples, rng)

@@ -69,3 +69,28 @@ def test_dashboard_and_public_figures_show_charts_after_the_demo(demo_site, page
     assert size >= 9
     assert colours(shot(small, "demo-figures-phone")) > 20
     phone.close()
+
+
+def test_portal_pages_that_show_demo_data_say_so(demo_site, browser):
+    """The person's own pages (我的办件, a case of his), the public progress query and the provider
+    list show the 演示数据 banner; a public guide page, which shows the shipped guides, does not."""
+    from yibao.cases.models import Case
+    from yibao.people.demo import DEMO_APPLICANTS
+
+    me = DEMO_APPLICANTS[0][2]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{demo_site}/r/dazhou/")
+    assert page.locator("#demo-mark").count() == 0  # the guides are real, not the demo's
+    for path in ("/track/", "/r/dazhou/providers/"):
+        page.goto(demo_site + path)
+        assert page.locator("#demo-mark").is_visible(), path
+    page.goto(f"{demo_site}/accounts/login/?next=/my/cases/")
+    page.fill("input[name=username]", me)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/my/cases/$"))
+    assert page.locator("#demo-mark").is_visible()
+    own = Case.objects.filter(applicant__id_number=me).order_by("pk").first()
+    assert own.receipt_no in page.content()  # his demo cases are listed, under the banner
+    context.close()

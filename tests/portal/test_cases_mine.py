@@ -46,7 +46,7 @@ def test_my_cases_lists_own_and_agent_cases_with_state_and_due_date(client, pers
                                    channel=Channel.PORTAL, materials=["1", "2"])
     accepted = actions.accept_case(accepted, clerk, channel=W)
     client.force_login(person.user)
-    with django_assert_max_num_queries(9):  # 8, and one for the account's messages (我的消息)
+    with django_assert_max_num_queries(10):  # 8, one for the account's messages (我的消息), one for the 演示数据 banner
         page = client.get(reverse("portal:my_cases")).content.decode()
     assert filed.receipt_no in page and accepted.receipt_no in page
     assert "已提交" in page and "已受理" in page and "代理人" in page

@@ -964,7 +964,7 @@ def rate_case(case, actor, *, level, channel, text=""):
             with transaction.atomic():
                 evaluation = Evaluation.objects.create(
                     case=case, level=level, text=(text or "").strip(), channel=channel, rater=user,
-                    item_code=case.item_code, office=case.office, office_ref_id=case.office_ref_id, staff=staff_event.actor if staff_event else None,
+                    region_id=case.region_id, item_code=case.item_code, office=case.office, office_ref_id=case.office_ref_id, staff=staff_event.actor if staff_event else None,
                 )
         except IntegrityError:
             raise AlreadyRated("该办件已评价，评价提交后不可更改") from None

@@ -148,7 +148,8 @@ def month_figures(region, month):
             on_time=Count("id", filter=Q(due_date__isnull=False, closed_at__date__lte=F("due_date")))).order_by():
         figure = row(r["item_code"])
         figure.completed, figure.decided, figure.on_time = r["completed"], r["decided"], r["on_time"]
-    ratings = Evaluation.objects.filter(case__region=region, created_at__gte=start, created_at__lt=end)
+    # the rating's own region column: one range of evaluation_region_created, no join to the cases
+    ratings = Evaluation.objects.filter(region=region, created_at__gte=start, created_at__lt=end)
     for r in ratings.values("item_code", "level").annotate(n=Count("id")).order_by():
         figure = row(r["item_code"])
         figure.levels[r["level"]] = r["n"]
@@ -158,7 +159,9 @@ def month_figures(region, month):
         figure = offices.setdefault(r["office"], Figure(key=r["office"], label=r["office"] or "（未指定经办机构）"))
         figure.levels[r["level"]] = r["n"]
         figure.rated += r["n"]
-    follow = FollowUp.objects.filter(evaluation__in=ratings.filter(level__in=NEGATIVE_LEVELS)).aggregate(
+    # a 差评's follow-up opens the day it is given (cases.actions._open_follow_up): the month's are
+    # one range of followup_region_opened
+    follow = FollowUp.objects.filter(region=region, opened_on__gte=first, opened_on__lt=end.date()).aggregate(
         rectified_in_time=Count("id", filter=Q(outcome=FollowUpOutcome.RECTIFIED, closed_at__date__lte=F("due_date"))),
         rectified_late=Count("id", filter=Q(outcome=FollowUpOutcome.RECTIFIED, closed_at__date__gt=F("due_date"))),
         unfounded=Count("id", filter=Q(outcome=FollowUpOutcome.UNFOUNDED)),

@@ -361,7 +361,10 @@ class Evaluation(AppendOnly):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="评价人",
     )
-    # What the figures group by, kept as they stood when the case ended.
+    # What the figures group by, kept as they stood when the case ended; the region too, so that a
+    # region's month is one index range (cases.figures), not every region's ratings each joined to its case.
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name="地区")
     item_code = models.CharField("事项代码", max_length=60, db_index=True)
     office = models.CharField("经办机构", max_length=200, blank=True)
     office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
@@ -378,7 +381,9 @@ class Evaluation(AppendOnly):
         ordering = ["-created_at", "-id"]
         # a month's ratings, by item, office and level, from the index alone
         indexes = [models.Index(fields=["created_at", "level", "item_code", "office", "case"],
-                                name="evaluation_created")]
+                                name="evaluation_created"),
+                   models.Index(fields=["region", "created_at", "level", "item_code", "office"],
+                                name="evaluation_region_created")]
 
     def __str__(self):
         return f"{self.case.receipt_no} {self.get_level_display()}"
@@ -417,6 +422,9 @@ class FollowUp(models.Model):
         verbose_name = "差评回访整改"
         verbose_name_plural = "差评回访整改"
         ordering = ["closed_at", "due_date", "id"]
+        # the published figures: a region's month of 差评 (opened the day of the rating), from the index alone
+        indexes = [models.Index(fields=["region", "opened_on", "outcome", "closed_at", "due_date"],
+                                name="followup_region_opened")]
 
     def __str__(self):
         return f"{self.case.receipt_no} 回访整改"

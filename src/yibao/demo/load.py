@@ -31,7 +31,7 @@ class DemoRefused(Exception):
 
 def _tables():
     """Models with an integer id whose rows the demo may write (its own bookkeeping excepted)."""
-    return [m for m in apps.get_models()
+    return [m for m in apps.get_models(include_auto_created=True)  # with many-to-many tables
             if m is not DemoLoad and isinstance(m._meta.pk, (models.AutoField, models.BigAutoField))]
 
 
@@ -90,18 +90,23 @@ def load(*, seed=DEFAULT_SEED, persons=DEFAULT_PERSONS, cases=DEFAULT_CASES, mon
             with clock.on(since, hour=8):
                 made = build(region, region_rng, persons=persons, since=since, today=today)
             maker = Maker(region, region_rng, today=today, since=since, persons=made.persons[:60],
-                          employers=made.employers)
+                          employers=made.employers, residents=made.residents, flexible=made.flexible)
             with clock.on(since, hour=8):
                 credit_accounts(made.persons[:60], region, region_rng, on=since)
             plans = maker.run(cases)
             summary[region.code] = {"employers": len(made.employers), "persons": len(made.persons),
-                                    "cases": len(maker.made), "failures": maker.failures,
+                                    "cases": len(maker.made) + len(maker.granted), "failures": maker.failures,
                                     "seconds": round(time.perf_counter() - t0, 1)}
             for failure in maker.failures:
                 say(f"  未能生成：{failure}")
-            say(f"{region.name}：参保单位{len(made.employers)}家，参保人员{len(made.persons)}人，办件{len(maker.made)}件"
+            say(f"{region.name}：参保单位{len(made.employers)}家，参保人员{len(made.persons)}人，办件{len(maker.made) + len(maker.granted)}件"
                 f"（{time.perf_counter() - t0:.1f}秒）")
         _own_cases(rng, today=today, since=since)
+        from yibao.demo.cases import county_tickets
+        from yibao.enrollment.models import Person
+
+        tickets = county_tickets(rng, list(Person.objects.filter(region__code="dazhou").order_by("id_number")[:20]))
+        summary["demo-county"] = {"cases": len(tickets), "failures": []}
         from yibao.cases.actions import mark_overdue
 
         mark_overdue()
@@ -150,7 +155,9 @@ def _prerequisites():
     from yibao.people.demo import ensure_demo_accounts
     from yibao.providers.demo import ensure_demo_providers
     from yibao.remote_care.actions import ensure_sample_parameters
+    from yibao.remote_care.demo import ensure_demo_county
 
+    ensure_demo_county()  # first: a region of its own, which the sample parameters then cover
     load_sample_parameters(actor=None, channel=Channel.SYSTEM)
     ensure_sample_parameters()
     ensure_demo_accounts()

@@ -33,6 +33,8 @@ TRADES = ["商贸", "建材", "餐饮", "物流", "科技", "农业", "医药", 
 class Registers:
     employers: list = field(default_factory=list)
     persons: list = field(default_factory=list)  # enrolled employees (enrollment.Person)
+    residents: list = field(default_factory=list)  # enrolled in the resident scheme
+    flexible: list = field(default_factory=list)  # 灵活就业人员 (employee scheme, no employer)
 
 
 def name(rng):
@@ -96,7 +98,26 @@ def build(region, rng, *, persons, since, today):
     enrolled = Enrollment.objects.filter(employer__in=made.employers, scheme=Scheme.EMPLOYEE).select_related("person")
     made.persons = sorted((e.person for e in enrolled), key=lambda p: p.id_number)
     _contributions(made, region, rng, since=since, today=today)
+    made.residents = _enrol_alone(region, rng, Scheme.RESIDENT, max(8, persons // 10), since=since)
+    made.flexible = _enrol_alone(region, rng, Scheme.EMPLOYEE, max(6, persons // 40), since=since)
     return made
+
+
+def _enrol_alone(region, rng, scheme, n, *, since):
+    """`n` persons enrolled in `scheme` on their own (residents; flexible workers with no employer),
+    through the register's own actions."""
+    from yibao.enrollment.models import Person
+    from yibao.people.models import IdType
+
+    division = DIVISION.get(region.code, "511702")
+    taken = set(Person.objects.values_list("id_number", flat=True))
+    out = []
+    for number in id_numbers(rng, division, n, taken=taken):
+        person = registers.ensure_person(region, registers.person_particulars(IdType.RESIDENT_ID, number, name=name(rng)),
+                                         phone=f"137{rng.randrange(10**8):08d}", actor=None, channel=SYSTEM)
+        registers.enrol(person, scheme, region=region, on=since, actor=None, channel=SYSTEM, reason="演示数据")
+        out.append(person)
+    return out
 
 
 def _complete_sheet_case(case, region):
