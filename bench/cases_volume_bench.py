@@ -9,8 +9,8 @@ Run: .venv/bin/python bench/cases_volume_bench.py [SIZE] [--samples 200] [--keep
 The generator bypasses the actions for volume: rows go straight into the tables in batches
 (cases with a real frozen item, their submit/accept events, applicants and their accounts). No
 audit entries, notices or receipts sequence are written, and no rule is checked: the data is for
-timing reads, not a history anyone could trust. Every item of the guides in force is used, with
-empty case data (no handler runs). Prints figures and query plans; asserts nothing.
+timing reads, not a history anyone could trust. Every item of the guides in force whose handler
+takes empty case data is used (the generator cannot invent a domain's case data). Prints figures and query plans; asserts nothing.
 
      .venv/bin/python bench/cases_volume_bench.py 1000000 --cache /tmp/yibao-volume-1m.sqlite3
      generates once into that file (and its sample beside it) and reuses it on later runs; other
@@ -60,6 +60,18 @@ def insert(cursor, table, columns, rows):
     cursor.executemany(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', rows)
 
 
+def runs_without_data(item):
+    """Does the item's handler take a case with empty case data (its pages and checklist read it)?"""
+    from yibao.cases.checklist import Conditions
+    from yibao.cases.handlers import handler_for
+
+    try:
+        handler_for(item.code).validate_data({}, Conditions.parse(None, agent=False))
+    except Exception:  # noqa: BLE001 - any refusal means the item needs data of its own
+        return False
+    return True
+
+
 def generate(size, rng):
     """Bulk-insert `size` cases; returns [(receipt_no, id_number)] of a sample and the region ids."""
     from django.db import connection, transaction
@@ -72,6 +84,8 @@ def generate(size, rng):
     for region in regions:
         guide = Guide.objects.filter(region=region).in_force().first()
         for item in ServiceItem.objects.filter(guide=guide).order_by("ordinal"):
+            if not runs_without_data(item):
+                continue
             snapshot = freeze(item)
             items.setdefault(region.pk, []).append((item.pk, item.code, json.dumps(snapshot, ensure_ascii=False)))
     now = datetime.now(dt_timezone.utc).replace(tzinfo=None)  # stored as Django stores it on SQLite: naive UTC

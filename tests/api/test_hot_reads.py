@@ -35,9 +35,14 @@ def test_a_progress_query_pins_its_queries_and_touches_no_old_counter(api, perso
             assert anyone.post("/track", body).status_code == 200
         sqls = [q["sql"] for q in captured.captured_queries]
         on_counters = [sql for sql in sqls if "api_ratecounter" in sql]
-        assert len(on_counters) == 2 and all(sql.startswith("INSERT") and "ON CONFLICT" in sql for sql in on_counters)
+        # both limits (per address, per receipt number) in one upsert
+        assert len(on_counters) == 1 and all(sql.startswith("INSERT") and "ON CONFLICT" in sql for sql in on_counters)
         counts.append(len(sqls))
-    assert counts[0] == counts[1] == counts[2] <= 6, (counts, sqls)
+    # the counters' upsert, the case with its parties, its events, and the catalogue's version (the
+    # item's 容缺 rules are cached with the edition; the version is checked on every call while
+    # this test's uncommitted catalogue rows are pending, once a second in production)
+    assert counts[0] == counts[1] == counts[2] == 4, (counts, " | ".join(s[:60] for s in sqls))
+    assert sum("catalog_catalogversion" in sql for sql in sqls) == 1, sqls
     assert RateCounter.objects.filter(pk=old.pk).exists()  # pruned with the next window, not per request
     assert sorted(RateCounter.objects.exclude(pk=old.pk).values_list("count", flat=True)) == [4, 4]
 

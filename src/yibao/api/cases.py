@@ -500,8 +500,8 @@ def track(request, payload: TrackIn):
     同一地址、同一受理编号每分钟查询次数有限（429）。"""
     optional_caller(request)  # a bad token is refused; a good one is logged with its client
     limit = int(settings.YIBAO_TRACK_LIMIT)
-    api_actions.count_request("track-ip", client_ip(request) or "-", limit=limit)
-    api_actions.count_request("track-receipt", normalise_receipt(payload.receipt_no), limit=limit)
+    api_actions.count_requests([("track-ip", client_ip(request) or "-"),
+                                ("track-receipt", normalise_receipt(payload.receipt_no))], limit=limit)
     return queries.progress(payload.receipt_no, payload.id_number)
 
 

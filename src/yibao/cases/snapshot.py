@@ -21,6 +21,12 @@ _editions = VersionedCache(catalog_version.current, "YIBAO_CATALOG_RECHECK_SECON
 catalog_version.caches.append(_editions)
 
 
+def cached(key, build):
+    """What `build()` returns, kept with the editions (for the engine's own per-item rules, whose
+    models are watched by catalog.version: cases.receivers)."""
+    return _editions.get(key, build)
+
+
 def item(pk):
     """The ServiceItem `pk` with its guide and region, or None (read once per catalogue version;
     each caller gets its own copy of the instance, sharing the guide and region it points to)."""
