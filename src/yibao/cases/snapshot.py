@@ -7,6 +7,7 @@ frozen form, the administrator's notice rule) is kept per process and per editio
 core.versioned.VersionedCache keyed on the catalogue's version (catalog.version): a change in
 this process is seen at once, one in another process within YIBAO_CATALOG_RECHECK_SECONDS.
 """
+import copy
 import json
 
 from django.utils import timezone
@@ -30,7 +31,6 @@ def cached(key, build):
 def item(pk):
     """The ServiceItem `pk` with its guide and region, or None (read once per catalogue version;
     each caller gets its own copy of the instance, sharing the guide and region it points to)."""
-    import copy
 
     def build():
         return next(iter(ServiceItem.objects.select_related("guide__region").defer("guide__raw_text", "guide__report")
