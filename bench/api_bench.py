@@ -152,9 +152,10 @@ def load(port, make_request, *, threads, count, seconds, expect):
 
 def report(name, done, wrong, elapsed, latencies):
     rate = done / elapsed if elapsed else 0.0
-    p95 = statistics.quantiles(latencies, n=20, method="inclusive")[18] if len(latencies) > 1 else max(latencies or [0])
+    q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [max(latencies or [0])] * 99
     print(f"  {name:<28} {done:>5} requests in {elapsed:5.1f} s = {rate:7.1f}/s   "
-          f"p50 {statistics.median(latencies) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   unexpected {len(wrong)}")
+          f"p50 {statistics.median(latencies) * 1000:6.1f} ms   p95 {q[94] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   "
+          f"unexpected {len(wrong)}")
     for status, body in wrong[:3]:
         print(f"      {status}: {body!r}")
     return rate
