@@ -35,6 +35,8 @@ YIBAO_DEFAULTS = {
     "YIBAO_OVERDUE_SWEEP_MINUTES": (60, "how often `yibao serve` runs the overdue sweep"),
     "YIBAO_CALENDAR_RECHECK_SECONDS": (1.0, "how stale a process's holiday calendar may be after an edit made by "
                                        "another process (0: check on every deadline)"),
+    "YIBAO_CATALOG_RECHECK_SECONDS": (1.0, "how stale a process's cached guide editions may be after an edit made "
+                                      "by another process (0: check on every submission)"),
     "YIBAO_DUE_SOON_DAYS": (1, "working days left at or below which an open case is 'due soon'"),
     "YIBAO_CORRECTION_DAYS": (5, "working days a correction notice gives the applicant to supply what it names"),
     "YIBAO_FOLLOW_UP_DAYS": (15, "working days to verify, rectify and call back a bad rating (Sichuan rule)"),

@@ -133,19 +133,29 @@ def count_request(scope, key, *, limit, seconds=60):
     requests never lose a count), in the database so that every server process sees the same
     count. Windows older than a day are pruned by window (indexed), in batches, once per window
     per process: never a scan or a delete per request."""
+    return count_requests([(scope, key)], limit=limit, seconds=seconds)
+
+
+def count_requests(keys, *, limit, seconds=60):
+    """count_request for several (scope, key) pairs at once: one statement (a multi-row upsert),
+    so a request limited two ways writes once. Throttled when any of them is over `limit`;
+    returns the highest count."""
     now = timezone.now()
     start = now.timestamp() // seconds * seconds
-    window = datetime.fromtimestamp(start, tz=dt_timezone.utc)
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()
+    window = connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(start, tz=dt_timezone.utc))
     table = connection.ops.quote_name(RateCounter._meta.db_table)
+    params = []
+    for scope, key in keys:
+        params += [scope, hashlib.sha256(f"{scope}:{key}".encode()).hexdigest(), window]
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} ("scope", "key", "window", "count") VALUES (%s, %s, %s, 1) '
-            f'ON CONFLICT ("scope", "key", "window") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
-            [scope, digest, connection.ops.adapt_datetimefield_value(window)],
+            f'INSERT INTO {table} ("scope", "key", "window", "count") VALUES '
+            + ", ".join(["(%s, %s, %s, 1)"] * len(keys))
+            + f' ON CONFLICT ("scope", "key", "window") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
+            params,
         )
-        count = cursor.fetchone()[0]
-    _prune_counters(window)
+        count = max(row[0] for row in cursor.fetchall())
+    _prune_counters(datetime.fromtimestamp(start, tz=dt_timezone.utc))
     if count > limit:
         retry_after = max(1, int(start + seconds - now.timestamp()))
         raise Throttled(f"查询过于频繁，请{retry_after}秒后再试", retry_after=retry_after)

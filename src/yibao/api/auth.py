@@ -83,11 +83,11 @@ def resolve(raw):
     raw = (raw or "").strip()
     row = None
     if raw.startswith(actions.TOKEN_PREFIX):
-        row = (
+        # The hash is unique: no ordering to compile or sort by.
+        row = next(iter(
             ApiToken.objects.select_related("client__user__staff_profile", "user__staff_profile", "user__applicant")
-            .filter(key_hash=actions.hash_token(raw))
-            .first()
-        )
+            .filter(key_hash=actions.hash_token(raw)).order_by()[:1]
+        ), None)
     if row is None:
         raise Unauthenticated("接口令牌无效")
     if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= timezone.now()):

@@ -27,10 +27,11 @@ from yibao.cases.exceptions import CaseNotFound
 from yibao.cases.handlers import status as handler_status
 from yibao.cases.models import Case, Level
 from yibao.cases.receipts import normalise as normalise_receipt
+from yibao.cases.snapshot import item as cached_item
 from yibao.cases.snapshot import item_in_force
 from yibao.cases.states import CaseState
 from yibao.catalog.queries import item_code_for
-from yibao.catalog.models import Region, ServiceItem
+from yibao.catalog.models import Region
 from yibao.core.masking import mask_name
 from yibao.core.models import Channel
 from yibao.people.identity import normalise as normalise_id
@@ -346,7 +347,7 @@ def _case(caller, receipt_no):
 
 def _item(payload, caller):
     if payload.item_id is not None:
-        item = ServiceItem.objects.select_related("guide__region").filter(pk=payload.item_id).first()
+        item = cached_item(payload.item_id)
         if item is None:
             raise NotFound(f"未找到编号为 {payload.item_id} 的服务事项", field="item_id")
     elif payload.region and payload.item_code:
@@ -499,8 +500,8 @@ def track(request, payload: TrackIn):
     同一地址、同一受理编号每分钟查询次数有限（429）。"""
     optional_caller(request)  # a bad token is refused; a good one is logged with its client
     limit = int(settings.YIBAO_TRACK_LIMIT)
-    api_actions.count_request("track-ip", client_ip(request) or "-", limit=limit)
-    api_actions.count_request("track-receipt", normalise_receipt(payload.receipt_no), limit=limit)
+    api_actions.count_requests([("track-ip", client_ip(request) or "-"),
+                                ("track-receipt", normalise_receipt(payload.receipt_no))], limit=limit)
     return queries.progress(payload.receipt_no, payload.id_number)
 
 

@@ -46,7 +46,6 @@ from yibao.cases.models import (
     Evaluation,
     FollowUp,
     FollowUpOutcome,
-    ItemRule,
     Level,
     NoticeKind,
     Notification,
@@ -54,7 +53,7 @@ from yibao.cases.models import (
 from yibao.cases.queries import region_offices, reviewers_of
 from yibao.cases.receipts import next_receipt_no, prefix_for
 from yibao.cases.signals import case_changed
-from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_review, is_payment
+from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_review, is_payment, notice_rule_days
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
 from yibao.catalog import office_refs
@@ -241,8 +240,8 @@ def _notice_deadlines(snapshot, code, received_on):
     published = notice_rules(snapshot.get("time_limits"))
     if published:
         return [incompleteness_notice(received_on, r["working_days"], r["when"]) for r in published]
-    rule = ItemRule.objects.filter(item_code=code).exclude(incompleteness_notice_days=None).first()
-    return [incompleteness_notice(received_on, rule.incompleteness_notice_days)] if rule else []
+    days = notice_rule_days(code)
+    return [incompleteness_notice(received_on, days)] if days is not None else []
 
 
 def _check_flow(case, action):

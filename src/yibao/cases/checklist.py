@@ -8,7 +8,7 @@ from django.db.models import Q
 from yibao.cases.exceptions import CommitmentNotAllowed, InvalidCaseData, UnknownMaterial
 from yibao.cases.handlers import handler_for
 from yibao.cases.models import DeferralRule
-from yibao.cases.snapshot import material
+from yibao.cases.snapshot import cached, material
 from yibao.core.numbers import is_digits
 
 DOCUMENT = "document"
@@ -83,9 +83,18 @@ class Entry:
         return asdict(self)
 
 
-def _deferral_days(case, name):
-    rules = DeferralRule.objects.filter(item_code=case.item_code).filter(Q(region=None) | Q(region=case.region_id))
-    days = [r.working_days for r in rules if r.material and r.material in name]
+def _deferral_rules(case):
+    """(material words, working days) of the item's 容缺 rules for the case's region (read once
+    per catalogue version: snapshot's cache)."""
+    def build():
+        rules = DeferralRule.objects.filter(item_code=case.item_code).filter(Q(region=None) | Q(region=case.region_id))
+        return tuple((r.material, r.working_days) for r in rules)
+
+    return cached(("deferral-rules", case.item_code, case.region_id), build)
+
+
+def _deferral_days(rules, name):
+    days = [working_days for words, working_days in rules if words and words in name]
     return min(days) if days else None
 
 
@@ -115,9 +124,11 @@ def checklist(case):
         _entry(case, m, owed) for m in case.snapshot.get("materials", []) if applies(m.get("when", ""), conditions)
     ]
     entries = handler_for(case.item_code).materials(entries, case)
-    for entry in entries:
-        if entry.missing:
-            entry.deferrable_days = _deferral_days(case, entry.name)
+    if any(entry.missing for entry in entries):
+        rules = _deferral_rules(case)
+        for entry in entries:
+            if entry.missing:
+                entry.deferrable_days = _deferral_days(rules, entry.name)
     return entries
 
 

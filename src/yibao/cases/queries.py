@@ -7,7 +7,7 @@ from yibao.cases.deadlines import DUE_LABELS, due_status, pick_limit
 from yibao.cases.exceptions import CaseNotFound, LimitUndetermined
 from yibao.cases.models import Case, CaseEvent
 from yibao.cases.receipts import normalise
-from yibao.cases.snapshot import flow_refusal, has_review, is_payment
+from yibao.cases.snapshot import cached, flow_refusal, has_review, is_payment
 from yibao.cases.states import OPEN_STATES, Action, CaseState, actions_from
 from yibao.catalog.models import Guide
 from yibao.core.masking import mask_id_number, mask_name
@@ -67,14 +67,13 @@ def progress(receipt_no, id_number, today=None):
     """What anyone holding the receipt number and the applicant's (or agent's) ID number may see.
     A wrong pair and a missing case give the same CaseNotFound."""
     number = (id_number or "").strip().upper()
-    case = (
+    # The receipt number is unique: no ordering to compile (the model's default one) or sort by.
+    case = next(iter(
         Case.objects.select_related("applicant", "agent")
         .filter(receipt_no=normalise(receipt_no))
         .filter(Q(applicant__id_number__iexact=number) | Q(agent__id_number__iexact=number))
-        .first()
-        if number
-        else None
-    )
+        .order_by()[:1]
+    ), None) if number else None
     if case is None:
         raise CaseNotFound(NOT_FOUND)
     return case_progress(case, today)
@@ -131,9 +130,13 @@ def cases_of(applicant):
 
 
 def region_offices(region_id):
-    """The office names the region's guide in force lists (empty when it lists none)."""
-    guide = Guide.objects.filter(region_id=region_id).in_force().first()
-    return list(guide.offices.order_by("ordinal").values_list("name", flat=True)) if guide else []
+    """The office names the region's guide in force lists (empty when it lists none); read once
+    per edition (snapshot's cache)."""
+    def build():
+        guide = Guide.objects.filter(region_id=region_id).in_force().first()
+        return tuple(guide.offices.order_by("ordinal").values_list("name", flat=True)) if guide else ()
+
+    return list(cached(("region-offices", region_id, timezone.localdate()), build))
 
 
 def next_steps(case):

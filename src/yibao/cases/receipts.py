@@ -5,8 +5,7 @@ The sequence makes numbers readable and sortable; the check characters make them
 """
 import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from yibao.cases.models import ReceiptSequence
 
@@ -18,16 +17,28 @@ def prefix_for(region):
     return (region.admin_code or region.code).upper()[:20]
 
 
+def _increment(prefix, day):
+    """The day's next number, or None before the day's row exists: one UPDATE … RETURNING (the
+    row stays locked by the caller's transaction until it ends)."""
+    table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "prefix" = %s AND "day" = %s RETURNING "last"',
+                       [prefix, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _next_sequence(prefix, day):
-    with transaction.atomic():
-        if not ReceiptSequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1):
-            try:
-                with transaction.atomic():
-                    ReceiptSequence.objects.create(prefix=prefix, day=day, last=1)
-                return 1
-            except IntegrityError:  # another transaction created today's row first
-                ReceiptSequence.objects.filter(prefix=prefix, day=day).update(last=F("last") + 1)
-        return ReceiptSequence.objects.get(prefix=prefix, day=day).last
+    with transaction.atomic(savepoint=False):  # the caller's transaction when there is one
+        last = _increment(prefix, day)
+        if last is not None:
+            return last
+        try:
+            with transaction.atomic():
+                ReceiptSequence.objects.create(prefix=prefix, day=day, last=1)
+            return 1
+        except IntegrityError:  # another transaction created today's row first
+            return _increment(prefix, day)
 
 
 def next_receipt_no(region, day):

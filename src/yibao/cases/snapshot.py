@@ -1,12 +1,54 @@
 """Freezing the item version a case is opened under, and reading what the engine needs from it.
 
 A case is judged by the item as it stood at submission: a later edition never changes it.
+
+Speed: what a submission reads of the catalogue (the edition in force in the region, the item's
+frozen form, the administrator's notice rule) is kept per process and per edition in a
+core.versioned.VersionedCache keyed on the catalogue's version (catalog.version): a change in
+this process is seen at once, one in another process within YIBAO_CATALOG_RECHECK_SECONDS.
 """
+import copy
+import json
+
 from django.utils import timezone
 
 from yibao.cases.exceptions import ItemNotAvailable
+from yibao.catalog import version as catalog_version
 from yibao.catalog.flow import derive
 from yibao.catalog.models import Guide, ServiceItem
+from yibao.core.versioned import VersionedCache
+
+_editions = VersionedCache(catalog_version.current, "YIBAO_CATALOG_RECHECK_SECONDS")
+catalog_version.caches.append(_editions)
+
+
+def cached(key, build):
+    """What `build()` returns, kept with the editions (for the engine's own per-item rules, whose
+    models are watched by catalog.version: cases.receivers)."""
+    return _editions.get(key, build)
+
+
+def item(pk):
+    """The ServiceItem `pk` with its guide and region, or None (read once per catalogue version;
+    each caller gets its own copy of the instance, sharing the guide and region it points to)."""
+
+    def build():
+        return next(iter(ServiceItem.objects.select_related("guide__region").defer("guide__raw_text", "guide__report")
+                         .filter(pk=pk).order_by()[:1]), None)
+
+    found = _editions.get(("item", pk), build)
+    return copy.copy(found) if found is not None else None
+
+
+def in_force_guide_id(region_id, on=None):
+    """The pk of the region's guide in force on `on` (None when it has none)."""
+    on = on or timezone.localdate()
+
+    def build():
+        guide = Guide.objects.filter(region_id=region_id).in_force(on).only("pk").first()
+        return guide.pk if guide else None
+
+    return _editions.get(("in-force", region_id, on), build)
 
 
 
@@ -24,13 +66,33 @@ def check_in_force(item):
     guide = item.guide
     if guide.region.is_template:
         raise ItemNotAvailable("模板指南未注明地区，不能据此受理办件", code=item.code)
-    current = Guide.objects.filter(region_id=guide.region_id).in_force().first()
-    if current is None or current.pk != guide.pk:
+    if in_force_guide_id(guide.region_id) != guide.pk:
         raise ItemNotAvailable("该事项版本已不是现行版本，请按现行办事指南申请", code=item.code)
 
 
 def freeze(item):
-    """Everything about `item` a case needs later, as plain JSON."""
+    """Everything about `item` a case needs later, as plain JSON (a fresh copy each call: the
+    case may change its own; built once per item and catalogue version)."""
+    frozen = json.loads(_editions.get(("frozen", item.pk), lambda: json.dumps(_freeze(item), ensure_ascii=False)))
+    frozen["frozen_at"] = timezone.now().isoformat()
+    return frozen
+
+
+def notice_rule_days(code):
+    """The administrator's 材料不全 notice period for items of `code` (cases.ItemRule), or None."""
+    from yibao.cases.models import ItemRule  # the engine's own model: snapshot loads with the catalogue
+
+    def build():
+        rule = ItemRule.objects.filter(item_code=code).exclude(incompleteness_notice_days=None).first()
+        return (rule.incompleteness_notice_days if rule else None,)  # "no rule" is cached too
+
+    return _editions.get(("notice-rule", code), build)[0]
+
+
+def _freeze(item):
+    # Read from the database, not from `item`: the caller's instance may carry edits not saved.
+    item = ServiceItem.objects.select_related("guide__region").defer("guide__raw_text", "guide__report").get(
+        pk=item.pk)
     guide = item.guide
     return {
         "item_id": item.pk,
@@ -61,7 +123,6 @@ def freeze(item):
         "stages": [{"name": s.name, "text": s.text} for s in item.stages.all()],
         "channels": [{"code": c.code, "name": c.name, "online": c.online} for c in item.channels.all()],
         "flow": {"review": item.has_review, "pays": item.pays, "source": item.flow_source},
-        "frozen_at": timezone.now().isoformat(),
     }
 
 

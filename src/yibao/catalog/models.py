@@ -310,3 +310,14 @@ class ReferenceRow(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.name or self.item_code}".strip()
+
+
+class CatalogVersion(models.Model):
+    """One row whose value moves with every change to the catalogue (catalog.version): a process
+    that caches what an edition says compares it to see another process's change."""
+
+    value = models.BigIntegerField("版本号", default=0)
+
+    class Meta:
+        verbose_name = "目录版本号"
+        verbose_name_plural = "目录版本号"

@@ -123,6 +123,7 @@ def _guides_in_force_since(since):
     `since` (load-defaults dates it the day it ran) is dated back to `since` with the region's
     other editions, when they all bear that one date (ties go to the later import, so the same
     edition stays in force). Returns {guide id: the date it had}, which clear puts back."""
+    from yibao.catalog import version as catalog_version
     from yibao.catalog.models import Guide
     from yibao.core.audit import record
     from yibao.core.models import Channel
@@ -133,16 +134,20 @@ def _guides_in_force_since(since):
         if set(editions.values_list("effective_from", flat=True)) == {guide.effective_from}:
             moved.update({str(pk): guide.effective_from.isoformat() for pk in editions.values_list("pk", flat=True)})
             editions.update(effective_from=since)
+            catalog_version.bump()  # an update() sends no signal: the editions cached by processes move on
             record(actor=None, channel=Channel.COMMAND, action="演示数据：指南生效日期前移", obj=guide,
                    summary=f"{guide.region.name}办事指南生效日期 {guide.effective_from} → {since}（演示数据，清除时恢复）")
     return moved
 
 
 def _restore_guides(moved):
+    from yibao.catalog import version as catalog_version
     from yibao.catalog.models import Guide
 
     for pk, day in (moved or {}).items():
         Guide.objects.filter(pk=int(pk)).update(effective_from=datetime.date.fromisoformat(day))
+    if moved:
+        catalog_version.bump()  # as in _guides_in_force_since
 
 
 def _prerequisites():

@@ -15,6 +15,7 @@ from yibao.cases.deadlines import DUE_LABELS, DUE_SOON, ON_TIME, OVERDUE, due_st
 from yibao.cases.handlers import handler_for, status as handler_status
 from yibao.cases.models import Case, Evaluation, FollowUp, Level, NEGATIVE_LEVELS
 from yibao.cases.queries import region_offices
+from yibao.cases.snapshot import cached
 from yibao.cases.states import OPEN_STATES, RUNNING_STATES, CaseState
 from yibao.catalog.codes import BY_CODE, GROUP_NAMES
 from yibao.catalog.models import Guide, ServiceItem
@@ -34,11 +35,15 @@ def in_force_items(region):
 
 
 def item_titles(region):
-    """code -> the title the region's guide in force gives it (first of the code)."""
-    titles = {}
-    for code, name, title, ordinal in in_force_items(region).values_list("code", "name", "title", "ordinal"):
-        titles.setdefault(code, name or title or f"（未命名事项 {ordinal}）")
-    return titles
+    """code -> the title the region's guide in force gives it (first of the code); read once per
+    edition (the engine's edition cache)."""
+    def build():
+        titles = {}
+        for code, name, title, ordinal in in_force_items(region).values_list("code", "name", "title", "ordinal"):
+            titles.setdefault(code, name or title or f"（未命名事项 {ordinal}）")
+        return titles
+
+    return dict(cached(("item-titles", region.pk, timezone.localdate()), build))
 
 
 def title_of(code, titles):
@@ -97,15 +102,28 @@ class Queue:
     submitted_at, id, run as two queries that each walk an index in order (case_open_queue for
     the open cases) instead of sorting every open case of the region for each page."""
 
-    def __init__(self, dated, undated):
+    def __init__(self, dated, undated, count_cap=None):
         self.dated, self.undated = dated, undated
+        self.count_cap = count_cap  # None: count every case
 
     @cached_property
     def counts(self):
-        return self.dated.count(), self.undated.count()
+        """(dated, undated): exact, or, with a cap, exact up to it. A count reads every matching
+        entry of the index (a region's open cases: ~10 ms per 100,000 on SQLite), so the page
+        counts at most `count_cap` and says "more than" beyond; `capped` tells which."""
+        if self.count_cap is None:
+            return self.dated.count(), self.undated.count()
+        # COUNT(*) over a LIMIT: stops after cap + 1 entries, whatever the region holds.
+        dated = self.dated.order_by()[:self.count_cap + 1].count()
+        undated = self.undated.order_by()[:self.count_cap + 1 - dated].count() if dated <= self.count_cap else 0
+        return dated, undated
+
+    @property
+    def capped(self):
+        return self.count_cap is not None and sum(self.counts) > self.count_cap
 
     def count(self):
-        return sum(self.counts)
+        return min(sum(self.counts), self.count_cap) if self.capped else sum(self.counts)
 
     def __len__(self):
         return self.count()
@@ -121,9 +139,10 @@ class Queue:
         return out
 
 
-def queue(region, filters, *, today, calendar):
+def queue(region, filters, *, today, calendar, count_cap=None):
     """The region's cases under `filters`, the earliest due first (so the overdue lead), then
-    the cases without a running clock in the order they came in."""
+    the cases without a running clock in the order they came in. count_cap: count at most that
+    many (Queue.counts)."""
     cases = Case.objects.filter(region=region).select_related("applicant")
     if filters.state == ALL:
         pass
@@ -144,6 +163,7 @@ def queue(region, filters, *, today, calendar):
     return Queue(
         cases.filter(due_date__isnull=False).order_by("due_date", "submitted_at", "id"),
         cases.filter(due_date__isnull=True).order_by("submitted_at", "id") if not filters.due else cases.none(),
+        count_cap,
     )
 
 

@@ -53,6 +53,9 @@ CHANGE_KEYS = {"unit-info-change": EMPLOYER_FIELDS, "employee-info-change": PERS
 # ---------------------------------------------------------------- queue
 
 
+QUEUE_COUNT_CAP = 10_000
+
+
 @staff_required
 def queue(request):
     region = request.staff.region
@@ -60,7 +63,11 @@ def queue(request):
     form = forms.QueueFilterForm(request.GET or None, offices=queries.office_choices(region), items=items)
     filters = queries.QueueFilters(**form.cleaned_data) if form.is_valid() else queries.QueueFilters()
     today, calendar = timezone.localdate(), current()
-    cases = queries.queue(region, filters, today=today, calendar=calendar)
+    # Counted exactly up to QUEUE_COUNT_CAP (then "more than", the exact figure on request): a
+    # count grows with the region's open cases, the page of rows does not.
+    exact = request.GET.get("exact") == "1"
+    cases = queries.queue(region, filters, today=today, calendar=calendar,
+                          count_cap=None if exact else QUEUE_COUNT_CAP)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -70,6 +77,8 @@ def queue(request):
         "rows": queries.rows(page.object_list, today=today, calendar=calendar),
         "query": params.urlencode(),
         "today": today,
+        "capped": cases.capped,
+        "count_cap": QUEUE_COUNT_CAP,
     })  # fmt: skip
 
 
