@@ -1,4 +1,4 @@
-"""Excel lists offices exchange with employers (openpyxl).
+"""Excel lists offices exchange with employers (read by core.xlsx; written with openpyxl).
 
 import_sheet(): an employer's sheet of 增加/减少 rows is one 职工参保登记 case (one receipt, its
 rows its data), accepted, reviewed and completed like any other within the guide's limit. Every
@@ -32,7 +32,7 @@ from yibao.cases.interface import (
 )
 from yibao.core.audit import acting_user, record
 from yibao.core.masking import mask_id_number, mask_phone
-from yibao.core.xlsx import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, open_workbook
+from yibao.core.xlsx import MAX_ROWS, WorkbookRefused, first_sheet_rows
 from yibao.enrollment.actions import person_particulars
 from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, RegisterError
 from yibao.enrollment.guide_rules import accepted_id_types
@@ -91,25 +91,22 @@ class SheetInvalid(RegisterError):
 
 
 def sheet_rows(source, required, columns):
-    """(header map, iterator of (row number, values)) of the first worksheet of an uploaded .xlsx,
-    opened by core.xlsx (sizes, entities and dimensions checked first). Used by every sheet reader."""
+    """(header map, row number, values) for each data row of the first worksheet of an uploaded
+    .xlsx, read by core.xlsx (sizes, entities, dimensions and cell positions checked first;
+    python-calamine, or openpyxl where calamine may not read it). Used by every sheet reader."""
     try:
-        book = open_workbook(source)
+        rows = iter(first_sheet_rows(source))
+        header = [cell_text(h) for h in next(rows, ())]
     except WorkbookRefused as exc:
         raise SheetInvalid([RowError(0, "", str(exc))]) from None
-    try:
-        rows = book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        header = [cell_text(h) for h in next(rows, ())]
-        found = {name: i for i, name in enumerate(header) if name in columns}
-        missing = [c for c in required if c not in found]
-        if missing:
-            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
-        for number, values in enumerate(rows, start=2):
-            if number > MAX_ROWS:
-                raise SheetInvalid([RowError(number, "", f"表格最多{MAX_ROWS - 1}行数据，请拆分后分批上传")])
-            yield found, number, values
-    finally:
-        book.close()
+    found = {name: i for i, name in enumerate(header) if name in columns}
+    missing = [c for c in required if c not in found]
+    if missing:
+        raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            raise SheetInvalid([RowError(number, "", f"表格最多{MAX_ROWS - 1}行数据，请拆分后分批上传")])
+        yield found, number, values
 
 
 @dataclass
