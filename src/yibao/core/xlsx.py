@@ -145,9 +145,10 @@ def _bytes(data):
 
 
 def first_sheet_rows(data, *, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS):
-    """The first worksheet's rows from row 1, each a tuple of at most `max_columns` values as
-    openpyxl read-only gives them (None for an empty cell, numbers as int/float, dates as
-    date/datetime), checked first. Stops after `max_rows` + 1 rows: the caller sees the extra
+    """The first worksheet's rows from row 1, each a tuple of at most `max_columns` values:
+    None for an empty cell, str, bool, int or float (calamine gives 3.0 where openpyxl gives 3),
+    date or datetime (calamine gives a date where openpyxl gives midnight); the sheet readers'
+    cell_text and date parsing read both alike. Checked first. Stops after `max_rows` + 1 rows: the caller sees the extra
     one and refuses the sheet. A generator: the workbook is closed when it ends."""
     data = _bytes(data)
     if check(data, max_rows=max_rows, max_columns=max_columns):
@@ -173,16 +174,11 @@ def _calamine_rows(data, max_columns):
         sheet = book.get_sheet_by_index(0)
     except (CalamineError, ValueError, OSError):
         return None
-    first_row, first_column = sheet.start if sheet.height else (0, 0)
-    pad = (None,) * first_column
-
-    def rows():
-        for _ in range(first_row):  # rows above the first filled one, empty as openpyxl gives them
-            yield ()
-        for values in sheet.iter_rows():
-            yield (*pad, *(None if v == "" else v for v in values))[:max_columns]
-
-    return rows()
+    try:
+        table = sheet.to_python(skip_empty_area=False)  # from A1, as openpyxl numbers rows and columns
+    except (CalamineError, ValueError):
+        return None
+    return (tuple(None if v == "" else v for v in values[:max_columns]) for values in table)
 
 
 def _openpyxl(data):
