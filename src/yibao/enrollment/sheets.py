@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook
 
 from yibao.cases.interface import (
     ItemNotAvailable,
@@ -455,6 +454,8 @@ def _last_id(model):
 
 
 def _write(path, title, header, rows):
+    from openpyxl import Workbook  # loaded when a sheet is written: `yibao` starts without it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.append(header)
