@@ -2,6 +2,7 @@
 
 Every yibao-specific setting is declared in YIBAO_DEFAULTS with its default and meaning.
 """
+import importlib.util
 import os
 from pathlib import Path
 
@@ -83,15 +84,20 @@ X_FRAME_OPTIONS = "DENY"
 # The largest JSON or form body (files are streamed and limited separately); over it the API says 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("YIBAO_MAX_BODY_BYTES", str(2_621_440)))
 
+# django-ninja's Swagger UI assets (templates, static files) are served from its package folder,
+# found without importing it: as an installed app it loaded ninja and pydantic's schema machinery
+# into every `yibao` command (issue 16: start-up). The admin's modules are discovered when the
+# URLs load (urls.py), not by every command.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "ninja",  # its Swagger UI assets are served from here (static files), not from a CDN
     "django_tasks",
     "django_tasks_db",
     "yibao.core",
@@ -133,7 +139,7 @@ WSGI_APPLICATION = "yibao.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -188,6 +194,7 @@ STATIC_URL = "/static/"
 # Static files are served from the apps' folders (WHITENOISE_USE_FINDERS); a deployment that runs
 # collectstatic sets YIBAO_STATIC_ROOT.
 STATIC_ROOT = env("YIBAO_STATIC_ROOT") or None
+STATICFILES_DIRS = [NINJA_DIR / "static"]  # ninja's Swagger UI, served from here, not from a CDN
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from yibao.api.api import api
 from yibao.api.errors import not_found as api_not_found
 
+admin.autodiscover()  # SimpleAdminConfig (settings): the admin modules load with the URLs, not in every command
 admin.site.site_header = "医保经办 后台配置"
 admin.site.site_title = "医保经办后台"
 

@@ -216,3 +216,34 @@ def test_only_payers_of_the_region_see_and_touch_its_orders(order, as_user, team
     cancelled = as_user(teams["dazhou"].cashier).post(f"/payments/{order.pk}/cancel", {"reason": "申请人撤回"})
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     assert_error(as_user(teams["dazhou"].clerk).post(f"/payments/{order.pk}/approve", {}), 403, "not_allowed")
+
+
+def test_a_person_lookup_pins_its_queries_whatever_the_history(dazhou, as_user, teams):
+    """GET /api/persons/{ID} by staff: the token (one joined read), the person, the enrolments
+    (read once for who may see them and for the record) with their history, then one read per
+    part of the record. More enrolments and more history add no query."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yibao.enrollment import actions as registers
+    from yibao.enrollment.models import EnrollmentChange
+
+    clerk = as_user(teams["dazhou"].clerk)
+    _, small = insured(dazhou, balance="10")
+    _, large = insured(dazhou, balance="10")
+    for kind, on in (("suspend", datetime.date(2024, 1, 31)), ("resume", datetime.date(2024, 3, 1))):
+        registers.change_enrollment(large, "employee", kind, on=on, actor=None, channel=Channel.SYSTEM)
+    assert EnrollmentChange.objects.filter(enrollment__person=large).count() == 3
+    clerk.get(f"/persons/{small.id_number}")  # the token's first use and caches
+    counts = {}
+    for person in (small, large):
+        with CaptureQueriesContext(connection) as captured:
+            assert clerk.get(f"/persons/{person.id_number}").status_code == 200
+        sqls = [q["sql"] for q in captured.captured_queries]
+        counts[person.pk] = len(sqls)
+        on_enrollments = [s for s in sqls if s.startswith('SELECT "enrollment_enrollment"')]
+        assert len(on_enrollments) == 1 and "JOIN \"enrollment_person\"" not in on_enrollments[0]
+        assert not [s for s in sqls if "contributionperiod" in s and "enrollment_person" in s]
+    assert list(counts.values()) == [12, 12], counts

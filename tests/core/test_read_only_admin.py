@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+import yibao.urls  # noqa: F401  (the admin's modules are discovered when the URLs load)
 from yibao.core.admin import ReadOnlyAdmin
 
 READ_ONLY = sorted(

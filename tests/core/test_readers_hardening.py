@@ -72,3 +72,109 @@ def test_only_ascii_digits_make_codes_and_amounts():
     for text in ("١٢", "1²"):  # Decimal() accepts Arabic-Indic digits; an amount may not
         with pytest.raises(MoneyError):
             payable(text)
+
+
+# ---------------------------------------------------------------- the register sheets' reader (issue 16)
+
+def _xlsx(rows, *, at=None):
+    """xlsx bytes of `rows`; `at` puts the first row at that cell instead of A1."""
+    import datetime  # noqa: F401 (rows may hold dates)
+
+    book = Workbook()
+    sheet = book.active
+    if at is None:
+        for row in rows:
+            sheet.append(row)
+    else:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        top, left = coordinate_to_tuple(at)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                sheet.cell(top + i, left + j, value)
+    raw = io.BytesIO()
+    book.save(raw)
+    return raw.getvalue()
+
+
+def _rewrite_sheet(data, change):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            dst.writestr(info.filename, change(part) if info.filename == "xl/worksheets/sheet1.xml" else part)
+    return out.getvalue()
+
+
+def _without_positions(data):
+    """The same workbook with every cell's r="B7" removed: valid, positions implied by order."""
+    import re
+
+    return _rewrite_sheet(data, lambda part: re.sub(rb'(<c\b[^>]*?) r="[A-Z]+[0-9]+"', rb"\1", part))
+
+
+def test_calamine_and_openpyxl_read_a_sheet_alike():
+    """A sheet whose cells state their positions is read by calamine; the same sheet without them
+    by openpyxl (it streams): both give the rows openpyxl always gave, from row 1."""
+    import datetime
+
+    from yibao.core.xlsx import check, first_sheet_rows
+    from yibao.enrollment.sheets import _stored  # a cell as the readers keep it: text, dates ISO
+
+    rows = [["证件号码", "姓名", "出生日期", "金额"], ["511702199001011234", "张三", datetime.date(1990, 1, 1), 12.5],
+            [None, None, None, None], [None, "李四", datetime.datetime(2026, 1, 31, 8, 30), 3]]
+    for data in (_xlsx(rows), _xlsx(rows, at="C3")):
+        plain = _without_positions(data)
+        assert check(data) is True and check(plain) is False
+        fast, streamed = list(first_sheet_rows(data)), list(first_sheet_rows(plain))
+
+        def filled(table):  # openpyxl pads a row to the widest; compare the values there, as the readers see them
+            return [tuple(_stored(v) for v in row if v is not None) for row in table]
+
+        assert filled(fast) == filled(streamed) != []
+        assert len(fast) == len(streamed)  # the same row numbers: empty rows above the first kept
+    top = list(first_sheet_rows(_xlsx(rows, at="C3")))
+    assert top[2][2:6] == ("证件号码", "姓名", "出生日期", "金额") and not any(top[0]) and not any(top[1])
+    assert top[3][4] in (datetime.date(1990, 1, 1), datetime.datetime(1990, 1, 1)) and top[3][5] == 12.5
+
+
+def test_a_cell_placed_far_away_without_a_dimension_is_not_handed_to_calamine():
+    """calamine builds the whole rectangle around the cells: one cell at XFD1048576 would ask for
+    billions. The cells' stated positions are counted first; such a sheet goes to openpyxl, which
+    streams and stops at the row limit."""
+    import re
+
+    from yibao.core.xlsx import check, first_sheet_rows
+    from yibao.enrollment.sheets import SheetInvalid, read_rows
+
+    def far(part):
+        part = re.sub(rb"<dimension[^>]*/>", b"", part)
+        return part.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
+                                              b"</c></row></sheetData>")
+
+    data = _rewrite_sheet(_xlsx([["证件号码", "姓名", "业务类型"], ["x", "y", "增加"]]), far)
+    assert check(data) is False
+    assert len(list(first_sheet_rows(data, max_rows=10))) == 11  # streamed, cut after the limit
+    with pytest.raises(SheetInvalid, match="表格最多"):
+        read_rows(io.BytesIO(data))
+    wide = _rewrite_sheet(_xlsx([["a"]]), lambda p: re.sub(rb"<dimension[^>]*/>", b"", p).replace(
+        b"</sheetData>", b'<row r="2"><c r="BM2" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    assert check(wide) is False  # column 65: past the 64 columns a sheet of ours has
+
+
+def test_sheet_data_under_another_part_name_is_not_handed_to_calamine():
+    """calamine reads the sheet the workbook points at, whatever its part is called: sheet data
+    outside xl/worksheets/ has not had its cells counted."""
+    from yibao.core.xlsx import check
+
+    data = _xlsx([["a", "b"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            name = {"xl/worksheets/sheet1.xml": "xl/other.xml"}.get(info.filename, info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                part = part.replace(b"/xl/worksheets/sheet1.xml", b"/xl/other.xml").replace(
+                    b"worksheets/sheet1.xml", b"other.xml")
+            dst.writestr(name, part)
+    assert check(out.getvalue()) is False

@@ -208,3 +208,69 @@ def test_query_export_masks_unless_asked(tmp_path, dazhou, employer):
     assert list(load_workbook(tmp_path / "full.xlsx").active.iter_rows(values_only=True))[1][0] == person.id_number
     export_roster(employer, tmp_path / "r.xlsx")
     assert len(list(load_workbook(tmp_path / "r.xlsx").active.iter_rows())) == 2
+
+
+def test_the_bulk_write_records_what_the_orm_recorded_and_is_read_back_by_it(
+        tmp_path, dazhou, employer, file_sheet, run, staff):
+    """The rows go in by executemany (core.bulk), not bulk_create: every field the ORM path wrote
+    is there, in the form the ORM reads back (aware datetimes, dates), for who, when and channel."""
+    from django.utils import timezone
+
+    leaving = f.person(dazhou)
+    Enrollment.objects.create(person=leaving, scheme=Scheme.EMPLOYEE, employer=employer, region=dazhou,
+                              start_on=datetime.date(2024, 1, 1))
+    known = f.person(dazhou)  # registered before, not enrolled: enrolled without a second person row
+    new = f.id_number(born=datetime.date(1988, 8, 8))
+    path = sheet(tmp_path / "s.xlsx", [
+        add(new, "赵六", **{"联系电话": "13900002222", "变动日期": "2026-02-01"}),
+        add(known.id_number, known.name),
+        add(leaving.id_number, leaving.name, **{"业务类型": "减少", "变动日期": "2026-01-31"}),
+    ])
+    before = timezone.now()
+    case, _ = run(file_sheet(path, employer))
+    clerk = staff[dazhou.code]
+    person = Person.objects.get(id_number=new)
+    assert (person.name, person.sex, person.birth_date, person.region, person.status, person.phone, person.id_type) \
+        == ("赵六", "M" if int(new[16]) % 2 else "F", datetime.date(1988, 8, 8), dazhou, "living", "13900002222",
+            "resident_id")
+    assert before <= person.created_at == person.updated_at <= timezone.now() and person.status_on is None
+    phone = person.phones.get()
+    assert (phone.phone, phone.channel, phone.case, before <= phone.since) == ("13900002222", "window", None, True)
+    assert Person.objects.filter(id_number=known.id_number).count() == 1
+    for who, start in ((person, datetime.date(2026, 2, 1)), (known, timezone.localdate())):
+        e = Enrollment.objects.get(person=who)
+        assert (e.scheme, e.employer, e.region, e.status, e.start_on, e.end_on) == (
+            "employee", employer, dazhou, "active", start, None)
+        assert before <= e.created_at == e.updated_at
+    gone = Enrollment.objects.get(person=leaving)
+    assert (gone.status, gone.end_on, before <= gone.updated_at) == ("ended", datetime.date(2026, 1, 31), True)
+    changes = list(EnrollmentChange.objects.filter(case=case).order_by("sheet_row"))
+    assert [(c.enrollment.person_id, c.kind, c.from_status, c.to_status, c.on, c.reason, c.sheet_row) for c in changes] == [
+        (person.pk, "enrol", "", "active", datetime.date(2026, 2, 1), "批量增加", 2),
+        (known.pk, "enrol", "", "active", timezone.localdate(), "批量增加", 3),
+        (leaving.pk, "reduce", "active", "ended", datetime.date(2026, 1, 31), "批量减少", 4)]
+    assert {(c.actor, c.channel, c.sheet_id) for c in changes} == {(clerk, "window", SheetImport.objects.get().pk)}
+    assert all(before <= c.created_at <= timezone.now() for c in changes)
+    entry = AuditEntry.objects.get(action="批量增减导入")
+    assert (entry.actor, entry.channel, entry.changes["enrolled"], entry.changes["reduced"]) == (clerk, "window", 2, 1)
+
+
+def test_a_failure_halfway_through_the_write_leaves_nothing(tmp_path, dazhou, employer):
+    """The persons are in, then an enrolment insert hits the one-open-enrolment index (someone
+    enrolled a person between the check and the write): the whole sheet is rolled back."""
+    from django.db import IntegrityError, transaction
+
+    from yibao.enrollment import sheets
+
+    known = f.person(dazhou)
+    first, second = f.id_number(), f.id_number()
+    rows = sheets.read_rows(sheet(tmp_path / "s.xlsx", [add(first), add(second, "王五"), add(known.id_number, known.name)]))
+    parsed, persons, open_ = sheets.check_sheet(employer, rows)
+    Enrollment.objects.create(person=known, scheme=Scheme.EMPLOYEE, employer=f.employer(dazhou), region=dazhou,
+                              start_on=datetime.date(2024, 1, 1))  # after the check, before the write
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sheets._apply(employer, parsed, persons, open_, "0" * 64, "s.xlsx", None, Channel.SYSTEM, None)
+    assert not Person.objects.filter(id_number__in=[first, second]).exists()
+    assert not SheetImport.objects.exists() and not EnrollmentChange.objects.exists()
+    assert Enrollment.objects.filter(employer=employer).count() == 0
+    assert not AuditEntry.objects.filter(action="批量增减导入").exists()

@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "个人账户与转移接续"
 
     def ready(self):
-        from yibao.accounts import handlers, transfer
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
-        transfer.register_all()
+        register_module("yibao.accounts.handlers")  # imported when a handler is first asked for
+        register_module("yibao.accounts.transfer")

@@ -1,10 +1,21 @@
 """The JSON API (django-ninja). OpenAPI at /api/openapi.json. Routers live beside this file,
 one per domain, and call the domains' actions and queries."""
 from ninja import NinjaAPI
+from ninja.openapi.docs import ABS_TPL_PATH, Swagger
 
 from yibao.api.errors import install as install_error_handlers
 
+
+class LocalSwagger(Swagger):
+    """Swagger UI from the project's own static files. ninja renders its page from a CDN unless
+    "ninja" is an installed app, which it no longer is (settings: `yibao` commands start without
+    importing it); its local page, rendered the same way, loads the assets from /static/ninja/."""
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+
+
 api = NinjaAPI(
+    docs=LocalSwagger(),
     title="医保经办服务接口",
     version="1",
     description="办事指南、导办搜索、办件受理与查询。错误以结构化JSON返回，message 为中文。",

@@ -20,6 +20,9 @@ Whether an item pays is its flow (catalogue data, frozen into the case); a handl
 done by the disbursement core (payments), which registers itself here: the engine asks it for
 an order at 拨付 and learns from it when the order is paid or failed.
 """
+import threading
+from importlib import import_module
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from pydantic import BaseModel, ValidationError
@@ -176,8 +179,35 @@ def ceiling_for(case, on=None):
     return row.ceiling if row else None
 
 
+_MODULES = []  # domain modules whose register_all() has not run yet (register_module)
+_LOADING = threading.RLock()
+_loaded = [True]  # False while a named module waits; a list so the functions below can set it
+
+
+def register_module(path):
+    """A domain's handlers, registered when a handler is first asked for: the app's ready() names
+    the module whose register_all() registers them, so a `yibao` command that never asks (help,
+    calendar …) does not import every domain's schemas (issue 16: start-up)."""
+    with _LOADING:
+        if path not in _MODULES:
+            _MODULES.append(path)
+            _loaded[0] = False
+
+
+def _load_modules():
+    """Run the named modules' register_all() once, under a lock: a second thread asking meanwhile
+    waits for every handler instead of seeing the generic one."""
+    if _loaded[0]:
+        return
+    with _LOADING:
+        while _MODULES:
+            import_module(_MODULES.pop(0)).register_all()
+        _loaded[0] = True
+
+
 def register(code, handler):
     """Register `handler` for item `code`; a code takes one handler only."""
+    _load_modules()  # the domains' own first, as when ready() imported them: a test's override comes after
     if code not in BY_CODE:
         raise ImproperlyConfigured(f"未知的事项代码：{code}")
     if code in _REGISTRY and _REGISTRY[code] is not handler:
@@ -189,10 +219,12 @@ def register(code, handler):
 
 def unregister(code):
     """Remove a registration (tests that register a handler of their own clean up with this)."""
+    _load_modules()
     _REGISTRY.pop(code, None)
 
 
 def handler_for(code):
+    _load_modules()
     return _REGISTRY.get(code, _GENERIC)
 
 

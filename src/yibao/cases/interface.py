@@ -33,7 +33,7 @@ from yibao.cases.exceptions import (
     PayeeNotNamed,
     PayerIsApprover,
 )
-from yibao.cases.handlers import Handler, register, register_disburser
+from yibao.cases.handlers import Handler, register, register_disburser, register_module
 from yibao.cases.queries import open_case_with, reviewers_of, reviewers_of_cases
 from yibao.cases.receipts import prefix_for
 from yibao.cases.snapshot import item_in_force
@@ -45,7 +45,7 @@ __all__ = [
     "Handler", "InvalidCaseData", "InvalidTransition", "ItemNotAvailable", "PayeeNotNamed", "PayerIsApprover",
     "bundle_cases", "item_in_force", "listed_materials", "materials_when", "notify", "open_case_as_system",
     "submit_bundle", "submit_case", "pay_case", "prefix_for", "record_payment", "record_payments",
-    "register", "register_disburser", "reviewers_of", "reviewers_of_cases", "with_materials",
+    "register", "register_disburser", "register_module", "reviewers_of", "reviewers_of_cases", "with_materials",
     "decide_by_system", "complete_by_system", "open_case_with",
 ]
 

@@ -6,6 +6,6 @@ class ClaimsConfig(AppConfig):
     verbose_name = "手工报销与支付政策"
 
     def ready(self):
-        from yibao.claims import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.claims.handlers")  # imported when a handler is first asked for

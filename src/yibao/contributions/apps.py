@@ -6,6 +6,6 @@ class ContributionsConfig(AppConfig):
     verbose_name = "缴费与凭证"
 
     def ready(self):
-        from yibao.contributions import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.contributions.handlers")  # imported when a handler is first asked for

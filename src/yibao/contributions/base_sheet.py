@@ -8,7 +8,6 @@ in these columns, with last year's bases, to fill in.
 """
 import io
 
-from openpyxl import Workbook
 
 from yibao.contributions.models import ContributionBase
 from yibao.core.money import MoneyError, yuan
@@ -48,6 +47,8 @@ def template_sheet(employer, year):
     """The employer's open roster in the declaration's columns (xlsx bytes), with the base each
     employee had for the year before where there was one."""
     last = dict(ContributionBase.objects.filter(employer=employer, year=year - 1).values_list("person_id", "base"))
+    from openpyxl import Workbook  # loaded when a sheet is written: `yibao` starts without it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"{year}年度缴费基数申报")
     sheet.append(COLUMNS)

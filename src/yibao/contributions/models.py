@@ -308,7 +308,8 @@ def contribution_summary(person, scheme=Scheme.EMPLOYEE):
     """{"months", "years", "rest_months", "by_source": {label: months}} for display, a 参保凭证 or
     a transfer (the transfer engineer carries `months` over)."""
     by_source = {"本系统缴费记录": paid_months(person, scheme)}
-    for row in person.contribution_periods.filter(scheme=scheme).values("source").annotate(m=Sum("months")):
+    # order_by(): the model's ordering would join the person and group by it too.
+    for row in person.contribution_periods.filter(scheme=scheme).order_by().values("source").annotate(m=Sum("months")):
         by_source[PeriodSource(row["source"]).label] = row["m"]
     months = sum(by_source.values())
     return {"months": months, "years": months // 12, "rest_months": months % 12,

@@ -1,7 +1,7 @@
 """Reading the registers: the record of a person or an employer as plain data (JSON-able: dates
 as ISO text, money as text), for the screen, the PDF, a 参保凭证 and the API. Personal data is
 masked where the reader does not need the full value (ID and bank numbers, phones)."""
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from yibao.contributions.models import (
@@ -16,7 +16,7 @@ from yibao.contributions.models import (
 )
 from yibao.core.masking import mask_bank_account, mask_id_number, mask_phone
 from yibao.core.money import yuan
-from yibao.enrollment.models import OPEN_STATUSES, EnrollmentChange, EnrollmentStatus
+from yibao.enrollment.models import OPEN_STATUSES, Enrollment, EnrollmentChange, EnrollmentStatus
 from yibao.remote_care import queries as remote_care
 
 RECENT_MONTHS = 12
@@ -44,12 +44,22 @@ def _enrollment(e, *, history=True):
     return row
 
 
+def enrollments_of(person):
+    """The person's enrolments as their record shows them (newest first, employer, region and
+    history with them): read once per person object, so a reader that first checks who may see
+    the record (by the enrolments' regions) does not read them twice."""
+    prefetch_related_objects([person], Prefetch(
+        "enrollments",
+        queryset=Enrollment.objects.select_related("employer", "region")
+        .prefetch_related(Prefetch("changes", queryset=EnrollmentChange.objects.order_by("on", "id")))
+        .order_by("-start_on", "-id")))
+    return person.enrollments.all()
+
+
 def person_record(person):
     """参保人员参保信息: particulars, enrolments with their history, contribution time, the
     last months assessed, unpaid notices, the e-credential, the remote-care filings in force today."""
-    enrollments = (person.enrollments.select_related("employer", "region")
-                   .prefetch_related(Prefetch("changes", queryset=EnrollmentChange.objects.order_by("on", "id")))
-                   .order_by("-start_on", "-id"))
+    enrollments = enrollments_of(person)
     recent = (Assessment.objects.filter(person=person).exclude(state=AssessmentState.CANCELLED)
               .select_related("employer").order_by("-month")[:RECENT_MONTHS])
     unpaid = PaymentNotice.objects.filter(person=person, state=NoticeState.ISSUED).order_by("due_on", "id")

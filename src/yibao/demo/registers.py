@@ -7,7 +7,6 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
 from stdnum.cn import ric, uscc
 
 from yibao.accounts import actions as accounts
@@ -60,6 +59,8 @@ def credit_code(division, n):
 
 
 def _sheet(rows, on):
+    from openpyxl import Workbook  # loaded when a sheet is written: `yibao` starts without it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("增减表")
     sheet.append(sheets.COLUMNS)

@@ -6,6 +6,6 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "参保登记"
 
     def ready(self):
-        from yibao.enrollment import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.enrollment.handlers")  # imported when a handler is first asked for

@@ -1,4 +1,4 @@
-"""Excel lists offices exchange with employers (openpyxl).
+"""Excel lists offices exchange with employers (read by core.xlsx; written with openpyxl).
 
 import_sheet(): an employer's sheet of 增加/减少 rows is one 职工参保登记 case (one receipt, its
 rows its data), accepted, reviewed and completed like any other within the guide's limit. Every
@@ -17,10 +17,10 @@ import hashlib
 import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl import Workbook
 
 from yibao.cases.interface import (
     ItemNotAvailable,
@@ -31,8 +31,9 @@ from yibao.cases.interface import (
     submit_case,
 )
 from yibao.core.audit import acting_user, record
+from yibao.core.bulk import db_datetime, insert_rows
 from yibao.core.masking import mask_id_number, mask_phone
-from yibao.core.xlsx import MAX_COLUMNS, MAX_ROWS, WorkbookRefused, open_workbook
+from yibao.core.xlsx import MAX_ROWS, WorkbookRefused, first_sheet_rows
 from yibao.enrollment.actions import person_particulars
 from yibao.enrollment.exceptions import AlreadyEnrolled, EmployerNotActive, RegisterError
 from yibao.enrollment.guide_rules import accepted_id_types
@@ -46,6 +47,7 @@ from yibao.enrollment.models import (
     EnrollmentStatus,
     Person,
     PersonPhone,
+    PersonStatus,
     Scheme,
     Sex,
     SheetImport,
@@ -91,25 +93,38 @@ class SheetInvalid(RegisterError):
 
 
 def sheet_rows(source, required, columns):
-    """(header map, iterator of (row number, values)) of the first worksheet of an uploaded .xlsx,
-    opened by core.xlsx (sizes, entities and dimensions checked first). Used by every sheet reader."""
+    """(header map, row number, values) for each data row of the first worksheet of an uploaded
+    .xlsx, read by core.xlsx (sizes, entities, dimensions and cell positions checked first;
+    python-calamine, or openpyxl where calamine may not read it). Used by every sheet reader."""
     try:
-        book = open_workbook(source)
+        rows = iter(first_sheet_rows(source))
+        header = [cell_text(h) for h in next(rows, ())]
     except WorkbookRefused as exc:
         raise SheetInvalid([RowError(0, "", str(exc))]) from None
-    try:
-        rows = book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        header = [cell_text(h) for h in next(rows, ())]
-        found = {name: i for i, name in enumerate(header) if name in columns}
-        missing = [c for c in required if c not in found]
-        if missing:
-            raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
-        for number, values in enumerate(rows, start=2):
-            if number > MAX_ROWS:
-                raise SheetInvalid([RowError(number, "", f"表格最多{MAX_ROWS - 1}行数据，请拆分后分批上传")])
-            yield found, number, values
-    finally:
-        book.close()
+    found = {name: i for i, name in enumerate(header) if name in columns}
+    missing = [c for c in required if c not in found]
+    if missing:
+        raise SheetInvalid([RowError(1, c, "表头缺少该列") for c in missing])
+    for number, values in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            raise SheetInvalid([RowError(number, "", f"表格最多{MAX_ROWS - 1}行数据，请拆分后分批上传")])
+        yield found, number, values
+
+
+class Known(NamedTuple):
+    """A registered person, as a sheet's check needs them."""
+
+    pk: int
+    name: str
+    status: str
+
+
+class Open(NamedTuple):
+    """A person's open employee enrolment, as a sheet's check needs it."""
+
+    pk: int
+    employer_id: int | None
+    start_on: datetime.date
 
 
 @dataclass
@@ -143,10 +158,13 @@ def _id_type(value):
     text = cell_text(value)
     if not text:
         return IdType.RESIDENT_ID
-    for v, label in IdType.choices:
-        if text in (v, label):
-            return v
-    raise ValueError("证件类型不正确")
+    id_type = _ID_TYPE_WORDS.get(text)
+    if id_type is None:
+        raise ValueError("证件类型不正确")
+    return id_type
+
+
+_ID_TYPE_WORDS = {**{label: v for v, label in IdType.choices}, **{v: v for v in IdType.values}}
 
 
 def read_rows(source):
@@ -239,23 +257,31 @@ def check_sheet(employer, rows):
         parsed.append(row)
     if not rows:
         errors.append(RowError(0, "", "表格中没有数据行"))
-    persons, open_ = {}, {}
+    # Plain tuples, not model instances: building 100,000 of them was most of a check.
+    persons, open_ = {}, {}  # ID number -> Known / Open
     for chunk in _chunks(r.particulars["id_number"] for r in parsed):
-        persons.update({p.id_number: p for p in Person.objects.filter(id_number__in=chunk)})
-        open_.update({
-            e.person.id_number: e
-            for e in Enrollment.objects.filter(person__id_number__in=chunk, scheme=Scheme.EMPLOYEE,
-                                               status__in=OPEN_STATUSES).select_related("person", "employer")
-        })
+        found = {number: Known(pk, name, status) for number, pk, name, status
+                 in Person.objects.filter(id_number__in=chunk).values_list("id_number", "pk", "name", "status")}
+        persons.update(found)
+        # By the persons' ids (the person index), not through a join on the ID number, which
+        # SQLite planned as a scan of every open enrolment per chunk.
+        numbers = {known.pk: number for number, known in found.items()}
+        for person_id, pk, employer_id, start_on in (
+                Enrollment.objects.filter(person_id__in=list(numbers), scheme=Scheme.EMPLOYEE, status__in=OPEN_STATUSES)
+                .values_list("person_id", "pk", "employer_id", "start_on")):
+            open_[numbers[person_id]] = Open(pk, employer_id, start_on)
+    names = {}  # employer id -> name, for the messages only
     for row in parsed:
         number = row.particulars["id_number"]
         person, current = persons.get(number), open_.get(number)
         if person is not None and person.name != row.particulars["name"]:
             errors.append(RowError(row.number, "姓名", "与该证件号码登记的姓名不一致"))
         elif person is not None and not PERSONS.allows(person.status, "enrol"):
-            errors.append(RowError(row.number, "证件号码", f"该人员登记为“{person.get_status_display()}”"))
+            errors.append(RowError(row.number, "证件号码", f"该人员登记为“{PersonStatus(person.status).label}”"))
         elif row.kind == ADD and current is not None:
-            where = current.employer.name if current.employer_id else "灵活就业人员"
+            if current.employer_id and current.employer_id not in names:
+                names[current.employer_id] = Employer.objects.values_list("name", flat=True).get(pk=current.employer_id)
+            where = names[current.employer_id] if current.employer_id else "灵活就业人员"
             errors.append(RowError(row.number, "证件号码", f"已参加职工医保（{where}），不能重复参保"))
         elif row.kind == REDUCE and (current is None or current.employer_id != employer.pk):
             errors.append(RowError(row.number, "证件号码", f"不是{employer.name}的在册职工"))
@@ -352,6 +378,11 @@ def apply_case_sheet(case, employer, actor):
 
 
 def _apply(employer, parsed, persons, open_, sha256, file_name, actor, channel, case):
+    """Every row written in the caller's transaction: new persons (with their phone's history),
+    enrolments, ended enrolments, one EnrollmentChange per row (who, when, channel, case, sheet
+    row) and one audit entry for the sheet. The rows go in through core.bulk's executemany, not
+    bulk_create, whose SQL building is most of the time at 100,000 rows; what is written is what
+    the ORM wrote (tests/enrollment/test_sheets compare both)."""
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if not EMPLOYERS.allows(employer.status, "add_employees") and any(r.kind == ADD for r in parsed):
         raise EmployerNotActive(f"{employer.name}当前为“{employer.get_status_display()}”，不能增加职工")
@@ -360,50 +391,71 @@ def _apply(employer, parsed, persons, open_, sha256, file_name, actor, channel, 
     reduces = [r for r in parsed if r.kind == REDUCE]
     sheet = SheetImport.objects.create(employer=employer, file_name=file_name[:255], sha256=sha256, rows=len(parsed),
                                        enrolled=len(adds), reduced=len(reduces), actor=user, channel=channel)
-    new = [Person(region=employer.region, phone=r.phone, **r.particulars) for r in adds
-           if r.particulars["id_number"] not in persons]
-    for chunk in _chunks(new):
-        Person.objects.bulk_create(chunk)
-    persons.update({p.id_number: p for p in new})
-    PersonPhone.objects.bulk_create((PersonPhone(person=p, phone=p.phone, channel=channel) for p in new if p.phone),
-                                    batch_size=CHUNK)
-    enrollments = [Enrollment(person=persons[r.particulars["id_number"]], scheme=Scheme.EMPLOYEE, employer=employer,
-                              region=employer.region, start_on=r.on) for r in adds]
-    for chunk in _chunks(enrollments):
-        Enrollment.objects.bulk_create(chunk)
-    changes = [EnrollmentChange(enrollment=e, kind=ChangeKind.ENROL, from_status="", to_status=EnrollmentStatus.ACTIVE,
-                                on=r.on, reason="批量增加", case=case, sheet=sheet, sheet_row=r.number, actor=user,
-                                channel=channel)
-               for r, e in zip(adds, enrollments)]
+    now = timezone.now()
+    stamp = db_datetime(Person, now)
+    case_id, user_id = (case.pk if case else None), (user.pk if user else None)
+
+    new = [r for r in adds if r.particulars["id_number"] not in persons]
+    after = _last_id(Person)
+    insert_rows(Person, ("region_id", "id_type", "id_number", "name", "sex", "birth_date", "phone", "status",
+                         "created_at", "updated_at"),
+                ((employer.region_id, p["id_type"], p["id_number"], p["name"], p["sex"], p["birth_date"], r.phone,
+                  PersonStatus.LIVING, stamp, stamp) for r in new for p in (r.particulars,)))
+    person_ids = {number: person.pk for number, person in persons.items()}
+    if new:
+        person_ids.update(Person.objects.filter(pk__gt=after).values_list("id_number", "pk"))
+    insert_rows(PersonPhone, ("person_id", "phone", "since", "case_id", "channel"),
+                ((person_ids[r.particulars["id_number"]], r.phone, stamp, None, channel) for r in new if r.phone))
+
+    after = _last_id(Enrollment)
+    insert_rows(Enrollment, ("person_id", "scheme", "employer_id", "region_id", "status", "start_on", "created_at",
+                             "updated_at"),
+                ((person_ids[r.particulars["id_number"]], Scheme.EMPLOYEE, employer.pk, employer.region_id,
+                  EnrollmentStatus.ACTIVE, r.on, stamp, stamp) for r in adds))
+    # person id -> the enrolment just opened (the open-enrolment index allows one per person)
+    enrolled = dict(Enrollment.objects.filter(pk__gt=after, employer=employer).values_list("person_id", "pk")) \
+        if adds else {}
+    changes = [(enrolled[person_ids[r.particulars["id_number"]]], ChangeKind.ENROL, "", EnrollmentStatus.ACTIVE, r.on,
+                "批量增加", case_id, sheet.pk, r.number, user_id, channel, stamp) for r in adds]
+
     ended = {}
     for chunk in _chunks(reduces):
         pks = [open_[r.particulars["id_number"]].pk for r in chunk]
-        locked = {e.pk: e for e in Enrollment.objects.select_for_update().filter(pk__in=pks, employer=employer,
-                                                                               status__in=OPEN_STATUSES)}
+        locked = dict(Enrollment.objects.select_for_update().filter(pk__in=pks, employer=employer,
+                                                                    status__in=OPEN_STATUSES).values_list("pk", "status"))
         for r in chunk:
-            enrollment = locked.get(open_[r.particulars["id_number"]].pk)
-            if enrollment is None:  # changed since the check
+            pk = open_[r.particulars["id_number"]].pk
+            if pk not in locked:  # changed since the check
                 raise AlreadyEnrolled("导入期间表中人员的参保状态发生变化，请重新导入")
-            changes.append(EnrollmentChange(enrollment=enrollment, kind=ChangeKind.REDUCE, from_status=enrollment.status,
-                                            to_status=EnrollmentStatus.ENDED, on=r.on, reason="批量减少", case=case,
-                                            sheet=sheet, sheet_row=r.number, actor=user, channel=channel))
-            ended.setdefault(r.on, []).append(enrollment.pk)
+            changes.append((pk, ChangeKind.REDUCE, locked[pk], EnrollmentStatus.ENDED, r.on, "批量减少", case_id,
+                            sheet.pk, r.number, user_id, channel, stamp))
+            ended.setdefault(r.on, []).append(pk)
     # One UPDATE per end date and chunk: bulk_update's CASE per row is slow at this size.
-    now = timezone.now()
     for on, pks in ended.items():
         for chunk in _chunks(pks):
             Enrollment.objects.filter(pk__in=chunk).update(status=EnrollmentStatus.ENDED, end_on=on, updated_at=now)
-    EnrollmentChange.objects.bulk_create(changes, batch_size=CHUNK)
+    insert_rows(EnrollmentChange, ("enrollment_id", "kind", "from_status", "to_status", "on", "reason", "case_id",
+                                   "sheet_id", "sheet_row", "actor_id", "channel", "created_at"), changes)
     record(actor=user, channel=channel, action="批量增减导入", obj=sheet,
            summary=f"{case.receipt_no + ' ' if case else ''}{employer.name} {file_name}：增加{len(adds)}人，减少{len(reduces)}人",
            changes={"rows": len(parsed), "enrolled": len(adds), "reduced": len(reduces), "sha256": sheet.sha256})
     return sheet
 
 
+def _last_id(model):
+    """The highest id now visible: rows this transaction inserts next get higher ids (sequences
+    and SQLite's rowid only grow), so `pk > it` reads them back by the primary key. Rows another
+    transaction commits meanwhile may come along; the callers key by what is unique to their own
+    rows (the ID number; the person of an open enrolment)."""
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 # ---------------------------------------------------------------- exports
 
 
 def _write(path, title, header, rows):
+    from openpyxl import Workbook  # loaded when a sheet is written: `yibao` starts without it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.append(header)

@@ -6,6 +6,6 @@ class EntitlementsConfig(AppConfig):
     verbose_name = "待遇认定"
 
     def ready(self):
-        from yibao.entitlements import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.entitlements.handlers")  # imported when a handler is first asked for

@@ -6,6 +6,6 @@ class MaternityConfig(AppConfig):
     verbose_name = "生育保险待遇"
 
     def ready(self):
-        from yibao.maternity import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.maternity.handlers")  # imported when a handler is first asked for

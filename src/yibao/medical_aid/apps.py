@@ -6,6 +6,6 @@ class MedicalAidConfig(AppConfig):
     verbose_name = "医疗救助"
 
     def ready(self):
-        from yibao.medical_aid import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.medical_aid.handlers")  # imported when a handler is first asked for

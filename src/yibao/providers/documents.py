@@ -4,7 +4,6 @@ audit flagged with its answer and re-review."""
 from io import BytesIO
 
 from django.utils import timezone
-from openpyxl import Workbook
 
 from yibao.core.pdf import Document, agency_name
 from yibao.providers.audit import RULES
@@ -56,6 +55,8 @@ def statement_pdf(submission):
 
 def statement_xlsx(submission):
     s = submission
+    from openpyxl import Workbook  # loaded when a sheet is written: `yibao` starts without it
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("结算单")
     sheet.append(["定点医药机构费用结算单"])

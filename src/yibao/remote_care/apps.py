@@ -6,6 +6,6 @@ class RemoteCareConfig(AppConfig):
     verbose_name = "异地就医备案"
 
     def ready(self):
-        from yibao.remote_care import handlers
+        from yibao.cases.interface import register_module
 
-        handlers.register_all()
+        register_module("yibao.remote_care.handlers")  # imported when a handler is first asked for
