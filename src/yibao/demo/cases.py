@@ -32,6 +32,9 @@ W, P, S, A = Channel.WINDOW, Channel.PORTAL, Channel.SYSTEM, Channel.API
 MARK = "（演示数据）"
 
 # The states the demo leaves cases in (the issue's list), with how often each is picked.
+# Items that pay out the whole personal-account balance: one of them per person.
+EMPTY_THE_ACCOUNT = {"account-withdrawal", "account-transfer"}
+
 STATES = {
     "submitted": 3,  # waiting at the office
     "correction": 3,  # 一次性告知 out
@@ -202,12 +205,16 @@ class Maker:
 
     def fresh(self, recipe, pool):
         """A person of `pool` with no case of this item yet (a second recognition or filing would be
-        refused; filings of any kind count as one: a second one would overlap the first)."""
-        key = "remote" if recipe.code.startswith("remote-") or recipe.applicant == kinds.FILED else (
-            recipe.once or recipe.code)
-        fresh = [p for p in pool if (key, p.pk) not in self.used] or pool
+        refused; filings of any kind count as one: a second one would overlap the first; so do the
+        items that pay the whole personal account out)."""
+        keys = {recipe.once or recipe.code}
+        if recipe.code.startswith("remote-") or recipe.applicant == kinds.FILED:
+            keys = {"remote"}
+        if recipe.code in EMPTY_THE_ACCOUNT:
+            keys.add("account")  # a withdrawal after a transfer (or the reverse) would find nothing left
+        fresh = [p for p in pool if not any((key, p.pk) in self.used for key in keys)] or pool
         person = self.rng.choice(fresh)
-        self.used.add((key, person.pk))
+        self.used.update((key, person.pk) for key in keys)
         if recipe.leaves:
             pool.remove(person)
         return person
