@@ -40,3 +40,24 @@ def _search_forgets_rolled_back_guides():
     search = sys.modules.get("yibao.catalog.search")
     if search is not None:
         search.invalidate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_rows(django_db_setup, django_db_blocker):
+    """The rows the migrations seeded (sample parameters, disease lists, item rules), as JSON.
+
+    A live-server test empties every table when it ends, and pytest-django's serialized rollback
+    cannot put them back there: once Playwright runs, the ORM's per-context connection is a new
+    one without the copy the test database kept. So the copy is taken here, when the session
+    starts (before any test has emptied a table), and the e2e `site` fixture restores it. Only our
+    apps' rows: Django's own (content types, permissions) are re-made by the flush itself."""
+    from itertools import chain
+
+    from django.apps import apps
+    from django.core import serializers
+
+    models = [model for config in apps.get_app_configs() if config.name.startswith("yibao.")
+              for model in config.get_models()]
+    with django_db_blocker.unblock():
+        return serializers.serialize("json", chain.from_iterable(
+            model._default_manager.order_by("pk") for model in models))

@@ -27,28 +27,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def migrated_rows(django_db_setup, django_db_blocker):
-    """The rows the migrations seeded (sample parameters, disease lists, item rules), as JSON.
-
-    A live-server test empties every table when it ends, and pytest-django's serialized rollback
-    cannot put them back here: once Playwright runs, the ORM's per-context connection is a new
-    one without the copy the test database kept. So the copy is taken here, before the browser
-    starts, and `site` restores it. Only our apps' rows: Django's own (content types,
-    permissions) are re-made by the flush itself."""
-    from itertools import chain
-
-    from django.apps import apps
-    from django.core import serializers
-
-    models = [model for config in apps.get_app_configs() if config.name.startswith("yibao.")
-              for model in config.get_models()]
-    with django_db_blocker.unblock():
-        return serializers.serialize("json", chain.from_iterable(
-            model._default_manager.order_by("pk") for model in models))
-
-
-@pytest.fixture(scope="session")
-def browser(migrated_rows):
+def browser():
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium 不存在：请运行 scripts/setup.sh --test 安装 chromium")
     from playwright.sync_api import sync_playwright
