@@ -75,7 +75,7 @@ def build(region, rng, *, persons, since, today):
     """Employers, employees, contributions from `since` (a first of month) to `today`."""
     division = DIVISION.get(region.code, "511702")
     made = Registers()
-    n_employers = max(2, persons // 80)
+    n_employers = max(2, persons // 10)  # small and middling employers, ~10 employees each
     for i in range(n_employers):
         data = {"uscc": credit_code(division, rng.randrange(10**4) * 1000 + i), "kind": "企业",
                 "name": f"{region.name.removesuffix('市').removesuffix('县')}{rng.choice(TRADES)}演示{i + 1}号有限公司",
