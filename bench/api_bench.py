@@ -150,11 +150,20 @@ def load(port, make_request, *, threads, count, seconds, expect):
     return len(latencies), wrong, time.perf_counter() - t0, latencies
 
 
+def percentiles(latencies):
+    """(p50, p95, p99) in milliseconds of latencies in seconds."""
+    if len(latencies) < 2:
+        only = max(latencies or [0]) * 1000
+        return only, only, only
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return statistics.median(latencies) * 1000, q[94] * 1000, q[98] * 1000
+
+
 def report(name, done, wrong, elapsed, latencies):
     rate = done / elapsed if elapsed else 0.0
-    q = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else [max(latencies or [0])] * 99
+    p50, p95, p99 = percentiles(latencies)
     print(f"  {name:<28} {done:>5} requests in {elapsed:5.1f} s = {rate:7.1f}/s   "
-          f"p50 {statistics.median(latencies) * 1000:6.1f} ms   p95 {q[94] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms   "
+          f"p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   p99 {p99:6.1f} ms   "
           f"unexpected {len(wrong)}")
     for status, body in wrong[:3]:
         print(f"      {status}: {body!r}")

@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import api_bench  # noqa: E402
-from volume_http_bench import percentiles  # noqa: E402
 
 
 def seed_overdue(count, template_receipt):
@@ -50,7 +49,7 @@ def seed_overdue(count, template_receipt):
 def window(name, port, call, seconds, expect):
     done, wrong, elapsed, latencies = api_bench.load(port, call, threads=4, count=10**9, seconds=seconds,
                                                      expect=expect)
-    p50, p95, p99 = percentiles(latencies)
+    p50, p95, p99 = api_bench.percentiles(latencies)
     print(f"    {name:<26} {done / elapsed:7.1f}/s  p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms  "
           f"unexpected {len(wrong)}")
     return p95

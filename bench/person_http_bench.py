@@ -15,13 +15,13 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_bench import ROOT, fresh_postgres, free_port, load, request, start_server, stop_server  # noqa: E402
+from api_bench import (  # noqa: E402
+    ROOT, fresh_postgres, free_port, load, percentiles, request, start_server, stop_server)
 
 
 def prepare(env, persons):
@@ -49,11 +49,6 @@ def prepare(env, persons):
     clerk = cf.staff(dazhou, "clerk", username="bench-clerk")
     numbers = [insured(dazhou, name=f"压测{i}", balance="100.00")[1].id_number for i in range(persons)]
     return personal_token(clerk)[0], numbers
-
-
-def percentiles(latencies):
-    cut = statistics.quantiles(latencies, n=100, method="inclusive")
-    return statistics.median(latencies) * 1000, cut[94] * 1000, cut[98] * 1000
 
 
 def main():

@@ -10,7 +10,6 @@ Prints p50/p95/p99 and throughput per endpoint and the ratio to health; asserts 
 import argparse
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -23,16 +22,11 @@ import api_bench  # noqa: E402  (same folder: the server and load helpers)
 import cases_volume_bench  # noqa: E402
 
 
-def percentiles(latencies):
-    q = statistics.quantiles(latencies, n=100, method="inclusive")
-    return statistics.median(latencies) * 1000, q[94] * 1000, q[98] * 1000
-
-
 def run_load(name, port, call, threads, seconds, expect):
     done, wrong, elapsed, latencies = api_bench.load(port, call, threads=threads, count=10**9, seconds=seconds,
                                                      expect=expect)
     rate = done / elapsed
-    p50, p95, p99 = percentiles(latencies)
+    p50, p95, p99 = api_bench.percentiles(latencies)
     print(f"  {name:<34} {threads} client(s): {rate:7.1f}/s  p50 {p50:6.1f}  p95 {p95:6.1f}  p99 {p99:6.1f} ms"
           f"  unexpected {len(wrong)}")
     for status, body in wrong[:2]:
