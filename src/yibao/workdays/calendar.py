@@ -16,7 +16,6 @@ the schedule's version key (one small query), so a rolled-back change is never k
 made by another process is seen when this process next checks the version key: at most
 settings.YIBAO_CALENDAR_RECHECK_SECONDS later (default 1 s; 0 checks on every call).
 """
-import time
 from array import array
 from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timedelta
@@ -24,11 +23,11 @@ from typing import NamedTuple
 
 from chinese_calendar.constants import holidays as _package_holidays
 from chinese_calendar.constants import workdays as _package_workdays
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.core.signals import setting_changed
 from django.db.models.signals import post_delete, post_migrate, post_save
 
+from yibao.core.versioned import VersionedCache
 from yibao.workdays.actions import note_missing_year
 from yibao.workdays.models import CalendarDay, CalendarYear, DayKind, YearStatus
 
@@ -165,12 +164,6 @@ class Calendar:
         return self._rank(end.toordinal()) - self._rank(start.toordinal())
 
 
-_cached = (None, None)  # (version key, Calendar)
-_valid_until = 0.0  # time.monotonic() until which the cached Calendar is trusted without a check
-# This process's schedule changes not yet committed nor rolled back: (connection, on_commit hook).
-_pending = []
-
-
 def _version_key():
     """Row count and latest edit of both schedule tables: any add, edit or delete moves it."""
     q = connection.ops.quote_name
@@ -193,49 +186,25 @@ def _build():
     )
 
 
+# The process keeps its Calendar while the schedule's version key stays put (core.versioned: a
+# change here is seen at once and a rolled-back one never kept; another process's within the
+# recheck interval).
+_cache = VersionedCache(_version_key, "YIBAO_CALENDAR_RECHECK_SECONDS")
+
+
 def current():
     """The calendar as it stands in the database (rebuilt only when the schedule changed)."""
-    global _cached, _valid_until
-    if _pending:
-        _settle_pending()
-    elif _cached[1] is not None and time.monotonic() < _valid_until:
-        return _cached[1]
-    key = _version_key()
-    calendar = _cached[1]
-    if calendar is None or _cached[0] != key:
-        calendar = _build()
-        _cached = (key, calendar)
-    # The setting is read here, not per call: a Django settings lookup costs as much as a deadline.
-    _valid_until = time.monotonic() + settings.YIBAO_CALENDAR_RECHECK_SECONDS
-    return calendar
+    return _cache.get("calendar", _build)
 
 
 def _changed(using="default", **kwargs):
-    """A schedule row was saved or deleted in this process: check the version on every call
-    until the change commits or rolls back (a rollback moves the key back, and the check sees it)."""
-    global _valid_until
-    _valid_until = 0.0
-
-    def committed():
-        global _valid_until
-        _valid_until = 0.0  # the version as committed, once more, then trust it again
-
-    wrapper = transaction.get_connection(using)
-    _pending.append((wrapper, committed))
-    transaction.on_commit(committed, using=using, robust=True)
-
-
-def _settle_pending():
-    """Forget the changes whose transaction ended: its hooks ran (commit) or were dropped (rollback)."""
-    global _valid_until
-    _pending[:] = [(c, hook) for c, hook in _pending if any(entry[1] is hook for entry in c.run_on_commit)]
-    _valid_until = 0.0
+    """A schedule row was saved or deleted in this process."""
+    _cache.changed(using)
 
 
 def _forget(**kwargs):
     """Tables migrated or flushed (tests, `migrate`), or the recheck interval changed: check anew."""
-    global _valid_until
-    _valid_until = 0.0
+    _cache.forget()
 
 
 def _setting_changed(setting, **kwargs):
