@@ -31,11 +31,11 @@ def test_a_person_is_found_by_id_number_and_by_name_within_a_region(dazhou, panz
 
 
 def test_the_lookups_use_the_register_indexes(dazhou):
-    from yibao.enrollment.lookup import _sql
+    from yibao.enrollment.lookup import LOOKUPS
 
     f.person(dazhou, name="李四")
     for which, params in (("id", {"id_number": "x"}), ("name", {"region_id": dazhou.pk, "name": "李四"})):
-        sql, keys = _sql(connection.alias, which)
+        _compiler, sql, keys = LOOKUPS[which].compiled(connection.alias)
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, [params[k] for k in keys])

@@ -1,0 +1,66 @@
+"""core.compiled: a query compiled once answers as the QuerySet it was built from would."""
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from yibao.api.actions import hash_token, personal_token
+from yibao.api.auth import TOKEN
+from yibao.api.models import ApiToken
+from yibao.core.compiled import CompiledQuery
+from yibao.people.models import Applicant, ApplicantKind, IdType
+
+pytestmark = pytest.mark.django_db
+
+
+def _user(name, applicant=True):
+    user = get_user_model().objects.create_user(name)
+    if applicant:
+        Applicant.objects.create(user=user, kind=ApplicantKind.PERSON, id_type=IdType.RESIDENT_ID,
+                                 id_number="511702199003071238", name="王芳", phone="13800001111")
+    return user
+
+
+def test_objects_are_what_the_queryset_gives_with_their_related_objects(django_assert_num_queries):
+    token, row = personal_token(_user("wang"))
+    expected = ApiToken.objects.select_related("user__applicant", "user__staff_profile").get(pk=row.pk)
+    with django_assert_num_queries(1):
+        (found,) = TOKEN.objects(key_hash=hash_token(token))
+    with django_assert_num_queries(0):  # everything select_related asked for is attached
+        assert found.user.applicant.name == "王芳" and found.client is None
+        assert not hasattr(found.user, "staff_profile")  # known absent, not asked again
+    assert found.expires_at == expected.expires_at and found.expires_at > timezone.now() + timedelta(days=1)
+    assert found.created_at.tzinfo is not None  # the ORM's converters ran (SQLite stores text)
+    assert [(f.attname, getattr(found, f.attname)) for f in ApiToken._meta.concrete_fields] == \
+        [(f.attname, getattr(expected, f.attname)) for f in ApiToken._meta.concrete_fields]
+    assert TOKEN.objects(key_hash="nothing") == []
+
+
+def test_each_call_gets_its_own_instances_and_sees_changes():
+    token, row = personal_token(_user("li", applicant=False))
+    first = TOKEN.objects(key_hash=hash_token(token))[0]
+    ApiToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())  # bypasses signals
+    second = TOKEN.objects(key_hash=hash_token(token))[0]
+    assert first.revoked_at is None and second.revoked_at is not None and first is not second
+
+
+def test_rows_and_parameters_are_matched_by_name_in_any_order():
+    users = [_user(name, applicant=False) for name in ("a1", "a2", "b1")]
+    query = CompiledQuery(get_user_model(), lambda alias: (
+        get_user_model().objects.using(alias).filter(username__gt=sample["after"], pk__gte=sample["low"])
+        .order_by("pk").values_list("pk", "username"), sample))
+    sample = {"low": -7, "after": "\x00after"}
+    assert query.rows(after="a1", low=0) == [(users[1].pk, "a2"), (users[2].pk, "b1")]
+    assert query.rows(low=users[2].pk, after="a") == [(users[2].pk, "b1")]
+    _compiler, sql, names = query.compiled(connection.alias)
+    assert sql.count("%s") == 2 and sorted(names) == ["after", "low"]
+
+
+def test_a_sample_value_that_is_not_its_own_is_refused():
+    same = {"a": 1, "b": 1}
+    query = CompiledQuery(get_user_model(), lambda alias: (
+        get_user_model().objects.using(alias).filter(pk=1, is_active=True).values_list("pk"), same))
+    with pytest.raises(ValueError):
+        query.rows(a=1, b=1)
