@@ -137,9 +137,11 @@ def test_a_submission_pins_its_queries_and_reads_the_catalogue_once_per_edition(
                       and "catalog_catalogversion" not in s]
         assert sum(s.startswith("SELECT") and "cases_itemrule" in s for s in sqls) == 0
         counts.append(len(statements))
-    # token, call log, idempotency key (insert, then its case), receipt number, case, event, audit
-    # entry: 8 (25 before the edition cache, which only reads its version here)
+    # token, call log, the idempotency key looked up, receipt number, case, event, audit entry,
+    # the key with its case: 8 (25 before the edition cache, which only reads its version here)
     assert counts == [8, 8], (counts, [s[:70] for s in statements])
+    # one transaction (a savepoint inside the test's): the key is inserted last, in the case's own
+    assert sum(s.startswith("SAVEPOINT") for s in sqls) == 1, [s[:40] for s in sqls]
     case = Case.objects.get(receipt_no=receipt)
     assert [m["name"] for m in case.snapshot["materials"]] == ["有效身份证件", "《参保凭证申请表》"]
     assert case.materials == {"1": {"by": "document", "round": 1}}
