@@ -116,8 +116,8 @@ def revoke_client(client, actor, *, channel=Channel.COMMAND):
 
 
 def log_call(request, *, client, user, via, read=None):
-    """The access log: one row per authenticated request; a change written before it runs, reads
-    in batches (api.calllog)."""
+    """The access log: one row per authenticated request; a change written by the end of its
+    request (a submission's in the case's transaction), reads in batches (api.calllog)."""
     return calllog.record(request, client=client, user=user, via=via, read=read)
 
 
@@ -239,6 +239,9 @@ def submit_once(*, caller, key, request_hash, client, user, **submission):
                                   user=user))
         except IntegrityError:
             raise _KeyTaken from None  # undoes the whole transaction: the case and its rows
+        # This call's log row goes in the case's transaction (its account and client were read
+        # with its token a moment ago): one write transaction per submission, not two.
+        calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
 
     try:
         return submit_case(**submission, on_open=record_key), True
