@@ -20,6 +20,7 @@ from ninja.files import UploadedFile
 from pydantic import Field, model_validator
 
 from yibao.api import actions as api_actions
+from yibao.api import ratelimit
 from yibao.api.auth import AUTH, optional_caller
 from yibao.api.errors import ERRORS, Forbidden, Invalid, NotFound
 from yibao.cases import actions, queries
@@ -500,8 +501,8 @@ def track(request, payload: TrackIn):
     同一地址、同一受理编号每分钟查询次数有限（429）。"""
     optional_caller(request)  # a bad token is refused; a good one is logged with its client
     limit = int(settings.YIBAO_TRACK_LIMIT)
-    api_actions.count_requests([("track-ip", client_ip(request) or "-"),
-                                ("track-receipt", normalise_receipt(payload.receipt_no))], limit=limit)
+    ratelimit.count_requests([("track-ip", client_ip(request) or "-"),
+                              ("track-receipt", normalise_receipt(payload.receipt_no))], limit=limit)
     return queries.progress(payload.receipt_no, payload.id_number)
 
 
