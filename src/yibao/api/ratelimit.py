@@ -60,6 +60,8 @@ class _Counter:
 _lock = threading.Lock()  # the counts
 _writing = threading.Lock()  # one write at a time
 _counters = {}  # (scope, key hash, window start) -> _Counter
+_dirty = {}  # those of them with pending counts
+_swept = None  # the minute ended windows were last forgotten
 _requests = 0  # requests counted since the last write
 _oldest = 0.0  # time.monotonic() of the first of them
 _pruned_window = None
@@ -90,6 +92,7 @@ def count_requests(keys, *, limit, seconds=60):
             if counter is None:
                 counter = _counters[name] = _Counter(start + seconds)
             counter.pending += 1
+            _dirty[name] = counter
             count = max(count, counter.total)
     if count > limit:
         retry_after = max(1, int(start + seconds - now))
@@ -101,13 +104,16 @@ def flush():
     """Write every pending count (one upsert per window, taking the totals back); returns how
     many counters were written. One write at a time per process, so that each total it reads back
     is this process's counts so far plus the others'."""
-    global _requests
+    global _requests, _swept
     with _writing:
         with _lock:
             now = time.time()
-            for name in [name for name, c in _counters.items() if c.end <= now and not c.pending]:
-                del _counters[name]  # a window gone by: nothing left to decide on it
-            taken = [(name, counter, counter.pending) for name, counter in _counters.items() if counter.pending]
+            if now // 60 != _swept:  # once a minute, not over every key at every write
+                _swept = now // 60
+                for name in [name for name, c in _counters.items() if c.end <= now and not c.pending]:
+                    del _counters[name]  # a window gone by: nothing left to decide on it
+            taken = [(name, counter, counter.pending) for name, counter in _dirty.items()]
+            _dirty.clear()
             for _name, counter, n in taken:
                 counter.pending -= n
                 counter.writing += n
@@ -118,9 +124,10 @@ def flush():
             totals = _upsert([(name, n) for name, _counter, n in taken])
         except BaseException:
             with _lock:  # counted again with the next write
-                for _name, counter, n in taken:
+                for name, counter, n in taken:
                     counter.writing -= n
                     counter.pending += n
+                    _dirty[name] = counter
             raise
         with _lock:
             for name, counter, n in taken:
@@ -183,6 +190,7 @@ def discard():
     global _requests, _pruned_window
     with _lock:
         _counters.clear()
+        _dirty.clear()
         _requests = 0
         _pruned_window = None
 

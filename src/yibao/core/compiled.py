@@ -22,6 +22,7 @@ class CompiledQuery:
         self._model = model
         self._build = build
         self._compiled = {}
+        self._converters = {}
         self._lock = threading.Lock()
 
     def compiled(self, alias):
@@ -36,18 +37,24 @@ class CompiledQuery:
         by_value = {value: name for name, value in sample.items()}
         if len(by_value) != len(sample) or any(value not in by_value for value in params):
             raise ValueError("每个参数须有自己的样例值，且查询的每个参数都须来自样例")
+        # The columns' converters, as results_iter would find them again on every call.
+        converters = compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
         entry = (compiler, sql, [by_value[value] for value in params])
         with self._lock:
+            self._converters[alias] = converters
             self._compiled[alias] = entry
         return entry
 
     def _execute(self, values, alias):
         alias = alias or router.db_for_read(self._model)
         compiler, sql, names = self.compiled(alias)
+        converters = self._converters[alias]
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, [values[name] for name in names])
             rows = cursor.fetchall()
-        return alias, compiler, list(compiler.results_iter(results=[rows], tuple_expected=True))
+        if converters:
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return alias, compiler, rows
 
     def rows(self, *, using=None, **values):
         """The rows as tuples (a values_list QuerySet's columns)."""
