@@ -24,9 +24,10 @@ def _call_log_batch():
     """API reads are logged in batches (api.calllog): a test's unwritten calls name rows its
     rollback removes, so they go with the test."""
     yield
-    from yibao.api import calllog
+    from yibao.api import calllog, ratelimit
 
     calllog.discard()
+    ratelimit.discard()  # the counts and totals of rate limits (api.ratelimit) too
 
 
 @pytest.fixture(autouse=True)

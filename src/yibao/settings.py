@@ -50,6 +50,9 @@ YIBAO_DEFAULTS = {
     "YIBAO_API_TOKEN_DAYS": (30, "days a personal API token (issued at /api/auth/login) stays valid"),
     "YIBAO_API_LOG_BATCH": (100, "API reads logged per batch write of the call log (changes are written at once)"),
     "YIBAO_API_LOG_SECONDS": (2.0, "oldest unwritten read in the call log, in seconds, before a request writes the batch"),
+    "YIBAO_RATE_FLUSH_REQUESTS": (1000, "requests a process counts against the rate limits before it writes its counts "
+                                  "(and reads every process's totals back; api.ratelimit)"),
+    "YIBAO_RATE_FLUSH_SECONDS": (1.0, "oldest unwritten rate-limit count, in seconds, before a request writes them"),
     "YIBAO_TRACK_LIMIT": (10, "progress queries through the API per minute from one address, and per receipt number"),
     "YIBAO_PORTAL_TRACK_LIMIT": (10, "progress queries on the public site per address within the window below"),
     "YIBAO_PORTAL_TRACK_MINUTES": (10, "window of the public site's progress-query limit, in minutes"),

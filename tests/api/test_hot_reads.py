@@ -1,5 +1,6 @@
-"""The hot reads over HTTP pin their queries: the public progress query counts its rate limits
-in one statement each and never prunes or scans the counters per request."""
+"""The hot reads over HTTP pin their queries and plans: the public progress query reads the case
+and its events by index and counts its rate limits in memory (api.ratelimit), never writing,
+pruning or scanning the counters per request."""
 import uuid
 from datetime import timedelta
 
@@ -9,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api.conftest import assert_error
-from yibao.api import actions as api_actions
+from yibao.api import ratelimit
 from yibao.api.models import ApiCall, RateCounter
+from yibao.cases import queries
 from yibao.cases.models import Case
 from yibao.core.models import AuditEntry
 
@@ -24,45 +26,72 @@ def receipt(api, person, three_day):
     return response.json()["receipt_no"]
 
 
-def test_a_progress_query_pins_its_queries_and_touches_no_old_counter(api, person, receipt, settings):
+def _plan(query, **params):
+    """The database's plan of a compiled query (core.compiled) with these parameters."""
+    _compiler, sql, names, _converters = query.compiled(connection.alias)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, [params[name] for name in names])
+            return " | ".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = off")  # a tiny test table: ask which index it would use
+        cursor.execute("EXPLAIN " + sql, [params[name] for name in names])
+        return " | ".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_progress_query_pins_its_queries_and_plans_and_writes_no_counter(api, person, receipt, settings):
     settings.YIBAO_TRACK_LIMIT = 1000
     settings.YIBAO_CALENDAR_RECHECK_SECONDS = 3600
+    settings.YIBAO_RATE_FLUSH_REQUESTS, settings.YIBAO_RATE_FLUSH_SECONDS = 1000, 3600
     anyone = api()
     body = {"receipt_no": receipt, "id_number": person.id_number}
-    assert anyone.post("/track", body).status_code == 200  # this window's prune done, calendar warm
+    first = anyone.post("/track", body)
+    assert first.status_code == 200  # the calendar warm, the queries compiled
     old = RateCounter.objects.create(scope="track-ip", key="x" * 64, window=timezone.now() - timedelta(days=2))
     counts = []
     for _ in range(3):
         with CaptureQueriesContext(connection) as captured:
-            assert anyone.post("/track", body).status_code == 200
+            response = anyone.post("/track", body)
+        assert response.status_code == 200 and response.content == first.content
         sqls = [q["sql"] for q in captured.captured_queries]
-        on_counters = [sql for sql in sqls if "api_ratecounter" in sql]
-        # both limits (per address, per receipt number) in one upsert
-        assert len(on_counters) == 1 and all(sql.startswith("INSERT") and "ON CONFLICT" in sql for sql in on_counters)
+        assert not [sql for sql in sqls if "api_ratecounter" in sql]  # counted in memory (api.ratelimit)
         counts.append(len(sqls))
-    # the counters' upsert, the case with its parties, its events, and the catalogue's version (the
-    # item's 容缺 rules are cached with the edition; the version is checked on every call while
-    # this test's uncommitted catalogue rows are pending, once a second in production)
-    assert counts[0] == counts[1] == counts[2] == 4, (counts, " | ".join(s[:60] for s in sqls))
+    # the case with its parties, its events, and the catalogue's version (the item's 容缺 rules are
+    # cached with the edition; the version is checked on every call while this test's uncommitted
+    # catalogue rows are pending, once a second in production): 3 (14 before, 12 of them the limits)
+    assert counts == [3, 3, 3], (counts, " | ".join(s[:60] for s in sqls))
     assert sum("catalog_catalogversion" in sql for sql in sqls) == 1, sqls
-    assert RateCounter.objects.filter(pk=old.pk).exists()  # pruned with the next window, not per request
-    assert sorted(RateCounter.objects.exclude(pk=old.pk).values_list("count", flat=True)) == [4, 4]
+    # the unique receipt number, then each party by its primary key; the events by their case
+    case_plan = _plan(queries.CASE_BY_RECEIPT, receipt_no=receipt)
+    events_plan = _plan(queries.EVENTS, case_id=Case.objects.get(receipt_no=receipt).pk)
+    if connection.vendor == "sqlite":
+        assert "USING INDEX" in case_plan and "(receipt_no=?)" in case_plan, case_plan
+        assert case_plan.count("USING INTEGER PRIMARY KEY") == 2 and "SCAN" not in case_plan, case_plan
+        # (a case's few events are sorted by time in a temporary B-tree: a handful of rows)
+        assert "USING INDEX" in events_plan and "(case_id=?)" in events_plan and "SCAN" not in events_plan, events_plan
+    else:
+        for plan in (case_plan, events_plan):
+            assert "Index" in plan and "Seq Scan" not in plan, plan
+    # the counts reach the database with the process's next write, and old windows go then
+    assert ratelimit.flush() == 2
+    assert not RateCounter.objects.filter(pk=old.pk).exists()
+    assert sorted(RateCounter.objects.values_list("count", flat=True)) == [4, 4]
 
 
-def test_old_windows_are_pruned_in_batches_once_a_window(settings, monkeypatch):
-    now = timezone.now()
-    RateCounter.objects.bulk_create(
-        RateCounter(scope="track-ip", key=f"{n:064d}", window=now - timedelta(days=2, minutes=n)) for n in range(25))
-    kept = RateCounter.objects.create(scope="track-ip", key="k" * 64, window=now - timedelta(hours=1))
-    monkeypatch.setattr(api_actions, "PRUNE_BATCH", 10)
-    monkeypatch.setattr(api_actions, "_pruned_window", None)
-    assert api_actions.count_request("track-ip", "1.2.3.4", limit=5) == 1
-    assert list(RateCounter.objects.filter(window__lt=now - timedelta(days=1))) == []
-    assert RateCounter.objects.filter(pk=kept.pk).exists()
-    # the same window again: no prune query, the count goes on
-    with CaptureQueriesContext(connection) as captured:
-        assert api_actions.count_request("track-ip", "1.2.3.4", limit=5) == 2
-    assert len(captured) == 1
+def test_the_progress_query_answers_the_applicant_and_the_agent_and_nobody_else(api, person, other_person, receipt,
+                                                                                  settings):
+    settings.YIBAO_TRACK_LIMIT = 1000
+    Case.objects.filter(receipt_no=receipt).update(agent=other_person)  # filed for 张三 by 李四
+    anyone = api()
+    mine = anyone.post("/track", {"receipt_no": receipt, "id_number": person.id_number})
+    assert mine.status_code == 200 and mine.json()["applicant"] == "张*"
+    agents = anyone.post("/track", {"receipt_no": receipt.lower(), "id_number": f" {other_person.id_number} "})
+    assert agents.content == mine.content
+    missing = assert_error(anyone.post("/track", {"receipt_no": "511700-20260101-000001-ABC",
+                                                  "id_number": person.id_number}), 404, "not_found")
+    # neither a wrong number nor LIKE's wildcards (the match was once an iexact) open the case
+    for guess in ("513224198506120045", "%", "5117021990030712_8", "_" * 18, ""):
+        wrong = assert_error(anyone.post("/track", {"receipt_no": receipt, "id_number": guess}), 404, "not_found")
+        assert wrong == missing
 
 
 def test_the_limit_still_refuses_the_request_over_it(api, person, receipt, settings):

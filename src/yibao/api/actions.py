@@ -1,18 +1,17 @@
-"""The API's own changes: clients and their tokens, personal tokens at login, the access log, rate
-counters, and the submission made idempotent by its key. Each in one transaction; case changes
-themselves are the engine's (yibao.cases.actions)."""
+"""The API's own changes: clients and their tokens, personal tokens at login, the access log, and
+the submission made idempotent by its key (rate limits: api.ratelimit). Each in one transaction;
+case changes themselves are the engine's (yibao.cases.actions)."""
 import hashlib
 import secrets
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yibao.api import calllog
-from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid, Throttled
-from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey, RateCounter
+from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid
+from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey
 from yibao.cases.actions import submit_case
 from yibao.core.audit import record
 from yibao.core.compiled import CompiledQuery, insert
@@ -119,63 +118,6 @@ def log_call(request, *, client, user, via, read=None):
     """The access log: one row per authenticated request; a change written by the end of its
     request (a submission's in the case's transaction), reads in batches (api.calllog)."""
     return calllog.record(request, client=client, user=user, via=via, read=read)
-
-
-# The prune of old windows runs at most once per window per process, a batch at a time.
-PRUNE_BATCH, PRUNE_BATCHES = 1000, 50
-_pruned_window = None
-
-
-def count_request(scope, key, *, limit, seconds=60):
-    """Count one request of `scope` for `key` in the current fixed window; Throttled once the
-    window holds more than `limit`. The key is kept only as a hash.
-
-    One statement (an upsert returning the new count: atomic on both databases, so concurrent
-    requests never lose a count), in the database so that every server process sees the same
-    count. Windows older than a day are pruned by window (indexed), in batches, once per window
-    per process: never a scan or a delete per request."""
-    return count_requests([(scope, key)], limit=limit, seconds=seconds)
-
-
-def count_requests(keys, *, limit, seconds=60):
-    """count_request for several (scope, key) pairs at once: one statement (a multi-row upsert),
-    so a request limited two ways writes once. Throttled when any of them is over `limit`;
-    returns the highest count."""
-    now = timezone.now()
-    start = now.timestamp() // seconds * seconds
-    window = connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(start, tz=dt_timezone.utc))
-    table = connection.ops.quote_name(RateCounter._meta.db_table)
-    params = []
-    for scope, key in keys:
-        params += [scope, hashlib.sha256(f"{scope}:{key}".encode()).hexdigest(), window]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("scope", "key", "window", "count") VALUES '
-            + ", ".join(["(%s, %s, %s, 1)"] * len(keys))
-            + f' ON CONFLICT ("scope", "key", "window") DO UPDATE SET "count" = {table}."count" + 1 RETURNING "count"',
-            params,
-        )
-        count = max(row[0] for row in cursor.fetchall())
-    _prune_counters(datetime.fromtimestamp(start, tz=dt_timezone.utc))
-    if count > limit:
-        retry_after = max(1, int(start + seconds - now.timestamp()))
-        raise Throttled(f"查询过于频繁，请{retry_after}秒后再试", retry_after=retry_after)
-    return count
-
-
-def _prune_counters(window):
-    """Forget counters older than a day: one batch when this process first sees a new window."""
-    global _pruned_window
-    if _pruned_window == window:
-        return
-    _pruned_window = window
-    old = RateCounter.objects.filter(window__lt=window - timedelta(days=1)).order_by("window")
-    for _ in range(PRUNE_BATCHES):
-        batch = list(old.values_list("pk", flat=True)[:PRUNE_BATCH])
-        if batch:
-            RateCounter.objects.filter(pk__in=batch).delete()
-        if len(batch) < PRUNE_BATCH:
-            break
 
 
 def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
