@@ -26,6 +26,10 @@ class CompiledQuery:
 
     def compiled(self, alias):
         """(compiler, SQL, parameter names in the SQL's order) for the database `alias`."""
+        return self._entry(alias)[:3]
+
+    def _entry(self, alias):
+        """compiled()'s answer and the columns' converters."""
         try:
             return self._compiled[alias]
         except KeyError:
@@ -36,18 +40,25 @@ class CompiledQuery:
         by_value = {value: name for name, value in sample.items()}
         if len(by_value) != len(sample) or any(value not in by_value for value in params):
             raise ValueError("每个参数须有自己的样例值，且查询的每个参数都须来自样例")
-        entry = (compiler, sql, [by_value[value] for value in params])
+        fields = [column[0] for column in compiler.select[:compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("复合主键的查询不在此列")
+        # The columns' converters, worked out once too (the ORM asks each column's field anew per query).
+        converters = compiler.get_converters(fields)
+        entry = (compiler, sql, [by_value[value] for value in params], converters)
         with self._lock:
             self._compiled[alias] = entry
         return entry
 
     def _execute(self, values, alias):
         alias = alias or router.db_for_read(self._model)
-        compiler, sql, names = self.compiled(alias)
+        compiler, sql, names, converters = self._entry(alias)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, [values[name] for name in names])
             rows = cursor.fetchall()
-        return alias, compiler, list(compiler.results_iter(results=[rows], tuple_expected=True))
+        if converters:
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return alias, compiler, rows
 
     def rows(self, *, using=None, **values):
         """The rows as tuples (a values_list QuerySet's columns)."""
