@@ -90,7 +90,7 @@ def test_reads_are_logged_in_batches_and_every_call_is_recorded(api, person, rec
     assert me.get(f"/cases/{receipt}").status_code == 200
     rated = me.post(f"/cases/{receipt}/withdraw", {"version": 1, "reason": "不办了"})
     assert rated.status_code in (200, 409, 422), rated.content
-    # a change is written at once, and the pending read with it
+    # a change is written by the end of its request, and the pending read with it
     calls = list(ApiCall.objects.order_by("-id").values_list("method", "path", "user_id")[:2])
     assert calls == [("POST", f"/api/cases/{receipt}/withdraw", person.user_id),
                      ("GET", f"/api/cases/{receipt}", person.user_id)]
@@ -137,11 +137,28 @@ def test_a_submission_pins_its_queries_and_reads_the_catalogue_once_per_edition(
                       and "catalog_catalogversion" not in s]
         assert sum(s.startswith("SELECT") and "cases_itemrule" in s for s in sqls) == 0
         counts.append(len(statements))
-    # token, call log, idempotency key (insert, then its case), receipt number, case, event, audit
-    # entry: 8 (25 before the edition cache, which only reads its version here)
+    # token, call log, the idempotency key looked up, receipt number, case, event, audit entry,
+    # the key with its case: 8 (25 before the edition cache, which only reads its version here)
     assert counts == [8, 8], (counts, [s[:70] for s in statements])
+    # one transaction (a savepoint inside the test's): the key is inserted last, in the case's own
+    assert sum(s.startswith("SAVEPOINT") for s in sqls) == 1, [s[:40] for s in sqls]
+    # and the call's log row is written in it, with the case
+    where = [i for i, s in enumerate(sqls) if s.startswith(("SAVEPOINT", "RELEASE")) or "api_apicall" in s]
+    assert [sqls[i].split()[0] for i in where] == ["SAVEPOINT", "1", "RELEASE"], [sqls[i][:40] for i in where]
     case = Case.objects.get(receipt_no=receipt)
     assert [m["name"] for m in case.snapshot["materials"]] == ["有效身份证件", "《参保凭证申请表》"]
     assert case.materials == {"1": {"by": "document", "round": 1}}
     assert AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).count() == 1
     assert ApiCall.objects.filter(path="/api/cases", method="POST").count() == 3
+
+
+def test_a_refused_submission_is_logged_all_the_same(api, person, three_day):
+    """The call log of a change is written with the change, or when its request ends if the
+    change is refused (nothing of the case stays)."""
+    client = api(person.user)
+    before = (ApiCall.objects.filter(path="/api/cases", method="POST").count(), Case.objects.count())
+    refused = client.post("/cases", {"item_id": three_day.pk, "materials": ["没有这份材料"]},
+                          **{"Idempotency-Key": str(uuid.uuid4())})
+    assert refused.status_code == 422, refused.content
+    assert (ApiCall.objects.filter(path="/api/cases", method="POST").count(), Case.objects.count()) == \
+        (before[0] + 1, before[1])

@@ -54,7 +54,7 @@ def test_rows_and_parameters_are_matched_by_name_in_any_order():
     sample = {"low": -7, "after": "\x00after"}
     assert query.rows(after="a1", low=0) == [(users[1].pk, "a2"), (users[2].pk, "b1")]
     assert query.rows(low=users[2].pk, after="a") == [(users[2].pk, "b1")]
-    _compiler, sql, names = query.compiled(connection.alias)
+    _compiler, sql, names, _converters = query.compiled(connection.alias)
     assert sql.count("%s") == 2 and sorted(names) == ["after", "low"]
 
 

@@ -35,7 +35,7 @@ def test_the_lookups_use_the_register_indexes(dazhou):
 
     f.person(dazhou, name="李四")
     for which, params in (("id", {"id_number": "x"}), ("name", {"region_id": dazhou.pk, "name": "李四"})):
-        _compiler, sql, keys = LOOKUPS[which].compiled(connection.alias)
+        _compiler, sql, keys, _converters = LOOKUPS[which].compiled(connection.alias)
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, [params[k] for k in keys])

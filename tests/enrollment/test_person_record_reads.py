@@ -161,7 +161,7 @@ def test_the_record_reads_once_per_part_whatever_the_history(busy):
 def _plans(query, params):
     """Each step of the query's plan on this database (the tables are tiny: PostgreSQL is asked
     which index it would use)."""
-    _compiler, sql, keys = query.compiled(connection.alias)
+    _compiler, sql, keys, _converters = query.compiled(connection.alias)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, [params[k] for k in keys])

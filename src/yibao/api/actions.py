@@ -15,6 +15,7 @@ from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid, Throttled
 from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey, RateCounter
 from yibao.cases.actions import submit_case
 from yibao.core.audit import record
+from yibao.core.compiled import CompiledQuery, insert
 from yibao.core.models import Channel
 from yibao.people import actions as people
 from yibao.people.models import Role
@@ -115,8 +116,8 @@ def revoke_client(client, actor, *, channel=Channel.COMMAND):
 
 
 def log_call(request, *, client, user, via, read=None):
-    """The access log: one row per authenticated request; a change written before it runs, reads
-    in batches (api.calllog)."""
+    """The access log: one row per authenticated request; a change written by the end of its
+    request (a submission's in the case's transaction), reads in batches (api.calllog)."""
     return calllog.record(request, client=client, user=user, via=via, read=read)
 
 
@@ -199,24 +200,52 @@ def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
     return bundle, True
 
 
+class _KeyTaken(Exception):
+    """The Idempotency-Key was recorded by a concurrent request: this one's transaction is undone."""
+
+
+def _key(alias):
+    sample = {"caller": "\x00caller", "key": "\x00key"}
+    return IdempotencyKey.objects.using(alias).select_related("case").filter(**sample).order_by()[:1], sample
+
+
+KEY = CompiledQuery(IdempotencyKey, _key)
+
+
+def _replay(caller, key, request_hash):
+    """(the case of an earlier submission with this key, False), or None if there was none."""
+    row = next(iter(KEY.objects(caller=caller, key=key)), None)
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise IdempotencyConflict("该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key",
+                                  field="Idempotency-Key", receipt_no=row.case.receipt_no)
+    return row.case, False
+
+
 def submit_once(*, caller, key, request_hash, client, user, **submission):
     """submit_case, at most once per (caller, Idempotency-Key). The key row is inserted in the same
-    transaction as the case: a concurrent retry waits on the unique index, then finds the case.
+    transaction as the case, on a unique index: of two concurrent requests with one key, the
+    second waits on the index, its transaction is undone, and it answers with the first one's
+    case. A key seen before answers at once, before anything is written.
     Returns (case, created). The same key with a different request is IdempotencyConflict."""
-    with transaction.atomic():
+    replay = _replay(caller, key, request_hash)
+    if replay is not None:
+        return replay
+
+    def record_key(case):
         try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(caller=caller, key=key, request_hash=request_hash,
-                                                    client=client, user=user)
+            insert(IdempotencyKey(caller=caller, key=key, request_hash=request_hash, case=case, client=client,
+                                  user=user))
         except IntegrityError:
-            row = IdempotencyKey.objects.select_related("case").get(caller=caller, key=key)
-            if row.request_hash != request_hash:
-                raise IdempotencyConflict(
-                    "该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key",
-                    field="Idempotency-Key", receipt_no=row.case.receipt_no,
-                ) from None
-            return row.case, False
-        case = submit_case(**submission)
-        row.case = case
-        row.save(update_fields=["case"])
-    return case, True
+            raise _KeyTaken from None  # undoes the whole transaction: the case and its rows
+        # This call's log row goes in the case's transaction (its account and client were read
+        # with its token a moment ago): one write transaction per submission, not two.
+        calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
+
+    try:
+        return submit_case(**submission, on_open=record_key), True
+    except _KeyTaken:
+        # The other request committed (a rolled-back one would not have held the index).
+        return _replay(caller, key, request_hash) or submit_once(
+            caller=caller, key=key, request_hash=request_hash, client=client, user=user, **submission)

@@ -1,11 +1,14 @@
 """The API's call log (ApiCall), written in batches for reads.
 
 Every authenticated call is recorded. A call that may change something (any method but GET and
-HEAD) is written at once, before it runs, together with whatever reads are pending. A read is
+HEAD) is written by the end of its request at the latest, together with whatever reads are
+pending; an action that opens its own transaction may write it there (`flush()` inside it: a
+submission's call is committed with the case, one write transaction instead of two). A read is
 kept in this process's buffer and written with the next write, or when the request finishes and
 the buffer holds YIBAO_API_LOG_BATCH calls or its oldest call is YIBAO_API_LOG_SECONDS old, and
 at process exit: one INSERT of many rows instead of one per read. What a killed process (not
-one that exits) loses is its unwritten reads, at most a batch or those seconds' worth.
+one that exits) loses is its unwritten reads, at most a batch or those seconds' worth, and the
+call being served (whose change, if it committed, has its audit entry).
 """
 import atexit
 import logging
@@ -26,11 +29,12 @@ READS = frozenset({"GET", "HEAD"})
 _lock = threading.Lock()
 _pending = []  # ApiCall rows not yet written
 _oldest = 0.0  # time.monotonic() of the first pending row
+_changes = 0  # pending calls that may change something: written when their request finishes
 
 
 def record(request, *, client, user, via, read=None):
     """Log one call. read: the call changes nothing (default: by its method)."""
-    global _oldest
+    global _oldest, _changes
     call = ApiCall(at=timezone.now(), client=client, user=user, via=via, method=request.method[:8],
                    path=request.path[:300])
     if read is None:
@@ -39,22 +43,23 @@ def record(request, *, client, user, via, read=None):
         if not _pending:
             _oldest = time.monotonic()
         _pending.append(call)
-    if not read:
-        # This call's account and client were read a moment ago with its token: not looked up again.
-        flush(known_users={call.user_id}, known_clients={call.client_id})
+        _changes += not read
     return call
 
 
 def due():
-    return bool(_pending) and (len(_pending) >= settings.YIBAO_API_LOG_BATCH
+    return bool(_pending) and (_changes > 0 or len(_pending) >= settings.YIBAO_API_LOG_BATCH
                                or time.monotonic() - _oldest >= settings.YIBAO_API_LOG_SECONDS)
 
 
 def flush(known_users=frozenset(), known_clients=frozenset()):
-    """Write every pending call (one INSERT); returns how many. known_*: ids known to exist."""
+    """Write every pending call (one INSERT; in the caller's transaction if one is open); returns
+    how many. known_*: ids known to exist (read with this request's token a moment ago)."""
+    global _changes
     with _lock:
         calls = _pending[:]
         del _pending[:]
+        _changes = 0
     if not calls:
         return 0
     # A client or account deleted since the call: keep the call, without the link (one query
@@ -93,8 +98,10 @@ def _insert(calls):
 
 def discard():
     """Forget the pending calls (tests: the rows they name were rolled back)."""
+    global _changes
     with _lock:
         del _pending[:]
+        _changes = 0
 
 
 def _on_request_finished(**kwargs):

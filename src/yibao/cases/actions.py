@@ -59,6 +59,7 @@ from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Acti
 from yibao.catalog import office_refs
 from yibao.core.audit import acting_user, record, record_many
 from yibao.core.bulk import update_rows
+from yibao.core.compiled import insert
 from yibao.core.models import Channel
 from yibao.core.numbers import is_digits
 from yibao.people import policy
@@ -147,9 +148,7 @@ def _office(region_id, name):
 
 
 def _append(case, action, from_state, actor, channel, *, role, comment="", payload=None):
-    event = _event(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload)
-    event.save()
-    return event
+    return insert(_event(case, action, from_state, actor, channel, role=role, comment=comment, payload=payload))
 
 
 def _event(case, action, from_state, actor, channel, *, role, comment="", payload=None):
@@ -263,10 +262,11 @@ def _reason(reason, what):
 
 def submit_case(
     *, item, applicant, actor, channel, office="", agent=None, conditions=None, data=None, materials=None, comment="",
-    bundle=None,
+    bundle=None, on_open=None,
 ):
     """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item
-    (`bundle`: the 合并申请 it is part of, see submit_bundle)."""
+    (`bundle`: the 合并申请 it is part of, see submit_bundle; `on_open(case)`: called inside the
+    transaction that opens the case, after its rows, e.g. to record the caller's idempotency key)."""
     check_in_force(item)
     system = _by_system(actor, channel)
     if channel not in APPLICATION_CHANNELS and not system:
@@ -312,12 +312,14 @@ def submit_case(
         _store_supply(case, supplied, 1)
         case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
         handler.check(case, A.SUBMIT, actor)
-        case.save()
+        insert(case)
         handler.on_submit(case, actor)
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
                         payload={"materials": supplied, "conditions": case.conditions})
         record(actor=acting_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
                summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
+        if on_open is not None:
+            on_open(case)
         _announce(case, event)
     return case
 

