@@ -13,6 +13,7 @@ from yibao.contributions.models import (
     NoticeKind,
     NoticeState,
     PaymentNotice,
+    PeriodSource,
     mask_credential_number,
     summarise_contributions,
 )
@@ -48,23 +49,34 @@ def _enrollment(e):
 # these small queries cost many times what the database spends answering them. A compiled query
 # takes no literal, so the constants it compares with are parameters too (CONSTANTS).
 
-CONSTANTS = {"active": CredentialStatus.ACTIVE, "paid": AssessmentState.PAID,
-             "cancelled": AssessmentState.CANCELLED, "issued": NoticeState.ISSUED, "employee": Scheme.EMPLOYEE}
+# The recorded sources of contribution time in the order a grouped read gave them (by code).
+PERIOD_SOURCES = sorted(PeriodSource.values)
+SUBJECT_CONSTANTS = {"active": CredentialStatus.ACTIVE, "paid": AssessmentState.PAID, "employee": Scheme.EMPLOYEE,
+                     **{f"source_{source}": source for source in PERIOD_SOURCES}}
+CONSTANTS = {**SUBJECT_CONSTANTS, "cancelled": AssessmentState.CANCELLED, "issued": NoticeState.ISSUED}
 CHANGE_KINDS = dict(ChangeKind.choices)
 STATUSES = dict(EnrollmentStatus.choices)
 
 
 def _subject(key, sample_key):
     """The person by `key` (id_number or pk) with the region and what the record's heading adds:
-    the active e-credential (at most one, a constraint) and the months paid here."""
+    the active e-credential (at most one, a constraint) and the contribution time (contributions.
+    models.contribution_summary's parts): the months paid here, the months recorded per source."""
     def build(alias):
-        sample = {key: sample_key, "active": "\x00active", "paid": "\x00paid"}
+        sample = {key: sample_key, **{name: f"\x00{name}" for name in SUBJECT_CONSTANTS}}
         paid = (Assessment.objects.using(alias).filter(person=OuterRef("pk"), state=sample["paid"]).order_by()
                 .values("person").annotate(n=Count("month", distinct=True)).values("n"))
+        recorded = {
+            f"months_{source}": Subquery(
+                ContributionPeriod.objects.using(alias)
+                .filter(person=OuterRef("pk"), scheme=sample["employee"], source=sample[f"source_{source}"])
+                .order_by().values("person").annotate(m=Sum("months")).values("m"))
+            for source in PERIOD_SOURCES}
         active = FilteredRelation("e_credentials", condition=Q(e_credentials__status=sample["active"]))
         people = (Person.objects.using(alias).select_related("region").annotate(credential=active)
                   .annotate(credential_number=F("credential__number"),
-                            credential_activated_at=F("credential__activated_at"), paid_months=Subquery(paid)))
+                            credential_activated_at=F("credential__activated_at"), paid_months=Subquery(paid),
+                            **recorded))
         return people.filter(**{key: sample[key]}).order_by()[:1], sample
 
     return CompiledQuery(Person, build)
@@ -81,13 +93,6 @@ def _enrollments(alias):
     return enrollments.annotate(**changes).order_by("-start_on", "-id", "change_on", "change_id"), sample
 
 
-def _periods(alias):
-    # order_by(): the model's ordering would join the person and group by it too.
-    sample = {"person_id": -7, "employee": "\x00employee"}
-    periods = ContributionPeriod.objects.using(alias).filter(person_id=sample["person_id"], scheme=sample["employee"])
-    return periods.order_by().values_list("source").annotate(m=Sum("months")), sample
-
-
 def _recent(alias):
     sample = {"person_id": -7, "cancelled": "\x00cancelled"}
     assessments = Assessment.objects.using(alias).filter(person_id=sample["person_id"])
@@ -102,15 +107,14 @@ def _unpaid(alias):
 
 
 READS = {"id_number": _subject("id_number", "\x00id_number"), "pk": _subject("pk", -7),
-         "enrollments": CompiledQuery(Enrollment, _enrollments), "periods": CompiledQuery(ContributionPeriod, _periods),
-         "recent": CompiledQuery(Assessment, _recent), "unpaid": CompiledQuery(PaymentNotice, _unpaid)}
+         "enrollments": CompiledQuery(Enrollment, _enrollments), "recent": CompiledQuery(Assessment, _recent), "unpaid": CompiledQuery(PaymentNotice, _unpaid)}
 
 
 def record_subject(*, id_number=None, pk=None):
     """The person a record is about, by (normalised) ID number or pk, read with what the record's
-    heading needs (region, e-credential, months paid): one query. None if not registered."""
+    heading needs (region, e-credential, contribution time): one query. None if not registered."""
     key, value = ("id_number", id_number) if id_number is not None else ("pk", pk)
-    found = READS[key].objects(**{key: value}, active=CONSTANTS["active"], paid=CONSTANTS["paid"])
+    found = READS[key].objects(**{key: value}, **SUBJECT_CONSTANTS)
     return found[0] if found else None
 
 
@@ -141,7 +145,7 @@ def person_record(person, enrollments=None):
         person = record_subject(pk=person.pk)
     if enrollments is None:
         enrollments = enrollments_of(person)
-    periods = READS["periods"].rows(person_id=person.pk, employee=CONSTANTS["employee"])
+    periods = [(source, months) for source in PERIOD_SOURCES if (months := getattr(person, f"months_{source}"))]
     recent = READS["recent"].objects(person_id=person.pk, cancelled=CONSTANTS["cancelled"])
     unpaid = READS["unpaid"].objects(person_id=person.pk, issued=CONSTANTS["issued"])
     return {
