@@ -252,8 +252,8 @@ def run(args, env, token, items, workers):
               "  no health check succeeded")
         from yibao.cases.models import Case
 
-        print(f"  cases in the database: {Case.objects.count()} (each submission: token lookup, access log, "
-              f"idempotency key, receipt number, case, event, audit entry in one transaction)")
+        print(f"  cases in the database: {Case.objects.count()} (each submission: the token and the idempotency key "
+              f"read, then one transaction: receipt number, case, event, audit entry, the key, the call log)")
     finally:
         if process is not None:
             stop_server(process)

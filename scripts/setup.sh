@@ -37,3 +37,7 @@ else
   .venv/bin/python -m pip install -q --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING" || true
 fi
 .venv/bin/python -c "import yibao, django" # fails loudly if the install did not happen
+# The project's own modules compiled now (pip compiles what it installs, not an editable source
+# tree): a process whose environment forbids writing bytecode (PYTHONDONTWRITEBYTECODE) would
+# otherwise compile ~100 modules on every start (~0.1 s of a `yibao` command's ~0.4 s).
+.venv/bin/python -m compileall -q src >/dev/null || true

@@ -82,3 +82,38 @@ def test_objects_carry_the_querysets_annotations():
     query = CompiledQuery(get_user_model(), build)
     found = query.objects(after="x")
     assert [(u.pk, u.tokens, u.login) for u in found] == [(users[0].pk, 2, "x1"), (users[1].pk, 0, "x2")]
+
+
+def test_insert_writes_what_save_writes_and_sends_the_same_signals():
+    from django.db.models.signals import post_save, pre_save
+
+    from yibao.core.compiled import insert
+    from yibao.core.models import AuditEntry, Channel
+
+    user = _user("zhao", applicant=False)
+    seen = []
+
+    def receiver(signal, sender, instance, **kwargs):
+        seen.append((signal is pre_save, instance.pk, kwargs.get("created")))
+
+    fields = dict(actor=user, actor_label="zhao", channel=Channel.API, action="测试", object_type="x.y",
+                  object_id="1", summary="摘要", changes={"a": [1, "二"], "b": None})
+    pre_save.connect(receiver, sender=AuditEntry)
+    post_save.connect(receiver, sender=AuditEntry)
+    try:
+        by_orm = AuditEntry(**fields)
+        by_orm.save()
+        by_insert = insert(AuditEntry(**fields))
+        again = insert(AuditEntry(**fields))  # the compiled statement, reused
+    finally:
+        pre_save.disconnect(receiver, sender=AuditEntry)
+        post_save.disconnect(receiver, sender=AuditEntry)
+    # pre_save before the row exists, post_save after, with created=True, as save() sends them
+    assert seen == [(True, None, None), (False, by_orm.pk, True), (True, None, None), (False, by_insert.pk, True),
+                    (True, None, None), (False, again.pk, True)]
+    assert by_insert.pk and again.pk == by_insert.pk + 1 and not by_insert._state.adding
+    rows = {row.pk: row for row in AuditEntry.objects.filter(pk__in=[by_orm.pk, by_insert.pk, again.pk])}
+    for name in ("actor_id", "actor_label", "channel", "action", "object_type", "object_id", "summary", "changes"):
+        assert getattr(rows[by_insert.pk], name) == getattr(rows[by_orm.pk], name), name
+    assert rows[by_insert.pk].at >= rows[by_orm.pk].at  # the default filled in, as by save()
+

@@ -25,7 +25,6 @@ from importlib import import_module
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from pydantic import BaseModel, ValidationError
 
 from yibao.cases.exceptions import DomainCheckFailed, InvalidCaseData, PayeeNotNamed, PaymentAmountRequired
 from yibao.catalog import flow as catalog_flow
@@ -37,7 +36,7 @@ class Handler:
     """Base handler: override what the item needs. Every hook runs inside the action's transaction."""
 
     label = "通用办理"
-    schema: type[BaseModel] | None = None  # the case data; None accepts any JSON object
+    schema = None  # the case data, a pydantic model; None accepts any JSON object
     has_effect = False  # does 办结 change a register?
     pays = False  # does the item pay (拨付 by an order before 办结)? None: as the item's flow says
 
@@ -48,6 +47,8 @@ class Handler:
             raise InvalidCaseData("申请信息格式不正确", errors=[{"field": "", "message": "应为键值对象"}])
         if self.schema is None:
             return data
+        from pydantic import ValidationError  # with the schemas, not at start-up (every command imports this module)
+
         try:
             return self.schema.model_validate(data).model_dump(mode="json")
         except ValidationError as exc:

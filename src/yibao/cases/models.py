@@ -49,7 +49,10 @@ class Case(models.Model):
     )
     item_code = models.CharField("事项代码", max_length=60, db_index=True)
     snapshot = models.JSONField("事项快照", default=dict, help_text="提交时生效的事项版本：材料、时限、环节、渠道")
-    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="cases", verbose_name="地区")
+    # Not indexed alone: every index on the cases leads with the region (each index is written by
+    # every submission and step).
+    region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="cases", verbose_name="地区",
+                               db_index=False)
     office = models.CharField("经办机构", max_length=200, blank=True)
     office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name="经办机构（办事指南）")
@@ -64,6 +67,7 @@ class Case(models.Model):
         blank=True,
         related_name="agent_cases",
         verbose_name="代理人（帮办代办）",
+        db_index=False,  # case_agent_present (the cases that have an agent) answers agent = …
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
