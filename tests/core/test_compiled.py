@@ -117,3 +117,15 @@ def test_insert_writes_what_save_writes_and_sends_the_same_signals():
         assert getattr(rows[by_insert.pk], name) == getattr(rows[by_orm.pk], name), name
     assert rows[by_insert.pk].at >= rows[by_orm.pk].at  # the default filled in, as by save()
 
+
+
+def test_insert_is_for_new_rows_only():
+    from yibao.core.compiled import insert
+    from yibao.core.models import AuditEntry, Channel
+
+    entry = insert(AuditEntry(actor_label="x", channel=Channel.API, action="测试"))
+    with pytest.raises(ValueError):
+        insert(entry)  # already written: a second insert would make a second row
+    with pytest.raises(ValueError):
+        insert(AuditEntry(pk=10**9, actor_label="x", channel=Channel.API, action="测试"))
+    assert not AuditEntry.objects.filter(pk=10**9).exists()

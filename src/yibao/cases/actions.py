@@ -290,27 +290,28 @@ def submit_case(
     supplied = normalise_supply(snapshot, materials)
     data = handler.validate_data(data, parsed)
     pick_limit(snapshot["time_limits"], parsed, online=channel in ONLINE_CHANNELS)  # undetermined: say so now
+    # Built before the transaction, which holds SQLite's one write lock: only the writes go in it.
+    today = timezone.localdate()
+    case = Case(
+        item=item,
+        item_code=item.code,
+        snapshot=snapshot,
+        region=region,
+        office=office,
+        office_ref=office_ref,
+        channel=channel,
+        applicant=applicant,
+        agent=agent,
+        submitted_by=acting_user(actor),
+        bundle=bundle,
+        conditions=parsed.as_json(),
+        data=data,
+        state=S.SUBMITTED,
+    )
+    _store_supply(case, supplied, 1)
+    case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
     with transaction.atomic():
-        today = timezone.localdate()
-        case = Case(
-            receipt_no=next_receipt_no(region, today),
-            item=item,
-            item_code=item.code,
-            snapshot=snapshot,
-            region=region,
-            office=office,
-            office_ref=office_ref,
-            channel=channel,
-            applicant=applicant,
-            agent=agent,
-            submitted_by=acting_user(actor),
-            bundle=bundle,
-            conditions=parsed.as_json(),
-            data=data,
-            state=S.SUBMITTED,
-        )
-        _store_supply(case, supplied, 1)
-        case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
+        case.receipt_no = next_receipt_no(region, today)
         handler.check(case, A.SUBMIT, actor)
         insert(case)
         handler.on_submit(case, actor)

@@ -79,7 +79,7 @@ class CompiledQuery:
         return out
 
 
-_INSERTS = {}  # (model, alias) → (SQL, fields it takes, the primary key's converters)
+_INSERTS = {}  # (model, alias) → (SQL, the fields whose values it takes, in order)
 _insert_lock = threading.Lock()
 
 
@@ -91,6 +91,8 @@ def insert(obj, *, using=None):
     there but the append-only check (a new row passes it). Returns `obj`."""
     model = type(obj)
     meta = model._meta
+    if obj.pk is not None or not obj._state.adding:
+        raise ValueError(f"{meta.label}：只用于插入新行（主键由数据库分配）")
     alias = using or router.db_for_write(model, instance=obj)
     connection = connections[alias]
     try:
