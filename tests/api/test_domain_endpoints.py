@@ -53,6 +53,31 @@ def test_a_person_record_is_for_the_person_and_staff_of_the_region_only(dazhou, 
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf["Cache-Control"] == "private, no-store"
 
 
+def test_staff_of_a_region_where_the_person_is_enrolled_read_the_record_and_no_one_else(dazhou, panzhihua, as_user,
+                                                                                       teams):
+    """The access check reads the enrolments once with the record: a clerk of a region where one of
+    them is kept (not the region of registration) reads it; a clerk of neither gets the 404 of a
+    person who is not there, for the record and its PDF alike."""
+    import datetime
+
+    from yibao.enrollment import actions as registers
+    from yibao.enrollment.models import Scheme
+
+    _, person = insured(dazhou, name="李双地", balance="5.00")
+    _, local = insured(dazhou, name="王本地")
+    registers.enrol(person, Scheme.RESIDENT, region=panzhihua, on=datetime.date(2021, 1, 1), actor=None,
+                    channel=Channel.SYSTEM)
+    record = as_user(teams["panzhihua"].clerk).get(f"/persons/{person.id_number}")
+    assert record.status_code == 200
+    assert [(e["region"], e["scheme_code"]) for e in record.json()["enrollments"]] == [
+        (panzhihua.name, "resident"), (dazhou.name, "employee")]
+    assert record.json() == as_user(teams["dazhou"].clerk).get(f"/persons/{person.id_number}").json()
+    for path in (f"/persons/{local.id_number}", f"/persons/{local.id_number}/record.pdf"):
+        assert_error(as_user(teams["panzhihua"].clerk).get(path), 404, "not_found")
+    pdf = as_user(teams["panzhihua"].reviewer).get(f"/persons/{person.id_number}/record.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
 def test_the_person_record_reads_a_bounded_number_of_queries(dazhou, as_user, django_assert_max_num_queries):
     me, _ = insured(dazhou, balance="10")
     client = as_user(me.user)
@@ -219,9 +244,11 @@ def test_only_payers_of_the_region_see_and_touch_its_orders(order, as_user, team
 
 
 def test_a_person_lookup_pins_its_queries_whatever_the_history(dazhou, as_user, teams):
-    """GET /api/persons/{ID} by staff: the token (one joined read), the person, the enrolments
-    (read once for who may see them and for the record) with their history, then one read per
-    part of the record. More enrolments and more history add no query."""
+    """GET /api/persons/{ID} by staff: the token (one joined read), the person with the region, the
+    active e-credential and the contribution time (months paid, months recorded), the enrolments
+    with their history (one read, for who may see them and for the record), then one read per part
+    of the record: assessments, notices, remote-care filings, accounts and each account's entries.
+    More enrolments and more history add no query."""
     import datetime
 
     from django.db import connection
@@ -245,5 +272,8 @@ def test_a_person_lookup_pins_its_queries_whatever_the_history(dazhou, as_user, 
         counts[person.pk] = len(sqls)
         on_enrollments = [s for s in sqls if s.startswith('SELECT "enrollment_enrollment"')]
         assert len(on_enrollments) == 1 and "JOIN \"enrollment_person\"" not in on_enrollments[0]
-        assert not [s for s in sqls if "contributionperiod" in s and "enrollment_person" in s]
-    assert list(counts.values()) == [12, 12], counts
+        assert "enrollment_enrollmentchange" in on_enrollments[0]  # the history in the same read
+        on_person = [s for s in sqls if s.startswith('SELECT "enrollment_person"')]
+        assert len(on_person) == 1 and "ecredential" in on_person[0] and "contributionperiod" in on_person[0]
+        assert not [s for s in sqls if ("contributionperiod" in s or "ecredential" in s) and s not in on_person]
+    assert list(counts.values()) == [8, 8], counts

@@ -66,6 +66,24 @@ def test_a_sample_value_that_is_not_its_own_is_refused():
         query.rows(a=1, b=1)
 
 
+def test_objects_carry_the_querysets_annotations():
+    from django.db.models import Count, F
+
+    users = [_user(name, applicant=False) for name in ("x1", "x2")]
+    for user in users[:1]:
+        personal_token(user)
+        personal_token(user)
+
+    def build(alias):
+        sample = {"after": "\x00after"}
+        people = get_user_model().objects.using(alias).filter(username__gt=sample["after"])
+        return people.annotate(tokens=Count("api_tokens"), login=F("username")).order_by("pk"), sample
+
+    query = CompiledQuery(get_user_model(), build)
+    found = query.objects(after="x")
+    assert [(u.pk, u.tokens, u.login) for u in found] == [(users[0].pk, 2, "x1"), (users[1].pk, 0, "x2")]
+
+
 def test_insert_writes_what_save_writes_and_sends_the_same_signals():
     from django.db.models.signals import post_save, pre_save
 

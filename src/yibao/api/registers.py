@@ -23,12 +23,12 @@ from yibao.api.auth import AUTH, optional_caller
 from yibao.api.errors import ERRORS, Invalid, NotFound
 from yibao.contributions.documents import certificate_pdf, certificate_verify_url, record_pdf
 from yibao.contributions.models import Certificate
-from yibao.contributions.queries import enrollments_of, person_record, unit_record
+from yibao.contributions.queries import enrollments_of, person_record, record_subject, unit_record
 from yibao.core.masking import mask_id_number, mask_name
 from yibao.core.models import Channel
 from yibao.core.pdf import agency_name
 from yibao.enrollment import sheets
-from yibao.enrollment.models import Employer, Person
+from yibao.enrollment.models import Employer
 from yibao.people import policy
 from yibao.people.identity import normalise
 from yibao.people.models import ApplicantKind
@@ -120,19 +120,17 @@ def _may_read(caller, region_ids, *, own):
     return False
 
 
-def _person_regions(person):
-    # The enrolments the record shows anyway: read once for the check and the record.
-    return {person.region_id, *(e.region_id for e in enrollments_of(person))}
-
-
 def _person(caller, id_number):
-    person = Person.objects.select_related("region").filter(id_number=normalise(id_number)).first()
+    """The person (read for the record) and their enrolments, which the record shows anyway: read
+    once for the check (the regions where the record is kept) and the record."""
+    person = record_subject(id_number=normalise(id_number))
     applicant = caller.applicant
     own = person is not None and applicant is not None and applicant.kind == ApplicantKind.PERSON \
         and applicant.id_number == person.id_number
-    if person is None or not _may_read(caller, _person_regions(person), own=own):
+    enrollments = enrollments_of(person) if person is not None else []
+    if person is None or not _may_read(caller, {person.region_id, *(e.region_id for e in enrollments)}, own=own):
         raise NotFound(PERSON_NOT_FOUND, field="id_number")
-    return person
+    return person, enrollments
 
 
 def _me(caller):
@@ -152,8 +150,8 @@ def _employer(caller, uscc):
     return employer, own
 
 
-def _record(person):
-    return {**person_record(person), "accounts": statement(person, limit=20)}
+def _record(person, enrollments):
+    return {**person_record(person, enrollments), "accounts": statement(person, limit=20)}
 
 
 def _download(content, content_type, file_name):
@@ -176,20 +174,20 @@ PDF_DOC = {"responses": {200: {"content": {"application/pdf": {}}}}}
 @router.get("/persons/me", response={200: PersonOut, **ERRORS}, auth=AUTH, summary="本人参保信息")
 def my_record(request):
     """参保人员本人：参保关系及其变动、累计缴费年限、近期核定、待缴通知单、医保电子凭证、个人账户余额。"""
-    return _record(_me(request.auth))
+    return _record(*_me(request.auth))
 
 
 @router.get("/persons/me/record.pdf", response=PDF, auth=AUTH, summary="本人参保信息（PDF）", openapi_extra=PDF_DOC)
 def my_record_pdf(request):
-    person = _me(request.auth)
-    return _pdf(person_record(person), person.region, "参保人员参保信息.pdf")
+    person, enrollments = _me(request.auth)
+    return _pdf(person_record(person, enrollments), person.region, "参保人员参保信息.pdf")
 
 
 @router.get("/persons/me/certificates", response={200: list[CertificateRow], **ERRORS}, auth=AUTH,
             summary="本人的参保凭证")
 def my_certificates(request):
     """已出具的《参保凭证》及其核验码，最新的在前。"""
-    person = _me(request.auth)
+    person, _ = _me(request.auth)
     return [{"number": c.number, "verify_code": c.verify_code, "issued_on": timezone.localdate(c.issued_at).isoformat(),
              "issuer": agency_name(c.region)} for c in person.certificates.select_related("region")]
 
@@ -197,14 +195,14 @@ def my_certificates(request):
 @router.get("/persons/{id_number}", response={200: PersonOut, **ERRORS}, auth=AUTH, summary="参保人员参保信息（经办）")
 def person_detail(request, id_number: str):
     """本人或参保地（含曾参保地）工作人员查看；其他人得到与查无此人相同的 404。"""
-    return _record(_person(request.auth, id_number))
+    return _record(*_person(request.auth, id_number))
 
 
 @router.get("/persons/{id_number}/record.pdf", response=PDF, auth=AUTH, summary="参保人员参保信息（PDF）",
             openapi_extra=PDF_DOC)
 def person_record_pdf(request, id_number: str):
-    person = _person(request.auth, id_number)
-    return _pdf(person_record(person), person.region, "参保人员参保信息.pdf")
+    person, enrollments = _person(request.auth, id_number)
+    return _pdf(person_record(person, enrollments), person.region, "参保人员参保信息.pdf")
 
 
 # ---------------------------------------------------------------- employers

@@ -278,7 +278,12 @@ class ECredential(models.Model):
 
     @property
     def masked_number(self):
-        return mask_id_number(self.number)
+        return mask_credential_number(self.number)
+
+
+def mask_credential_number(number):
+    """An e-credential number as a record shows it."""
+    return mask_id_number(number)
 
 
 # ---------------------------------------------------------------- reading
@@ -307,10 +312,17 @@ def contribution_months(person, scheme=Scheme.EMPLOYEE):
 def contribution_summary(person, scheme=Scheme.EMPLOYEE):
     """{"months", "years", "rest_months", "by_source": {label: months}} for display, a 参保凭证 or
     a transfer (the transfer engineer carries `months` over)."""
-    by_source = {"本系统缴费记录": paid_months(person, scheme)}
     # order_by(): the model's ordering would join the person and group by it too.
-    for row in person.contribution_periods.filter(scheme=scheme).order_by().values("source").annotate(m=Sum("months")):
-        by_source[PeriodSource(row["source"]).label] = row["m"]
+    periods = person.contribution_periods.filter(scheme=scheme).order_by().values_list("source").annotate(m=Sum("months"))
+    return summarise_contributions(paid_months(person, scheme), periods)
+
+
+def summarise_contributions(paid, periods):
+    """contribution_summary's answer from the months paid here and (source, months) per recorded
+    source (a reader that fetched both its own way, e.g. the person's record)."""
+    by_source = {"本系统缴费记录": paid}
+    for source, months in periods:
+        by_source[PeriodSource(source).label] = months
     months = sum(by_source.values())
     return {"months": months, "years": months // 12, "rest_months": months % 12,
             "text": years_text(months), "by_source": {k: v for k, v in by_source.items() if v}}

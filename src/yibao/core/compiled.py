@@ -6,7 +6,7 @@ SQLite), and such a query never changes, only its parameters. A CompiledQuery is
 ordinary QuerySet in which every parameter is a sample value of its own; the compiled parameters
 are matched back to their names by value (the ORM may reorder conditions). Rows go through the
 ORM's own converters (dates and datetimes on SQLite, JSON, decimals), and `objects()` builds model
-instances with their select_related objects exactly as iterating the QuerySet would.
+instances with their select_related objects and annotations exactly as iterating the QuerySet would.
 """
 import threading
 
@@ -60,9 +60,10 @@ class CompiledQuery:
         return self._execute(values, using)[2]
 
     def objects(self, *, using=None, **values):
-        """Model instances, their select_related objects attached, as the QuerySet would give."""
+        """Model instances, their select_related objects attached and their annotations set, as the
+        QuerySet would give."""
         alias, compiler, rows = self._execute(values, using)
-        klass_info, select = compiler.klass_info, compiler.select
+        klass_info, select, annotations = compiler.klass_info, compiler.select, compiler.annotation_col_map
         model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         attnames = [column[0].target.attname for column in select[start:end]]
@@ -72,6 +73,8 @@ class CompiledQuery:
             obj = model.from_db(alias, attnames, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
+            for name, position in annotations.items():
+                setattr(obj, name, row[position])
             out.append(obj)
         return out
 
