@@ -197,7 +197,7 @@ class TrackIn(In):
 # ---------------------------------------------------------------- output
 
 
-class CaseOut(Schema):
+class CaseOut(BaseModel):  # built from _summary's dict: plain pydantic (see ProgressOut below)
     receipt_no: str
     item_code: str
     item: str
@@ -217,7 +217,7 @@ class CaseOut(Schema):
     next_steps: list[str]  # what the case's state and flow allow now (who may: people policy)
 
 
-class CaseList(Schema):
+class CaseList(BaseModel):
     count: int
     results: list[CaseOut]
 
