@@ -176,7 +176,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("YIBAO_TEST_SQLITE", "")} if env("YIBAO_TEST_SQLITE") else {}
+    # In memory unless YIBAO_TEST_SQLITE names a file. Said outright: pytest-django recognises an
+    # in-memory SQLite test database by Django's own engine name, which ours is not.
+    DATABASES["default"]["TEST"] = {"NAME": env("YIBAO_TEST_SQLITE", "") or ":memory:"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
