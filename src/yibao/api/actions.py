@@ -120,74 +120,75 @@ def log_call(request, *, client, user, via, read=None):
     return calllog.record(request, client=client, user=user, via=via, read=read)
 
 
-def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
-    """A 合并申请 (`submit()` → (bundle, cases)) at most once per (caller, Idempotency-Key), as
-    submit_once: the key row, holding the bundle's first case, is inserted in the same transaction.
-    Returns (bundle, created)."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                row = IdempotencyKey.objects.create(caller=caller, key=key, request_hash=request_hash,
-                                                    client=client, user=user)
-        except IntegrityError:
-            row = IdempotencyKey.objects.select_related("case__bundle").get(caller=caller, key=key)
-            if row.request_hash != request_hash or row.case is None or row.case.bundle is None:
-                raise IdempotencyConflict(
-                    "该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key", field="Idempotency-Key",
-                ) from None
-            return row.case.bundle, False
-        bundle, cases = submit()
-        row.case = cases[0]
-        row.save(update_fields=["case"])
-    return bundle, True
-
-
 class _KeyTaken(Exception):
     """The Idempotency-Key was recorded by a concurrent request: this one's transaction is undone."""
 
 
+KEY_TAKEN = "该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key"
+
+
 def _key(alias):
     sample = {"caller": "\x00caller", "key": "\x00key"}
-    return IdempotencyKey.objects.using(alias).select_related("case").filter(**sample).order_by()[:1], sample
+    return IdempotencyKey.objects.using(alias).select_related("case__bundle").filter(**sample).order_by()[:1], sample
 
 
 KEY = CompiledQuery(IdempotencyKey, _key)
 
 
-def _replay(caller, key, request_hash):
-    """(the case of an earlier submission with this key, False), or None if there was none."""
-    row = next(iter(KEY.objects(caller=caller, key=key)), None)
-    if row is None:
-        return None
-    if row.request_hash != request_hash:
-        raise IdempotencyConflict("该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key",
-                                  field="Idempotency-Key", receipt_no=row.case.receipt_no)
-    return row.case, False
+def _earlier(caller, key):
+    """The key's row if an earlier request recorded it (with the case it opened), else None."""
+    return next(iter(KEY.objects(caller=caller, key=key)), None)
 
 
-def submit_once(*, caller, key, request_hash, client, user, **submission):
-    """submit_case, at most once per (caller, Idempotency-Key). The key row is inserted in the same
-    transaction as the case, on a unique index: of two concurrent requests with one key, the
-    second waits on the index, its transaction is undone, and it answers with the first one's
-    case. A key seen before answers at once, before anything is written.
-    Returns (case, created). The same key with a different request is IdempotencyConflict."""
-    replay = _replay(caller, key, request_hash)
-    if replay is not None:
-        return replay
-
+def _key_recorder(*, caller, key, request_hash, client, user):
+    """What a submission runs last inside its transaction, with the (first) case it opened: the
+    key's row, on a unique index (of two concurrent requests with one key, the second waits on the
+    index and its whole transaction is undone), and this call's log row (its account and client
+    were read with its token a moment ago): one write transaction per submission, not two."""
     def record_key(case):
         try:
             insert(IdempotencyKey(caller=caller, key=key, request_hash=request_hash, case=case, client=client,
                                   user=user))
         except IntegrityError:
             raise _KeyTaken from None  # undoes the whole transaction: the case and its rows
-        # This call's log row goes in the case's transaction (its account and client were read
-        # with its token a moment ago): one write transaction per submission, not two.
         calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
 
+    return record_key
+
+
+def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
+    """A 合并申请 (`submit()` → (bundle, cases)) at most once per (caller, Idempotency-Key), as
+    submit_once: the key row, holding the bundle's first case, is inserted in the same transaction.
+    Returns (bundle, created)."""
+    row = _earlier(caller, key)
+    if row is not None:
+        if row.request_hash != request_hash or row.case is None or row.case.bundle is None:
+            raise IdempotencyConflict(KEY_TAKEN, field="Idempotency-Key")
+        return row.case.bundle, False
+    record_key = _key_recorder(caller=caller, key=key, request_hash=request_hash, client=client, user=user)
+    try:
+        with transaction.atomic():
+            bundle, cases = submit()
+            record_key(cases[0])
+    except _KeyTaken:  # the other request committed: answer with its bundle
+        return submit_bundle_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
+                                  submit=submit)
+    return bundle, True
+
+
+def submit_once(*, caller, key, request_hash, client, user, **submission):
+    """submit_case, at most once per (caller, Idempotency-Key): a key seen before answers at once
+    with its case, before anything is written; a new one is recorded last in the case's own
+    transaction (_key_recorder). Returns (case, created). The same key with a different request
+    is IdempotencyConflict."""
+    row = _earlier(caller, key)
+    if row is not None:
+        if row.request_hash != request_hash:
+            raise IdempotencyConflict(KEY_TAKEN, field="Idempotency-Key", receipt_no=row.case.receipt_no)
+        return row.case, False
+    record_key = _key_recorder(caller=caller, key=key, request_hash=request_hash, client=client, user=user)
     try:
         return submit_case(**submission, on_open=record_key), True
-    except _KeyTaken:
-        # The other request committed (a rolled-back one would not have held the index).
-        return _replay(caller, key, request_hash) or submit_once(
-            caller=caller, key=key, request_hash=request_hash, client=client, user=user, **submission)
+    except _KeyTaken:  # the other request committed (a rolled-back one would not have held the index)
+        return submit_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
+                           **submission)
