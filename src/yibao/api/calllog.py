@@ -10,20 +10,17 @@ at process exit: one INSERT of many rows instead of one per read. What a killed 
 one that exits) loses is its unwritten reads, at most a batch or those seconds' worth, and the
 call being served (whose change, if it committed, has its audit entry).
 """
-import atexit
-import logging
 import threading
 import time
 
 from django.conf import settings
-from django.core.signals import request_finished
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from yibao.api.models import ApiCall, ApiClient
+from yibao.core.batched import write_in_batches
 
-log = logging.getLogger(__name__)
 READS = frozenset({"GET", "HEAD"})
 
 _lock = threading.Lock()
@@ -104,20 +101,4 @@ def discard():
         _changes = 0
 
 
-def _on_request_finished(**kwargs):
-    if due():
-        try:
-            flush()
-        except DatabaseError:  # the next request or the exit tries again with what is left
-            log.exception("接口调用记录写入失败")
-
-
-def _at_exit():
-    try:
-        flush()
-    except Exception:  # noqa: BLE001 - the interpreter is going away; say so and go
-        log.exception("接口调用记录在进程退出时写入失败")
-
-
-request_finished.connect(_on_request_finished, dispatch_uid="api-calllog-flush")
-atexit.register(_at_exit)
+write_in_batches(due=due, flush=flush, what="接口调用记录")

@@ -8,7 +8,7 @@ included, is over the limit; refused requests count too. Within one process the 
 The pending counts are added to the RateCounter rows in one upsert, which gives back the rows'
 totals: before counting a request when the process has counted YIBAO_RATE_FLUSH_REQUESTS since it
 last wrote (that request is decided on the fresh totals), when a request finishes and the oldest
-pending count is YIBAO_RATE_FLUSH_SECONDS old, and at process exit (the call log's way, api.calllog).
+pending count is YIBAO_RATE_FLUSH_SECONDS old, and at process exit (core.batched, as the call log).
 
 What the processes together let through: a process does not see what the others counted since
 they last wrote, and each of them admits at most min(limit, YIBAO_RATE_FLUSH_REQUESTS) requests of
@@ -20,22 +20,19 @@ enough to finish requests meanwhile. A killed process (not one that exits) loses
 Windows older than a day are pruned (by the indexed window column, in batches) once per window
 per process, when the process writes: never a scan or a delete per request.
 """
-import atexit
 import hashlib
-import logging
 import threading
 import time
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.core.signals import request_finished
-from django.db import DatabaseError, connections, router, transaction
+from django.db import connections, router, transaction
 
 from yibao.api.errors import Throttled
 from yibao.api.models import RateCounter
+from yibao.core.batched import write_in_batches
 
-log = logging.getLogger(__name__)
 
 PRUNE_BATCH, PRUNE_BATCHES = 1000, 50
 ROWS_PER_STATEMENT = 200  # well under either database's limit of parameters in one statement
@@ -195,20 +192,4 @@ def discard():
         _pruned_window = None
 
 
-def _on_request_finished(**kwargs):
-    if due():
-        try:
-            flush()
-        except DatabaseError:  # kept pending: the next request or the exit tries again
-            log.exception("限流计数写入失败")
-
-
-def _at_exit():
-    try:
-        flush()
-    except Exception:  # noqa: BLE001 - the interpreter is going away; say so and go
-        log.exception("限流计数在进程退出时写入失败")
-
-
-request_finished.connect(_on_request_finished, dispatch_uid="api-ratelimit-flush")
-atexit.register(_at_exit)
+write_in_batches(due=due, flush=flush, what="限流计数")
