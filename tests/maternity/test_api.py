@@ -56,6 +56,9 @@ def test_a_bundle_over_the_api_pays_the_employer_and_the_employee(regions, famil
     assert sent.status_code == 201, sent.content.decode()
     again = me.post("/maternity/bundles", body(fam), **key)
     assert again.status_code == 200 and again.json()["bundle_no"] == sent.json()["bundle_no"]
+    other = me.post("/maternity/bundles", body(fam, comment="另一份申请"), **key)  # the key, another request
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict", other.content.decode()
+    assert me.get("/cases").json()["count"] == 3  # nothing opened by the replay or the conflict
     cases = {c["item_code"]: c["receipt_no"] for c in sent.json()["cases"]}
     assert len(cases) == 3
     assert me.get(f"/maternity/bundles/{sent.json()['bundle_no']}").status_code == 200
