@@ -129,3 +129,28 @@ def test_insert_is_for_new_rows_only():
     with pytest.raises(ValueError):
         insert(AuditEntry(pk=10**9, actor_label="x", channel=Channel.API, action="测试"))
     assert not AuditEntry.objects.filter(pk=10**9).exists()
+
+
+def test_insert_passes_only_exact_plain_values_as_they_are():
+    """A str into a CharField goes to the database as it is; what the ORM would convert (an int
+    into a CharField, a dict into a JSONField) is converted as save() converts it."""
+    from yibao.core.compiled import insert
+    from yibao.core.models import AuditEntry, Channel
+
+    sent = []
+
+    def spy(execute, sql, params, many, context):
+        if sql.startswith("INSERT"):
+            sent.append(dict(zip([f.attname for f in AuditEntry._meta.local_concrete_fields if not f.primary_key],
+                                 params)))
+        return execute(sql, params, many, context)
+
+    summary = "摘要"
+    with connection.execute_wrapper(spy):
+        entry = insert(AuditEntry(actor_label="x", channel=Channel.API, action="测试", object_id=5, summary=summary,
+                                  changes={"a": 1}))
+    params = sent[0]
+    assert params["summary"] is summary  # as it is
+    assert params["object_id"] == "5" and type(params["object_id"]) is str  # CharField.to_python's str()
+    assert not isinstance(params["changes"], dict)  # JSON, prepared by the field
+    assert AuditEntry.objects.get(pk=entry.pk).object_id == "5"

@@ -55,7 +55,8 @@ class Case(models.Model):
                                db_index=False)
     office = models.CharField("经办机构", max_length=200, blank=True)
     office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="经办机构（办事指南）")
+                                   related_name="+", verbose_name="经办机构（办事指南）",
+                                   db_index=False)  # case_office_ref_present
     channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
     applicant = models.ForeignKey(
         "people.Applicant", on_delete=models.PROTECT, related_name="cases", verbose_name="申请人"
@@ -74,7 +75,7 @@ class Case(models.Model):
         verbose_name="提交人",
     )
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
-                               verbose_name="合并申请")
+                               verbose_name="合并申请", db_index=False)  # case_bundle_present
     conditions = models.JSONField("申请情形", default=dict, blank=True)
     data = models.JSONField("申请信息", default=dict, blank=True)
     materials = models.JSONField("已交材料", default=dict, blank=True, help_text="材料序号 -> 提交方式与轮次")
@@ -117,6 +118,12 @@ class Case(models.Model):
             # "My cases" looks a person up as applicant OR agent; agents are rare, so SQLite's planner
             # (after ANALYZE) skips a full agent index and scans. A partial one stays selective.
             models.Index(fields=["agent"], condition=models.Q(agent__isnull=False), name="case_agent_present"),
+            # Links most cases lack (an online application names no office; few are bundled): an index
+            # of the present ones answers office_ref = … and bundle = … as well, and a case without
+            # them writes no index page (each page of every index is written again at commit).
+            models.Index(fields=["office_ref"], condition=models.Q(office_ref__isnull=False),
+                         name="case_office_ref_present"),
+            models.Index(fields=["bundle"], condition=models.Q(bundle__isnull=False), name="case_bundle_present"),
             # The staff queue's open cases of a region, earliest due first (workbench.queries.Queue),
             # read in index order instead of sorted. Partial on closed_at IS NULL, which the engine keeps
             # true exactly while a case is open: SQLite would not match a condition state IN (...) to
@@ -163,7 +170,8 @@ class CaseEvent(AppendOnly):
     actor_role = models.CharField("身份", max_length=40, blank=True)
     office = models.CharField("经办机构", max_length=200, blank=True)
     office_ref = models.ForeignKey("catalog.Office", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="经办机构（办事指南）")
+                                   related_name="+", verbose_name="经办机构（办事指南）",
+                                   db_index=False)  # caseevent_office_ref_present (as Case's)
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
     from_state = models.CharField("原状态", max_length=24, choices=CaseState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=24, choices=CaseState.choices)
@@ -175,6 +183,8 @@ class CaseEvent(AppendOnly):
         verbose_name = "办件记录"
         verbose_name_plural = "办件记录"
         ordering = ["case", "at", "id"]
+        indexes = [models.Index(fields=["office_ref"], condition=models.Q(office_ref__isnull=False),
+                                name="caseevent_office_ref_present")]
 
     def __str__(self):
         return f"{self.case.receipt_no} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"

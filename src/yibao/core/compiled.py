@@ -11,6 +11,8 @@ instances with their select_related objects and annotations exactly as iterating
 import threading
 
 from django.db import connections, router
+from django.db.models import fields as model_fields
+from django.db.models.fields.related import ForeignKey
 from django.db.models.query import get_related_populators
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
@@ -79,8 +81,30 @@ class CompiledQuery:
         return out
 
 
-_INSERTS = {}  # (model, alias) → (SQL, the fields whose values it takes, in order)
+_INSERTS = {}  # (model, alias) → (SQL, [(field, the value types it passes as they are)] in order)
 _insert_lock = threading.Lock()
+
+# Field classes (exactly these, not subclasses, which may prepare values their own way) whose
+# get_db_prep_save returns a value of these types unchanged: such values skip the ORM's chain of
+# calls (~3 µs a field, ~30 fields a case). Anything else (dates, JSON, decimals, a str given to
+# an IntegerField) goes through it.
+_NONE = type(None)
+_AS_IS = {
+    **dict.fromkeys((model_fields.CharField, model_fields.TextField), (str, _NONE)),
+    **dict.fromkeys((model_fields.IntegerField, model_fields.PositiveIntegerField,
+                     model_fields.SmallIntegerField, model_fields.PositiveSmallIntegerField,
+                     model_fields.BigIntegerField, model_fields.PositiveBigIntegerField,
+                     model_fields.AutoField, model_fields.BigAutoField), (int, _NONE)),
+    model_fields.BooleanField: (bool, _NONE),
+    **dict.fromkeys((model_fields.DateField, model_fields.DateTimeField, model_fields.DecimalField), (_NONE,)),
+}
+
+
+def _as_is(field):
+    """The value types `field` passes to the database unchanged (a foreign key: its target's)."""
+    if type(field) is ForeignKey:
+        return _as_is(field.target_field)
+    return _AS_IS.get(type(field), ())
 
 
 def insert(obj, *, using=None):
@@ -100,7 +124,10 @@ def insert(obj, *, using=None):
     except KeyError:
         sql, fields = _compile_insert(model, alias, obj)
     pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
-    params = [field.get_db_prep_save(field.pre_save(obj, True), connection=connection) for field in fields]
+    params = []
+    for field, as_is in fields:
+        value = field.pre_save(obj, True)
+        params.append(value if type(value) in as_is else field.get_db_prep_save(value, connection=connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else \
@@ -124,6 +151,7 @@ def _compile_insert(model, alias, obj):
     (sql, params), = compiler.as_sql()
     if len(params) != len(fields) or sql.count("%s") != len(fields):
         raise ValueError(f"{meta.label}：插入语句的参数与字段不一一对应")
+    fields = [(field, _as_is(field)) for field in fields]
     with _insert_lock:
         _INSERTS[model, alias] = (sql, fields)
     return sql, fields
