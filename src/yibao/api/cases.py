@@ -80,12 +80,15 @@ def _clean(value, path="请求", depth=0, budget=None):
     return value
 
 
-class In(Schema):
+class In(BaseModel):
+    """A request body: plain pydantic (ninja's Schema would wrap every body in a DjangoGetter for
+    reading model instances, which a body never is; the OpenAPI document is the same)."""
+
     @model_validator(mode="before")
     @classmethod
     def _storable(cls, value):
         # Before validation: pydantic and the idempotency hash never see a body too deep to serialise.
-        raw = getattr(value, "_obj", value)  # ninja hands its validators a DjangoGetter around the dict
+        raw = getattr(value, "_obj", value)  # a DjangoGetter around the dict, if a Schema subclass is mixed in
         if isinstance(raw, dict):
             _clean(raw)
         return value

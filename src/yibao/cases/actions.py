@@ -285,7 +285,7 @@ def submit_case(
     if problem:  # said before a case exists, not discovered by a case stuck halfway
         raise ItemNotAvailable(f"该事项暂不能受理：{problem}", code=item.code)
     parsed = Conditions.parse(conditions, agent=agent is not None)
-    snapshot = freeze(item)
+    snapshot, snapshot_text = freeze(item, with_text=True)
     _check_channel_offered(item, snapshot, channel)
     supplied = normalise_supply(snapshot, materials)
     data = handler.validate_data(data, parsed)
@@ -313,7 +313,8 @@ def submit_case(
     with transaction.atomic():
         case.receipt_no = next_receipt_no(region, today)
         handler.check(case, A.SUBMIT, actor)
-        insert(case)
+        # The item serialised once per edition; a handler that replaced the snapshot has it written afresh.
+        insert(case, json_texts={"snapshot": snapshot_text} if case.snapshot is snapshot else None)
         handler.on_submit(case, actor)
         event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
                         payload={"materials": supplied, "conditions": case.conditions})

@@ -70,12 +70,18 @@ def check_in_force(item):
         raise ItemNotAvailable("该事项版本已不是现行版本，请按现行办事指南申请", code=item.code)
 
 
-def freeze(item):
+def freeze(item, *, with_text=False):
     """Everything about `item` a case needs later, as plain JSON (a fresh copy each call: the
-    case may change its own; built once per item and catalogue version)."""
-    frozen = json.loads(_editions.get(("frozen", item.pk), lambda: json.dumps(_freeze(item), ensure_ascii=False)))
-    frozen["frozen_at"] = timezone.now().isoformat()
-    return frozen
+    case may change its own; built once per item and catalogue version). with_text: (the dict,
+    its JSON text), the text made from the edition's kept one, for a new case's row without
+    serialising the item again (core.compiled.insert's json_texts)."""
+    text = _editions.get(("frozen", item.pk), lambda: json.dumps(_freeze(item), ensure_ascii=False))
+    at = timezone.now().isoformat()
+    frozen = json.loads(text)
+    frozen["frozen_at"] = at
+    if not with_text:
+        return frozen
+    return frozen, f'{text[:-1]}, "frozen_at": {json.dumps(at)}}}'  # the kept object is never empty
 
 
 def notice_rule_days(code):

@@ -8,6 +8,7 @@ are matched back to their names by value (the ORM may reorder conditions). Rows 
 ORM's own converters (dates and datetimes on SQLite, JSON, decimals), and `objects()` builds model
 instances with their select_related objects and annotations exactly as iterating the QuerySet would.
 """
+import json
 import threading
 
 from django.db import connections, router
@@ -107,12 +108,26 @@ def _as_is(field):
     return _AS_IS.get(type(field), ())
 
 
-def insert(obj, *, using=None):
+class _Written(str):
+    """A JSON field's value already serialised (insert's json_texts)."""
+
+
+class _AsWritten(json.JSONEncoder):
+    """Gives a _Written text as it is: through the backend's own JSON adaptation (a str parameter
+    on SQLite, psycopg's Jsonb on PostgreSQL), without serialising the value again."""
+
+    def encode(self, o):
+        return str(o) if type(o) is _Written else super().encode(o)
+
+
+def insert(obj, *, using=None, json_texts=None):
     """What `obj.save()` does for a new row of a model without parents whose primary key the
     database assigns — pre_save and post_save signals, auto_now(_add) values, the primary key set
     on `obj` — with the INSERT compiled once per model and database (~0.15 ms of the ORM's ~0.3 ms
     per one-row save). A model's own save() is not called: use it for models that add nothing
-    there but the append-only check (a new row passes it). Returns `obj`."""
+    there but the append-only check (a new row passes it). json_texts: {JSON field name: the JSON
+    text of obj's value}, written as it is (the caller vouches that it is that value's). Returns
+    `obj`."""
     model = type(obj)
     meta = model._meta
     if obj.pk is not None or not obj._state.adding:
@@ -127,7 +142,10 @@ def insert(obj, *, using=None):
     params = []
     for field, as_is in fields:
         value = field.pre_save(obj, True)
-        params.append(value if type(value) in as_is else field.get_db_prep_save(value, connection=connection))
+        if json_texts and field.name in json_texts:
+            params.append(connection.ops.adapt_json_value(_Written(json_texts[field.name]), _AsWritten))
+        else:
+            params.append(value if type(value) in as_is else field.get_db_prep_save(value, connection=connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else \
