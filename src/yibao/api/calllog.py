@@ -24,7 +24,7 @@ from yibao.core.batched import write_in_batches
 READS = frozenset({"GET", "HEAD"})
 
 _lock = threading.Lock()
-_pending = []  # ApiCall rows not yet written
+_pending = []  # calls not yet written: tuples of _COLUMNS' values
 _oldest = 0.0  # time.monotonic() of the first pending row
 _changes = 0  # pending calls that may change something: written when their request finishes
 
@@ -32,8 +32,9 @@ _changes = 0  # pending calls that may change something: written when their requ
 def record(request, *, client, user, via, read=None):
     """Log one call. read: the call changes nothing (default: by its method)."""
     global _oldest, _changes
-    call = ApiCall(at=timezone.now(), client=client, user=user, via=via, method=request.method[:8],
-                   path=request.path[:300])
+    # A row's values, not an ApiCall instance: most are written in a batch a moment later.
+    call = (timezone.now(), getattr(client, "pk", None), getattr(user, "pk", None), via, request.method[:8],
+            request.path[:300])
     if read is None:
         read = request.method in READS
     with _lock:
@@ -41,7 +42,6 @@ def record(request, *, client, user, via, read=None):
             _oldest = time.monotonic()
         _pending.append(call)
         _changes += not read
-    return call
 
 
 def due():
@@ -61,24 +61,23 @@ def flush(known_users=frozenset(), known_clients=frozenset()):
         return 0
     # A client or account deleted since the call: keep the call, without the link (one query
     # per batch; the foreign keys are only checked at commit, too late to mend one row).
-    users = {c.user_id for c in calls if c.user_id is not None}
-    clients = {c.client_id for c in calls if c.client_id is not None}
+    users = {c[_USER] for c in calls if c[_USER] is not None}
+    clients = {c[_CLIENT] for c in calls if c[_CLIENT] is not None}
     unsure = users - set(known_users)
     if unsure:
         users -= unsure - set(get_user_model().objects.filter(pk__in=unsure).values_list("pk", flat=True))
     unsure = clients - set(known_clients)
     if unsure:
         clients -= unsure - set(ApiClient.objects.filter(pk__in=unsure).values_list("pk", flat=True))
-    for call in calls:
-        if call.user_id is not None and call.user_id not in users:
-            call.user = None
-        if call.client_id is not None and call.client_id not in clients:
-            call.client = None
+    for i, (at, client_id, user_id, *rest) in enumerate(calls):
+        if (user_id is not None and user_id not in users) or (client_id is not None and client_id not in clients):
+            calls[i] = (at, client_id if client_id in clients else None, user_id if user_id in users else None, *rest)
     _insert(calls)
     return len(calls)
 
 
-_COLUMNS = ("at", "client_id", "user_id", "via", "method", "path")
+_COLUMNS = ("at", "client_id", "user_id", "via", "method", "path")  # a pending call's values, in this order
+_CLIENT, _USER = 1, 2
 
 
 def _insert(calls):
@@ -87,7 +86,7 @@ def _insert(calls):
     db = connections[ApiCall.objects.db]
     table = db.ops.quote_name(ApiCall._meta.db_table)
     at = ApiCall._meta.get_field("at")
-    rows = [(at.get_db_prep_save(c.at, db), c.client_id, c.user_id, c.via, c.method, c.path) for c in calls]
+    rows = [(at.get_db_prep_save(c[0], db), *c[1:]) for c in calls]
     with transaction.atomic(using=db.alias, savepoint=False), db.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})",
                            rows)

@@ -44,8 +44,17 @@ def _next_sequence(prefix, day):
 def next_receipt_no(region, day):
     prefix = prefix_for(region)
     sequence = _next_sequence(prefix, day)
-    check = "".join(secrets.choice(CHECK_ALPHABET) for _ in range(CHECK_LENGTH))
+    check = _check(secrets.randbelow(len(CHECK_ALPHABET) ** CHECK_LENGTH))  # one draw, not one per character
     return f"{prefix}-{day:%Y%m%d}-{sequence:06d}-{check}"
+
+
+def _check(n):
+    """The check characters spelling n (0 ≤ n < len(CHECK_ALPHABET) ** CHECK_LENGTH), uniformly."""
+    out = []
+    for _ in range(CHECK_LENGTH):
+        n, digit = divmod(n, len(CHECK_ALPHABET))
+        out.append(CHECK_ALPHABET[digit])
+    return "".join(out)
 
 
 def normalise(receipt_no):

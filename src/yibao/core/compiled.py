@@ -32,6 +32,10 @@ class CompiledQuery:
     def compiled(self, alias):
         """(compiler, SQL, parameter names in the SQL's order, the columns' converters) for the
         database `alias`."""
+        return self._entry(alias)[:4]
+
+    def _entry(self, alias):
+        """compiled(alias) and the select_related objects' populators."""
         try:
             return self._compiled[alias]
         except KeyError:
@@ -43,14 +47,16 @@ class CompiledQuery:
         if len(by_value) != len(sample) or any(value not in by_value for value in params):
             raise ValueError("每个参数须有自己的样例值，且查询的每个参数都须来自样例")
         converters = compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
-        entry = (compiler, sql, [by_value[value] for value in params], converters)
+        # The select_related objects' builders: the same for every row and call.
+        populators = get_related_populators(compiler.klass_info, compiler.select, alias) if compiler.klass_info else []
+        entry = (compiler, sql, [by_value[value] for value in params], converters, populators)
         with self._lock:
             self._compiled[alias] = entry
         return entry
 
     def _execute(self, values, alias):
         alias = alias or router.db_for_read(self._model)
-        compiler, sql, names, converters = self.compiled(alias)
+        compiler, sql, names, converters, _ = self._entry(alias)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, [values[name] for name in names])
             rows = cursor.fetchall()
@@ -70,7 +76,7 @@ class CompiledQuery:
         model = klass_info["model"]
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         attnames = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, alias) if rows else []
+        populators = self._entry(alias)[4]
         out = []
         for row in rows:
             obj = model.from_db(alias, attnames, row[start:end])
@@ -90,8 +96,9 @@ _insert_lock = threading.Lock()
 # calls (~3 µs a field, ~30 fields a case). Anything else (dates, JSON, decimals, a str given to
 # an IntegerField) goes through it.
 _NONE = type(None)
+_TEXT = (str, _NONE)  # and any str subclass (a choices member): CharField.to_python returns it as it is
 _AS_IS = {
-    **dict.fromkeys((model_fields.CharField, model_fields.TextField), (str, _NONE)),
+    **dict.fromkeys((model_fields.CharField, model_fields.TextField), _TEXT),
     **dict.fromkeys((model_fields.IntegerField, model_fields.PositiveIntegerField,
                      model_fields.SmallIntegerField, model_fields.PositiveSmallIntegerField,
                      model_fields.BigIntegerField, model_fields.PositiveBigIntegerField,
@@ -144,8 +151,10 @@ def insert(obj, *, using=None, json_texts=None):
         value = field.pre_save(obj, True)
         if json_texts and field.name in json_texts:
             params.append(connection.ops.adapt_json_value(_Written(json_texts[field.name]), _AsWritten))
+        elif type(value) in as_is or (as_is is _TEXT and isinstance(value, str)):
+            params.append(value)
         else:
-            params.append(value if type(value) in as_is else field.get_db_prep_save(value, connection=connection))
+            params.append(field.get_db_prep_save(value, connection=connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else \
