@@ -75,3 +75,17 @@ def test_each_case_gets_its_own_copy_of_the_frozen_item(city, settings):
     assert [m["name"] for m in snapshot.freeze(item)["materials"]] == ["有效身份证件"]
     assert snapshot.item(item.pk) is not snapshot.item(item.pk)
     assert snapshot.item(10**9) is None
+
+
+@pytest.mark.django_db
+def test_the_case_row_holds_the_frozen_item_written_from_the_kept_text(city, clerk, person):
+    import json
+
+    from yibao.cases.models import Case
+
+    item = f.item(city, "insurance-certificate")
+    frozen, text = snapshot.freeze(item, with_text=True)
+    assert json.loads(text) == frozen and list(frozen)[-1] == "frozen_at"
+    case = submit(item, person, clerk)
+    stored = Case.objects.get(pk=case.pk).snapshot
+    assert stored == case.snapshot and names(case) == ["有效身份证件"] and stored["frozen_at"] >= frozen["frozen_at"]

@@ -154,3 +154,49 @@ def test_insert_passes_only_exact_plain_values_as_they_are():
     assert params["object_id"] == "5" and type(params["object_id"]) is str  # CharField.to_python's str()
     assert not isinstance(params["changes"], dict)  # JSON, prepared by the field
     assert AuditEntry.objects.get(pk=entry.pk).object_id == "5"
+
+
+def test_a_prepared_insert_takes_its_late_fields_when_it_runs_and_runs_once():
+    from yibao.core.compiled import prepare_insert
+    from yibao.core.models import AuditEntry, Channel
+
+    entry = AuditEntry(actor_label="x", channel=Channel.API, action="测试", summary="早", object_id="?")
+    run = prepare_insert(entry, late=("object_id",))
+    entry.summary, entry.object_id = "晚", "42"  # summary was taken when prepared, object_id is late
+    assert not AuditEntry.objects.filter(object_id="42").exists()  # nothing written before it runs
+    run()
+    row = AuditEntry.objects.get(pk=entry.pk)
+    assert (row.summary, row.object_id) == ("早", "42")
+    with pytest.raises(ValueError):
+        run()  # a second run would write a second row
+    with pytest.raises(ValueError):
+        prepare_insert(AuditEntry(actor_label="x", channel=Channel.API, action="测试"), late=("no_such_field",))
+    assert AuditEntry.objects.filter(object_id="42").count() == 1
+
+
+def test_a_late_foreign_key_takes_the_primary_key_of_the_object_saved_since():
+    from yibao.api.models import IdempotencyKey
+    from yibao.core.compiled import prepare_insert
+
+    user = _user("qian")
+    key = IdempotencyKey(caller=f"u{user.pk}", key="k-1", request_hash="h", user=user)
+    other = get_user_model()(username="sun")  # not yet saved when the key row is prepared
+    key.user = other
+    run = prepare_insert(key, late=("user",))
+    other.save()
+    run()
+    assert IdempotencyKey.objects.get(pk=key.pk).user_id == other.pk
+
+
+def test_json_texts_are_written_as_given():
+    from yibao.core.compiled import insert
+    from yibao.core.models import AuditEntry, Channel
+
+    text = '{"甲": [1, "二"], "b": null}'
+    entry = insert(AuditEntry(actor_label="x", channel=Channel.API, action="测试", changes={"甲": [1, "二"], "b": None}),
+                   json_texts={"changes": text})
+    assert AuditEntry.objects.get(pk=entry.pk).changes == {"甲": [1, "二"], "b": None}
+    if connection.vendor == "sqlite":  # the very text, unescaped (PostgreSQL's jsonb keeps no text)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT changes FROM core_auditentry WHERE id = %s", [entry.pk])
+            assert cursor.fetchone()[0] == text

@@ -14,7 +14,7 @@ from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid
 from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey
 from yibao.cases.actions import submit_case
 from yibao.core.audit import record
-from yibao.core.compiled import CompiledQuery, insert
+from yibao.core.compiled import CompiledQuery, prepare_insert
 from yibao.core.models import Channel
 from yibao.people import actions as people
 from yibao.people.models import Role
@@ -144,14 +144,21 @@ def _key_recorder(*, caller, key, request_hash, client, user):
     """What a submission runs last inside its transaction, with the (first) case it opened: the
     key's row, on a unique index (of two concurrent requests with one key, the second waits on the
     index and its whole transaction is undone), and this call's log row (its account and client
-    were read with its token a moment ago): one write transaction per submission, not two."""
+    were read with its token a moment ago): one write transaction per submission, not two.
+    record_key(case), called before the transaction (the row prepared: prepare_insert), returns
+    the step to run in it."""
     def record_key(case):
-        try:
-            insert(IdempotencyKey(caller=caller, key=key, request_hash=request_hash, case=case, client=client,
-                                  user=user))
-        except IntegrityError:
-            raise _KeyTaken from None  # undoes the whole transaction: the case and its rows
-        calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
+        write_key = prepare_insert(IdempotencyKey(caller=caller, key=key, request_hash=request_hash, case=case,
+                                                  client=client, user=user), late=("case",))
+
+        def in_transaction():
+            try:
+                write_key()
+            except IntegrityError:
+                raise _KeyTaken from None  # undoes the whole transaction: the case and its rows
+            calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
+
+        return in_transaction
 
     return record_key
 
@@ -169,7 +176,7 @@ def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
     try:
         with transaction.atomic():
             bundle, cases = submit()
-            record_key(cases[0])
+            record_key(cases[0])()
     except _KeyTaken:  # the other request committed: answer with its bundle
         return submit_bundle_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
                                   submit=submit)

@@ -58,8 +58,9 @@ from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
 from yibao.catalog import office_refs
 from yibao.core.audit import acting_user, record, record_many
+from yibao.core.audit import entry as audit_entry
 from yibao.core.bulk import update_rows
-from yibao.core.compiled import insert
+from yibao.core.compiled import insert, prepare_insert
 from yibao.core.models import Channel
 from yibao.core.numbers import is_digits
 from yibao.people import policy
@@ -265,8 +266,9 @@ def submit_case(
     bundle=None, on_open=None,
 ):
     """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item
-    (`bundle`: the 合并申请 it is part of, see submit_bundle; `on_open(case)`: called inside the
-    transaction that opens the case, after its rows, e.g. to record the caller's idempotency key)."""
+    (`bundle`: the 合并申请 it is part of, see submit_bundle; `on_open(case)`: called with the case
+    built, before the transaction that opens it, returns what to run in that transaction after
+    the case's rows, e.g. to record the caller's idempotency key)."""
     check_in_force(item)
     system = _by_system(actor, channel)
     if channel not in APPLICATION_CHANNELS and not system:
@@ -310,18 +312,27 @@ def submit_case(
     )
     _store_supply(case, supplied, 1)
     case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
+    # The rows' values too are prepared here (the item serialised once per edition): in the
+    # transaction, which holds SQLite's one write lock, only the receipt number and the case's id
+    # are filled in. Handler.check does not change the case.
+    write_case = prepare_insert(case, json_texts={"snapshot": snapshot_text}, late=("receipt_no",))
+    event = _event(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
+                   payload={"materials": supplied, "conditions": case.conditions})
+    write_event = prepare_insert(event, late=("case",))
+    entry = audit_entry(actor=acting_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
+                        changes={"state": ["", S.SUBMITTED]})
+    write_entry = prepare_insert(entry, late=("object_id", "summary"))
+    opened = on_open(case) if on_open is not None else None
     with transaction.atomic():
         case.receipt_no = next_receipt_no(region, today)
         handler.check(case, A.SUBMIT, actor)
-        # The item serialised once per edition; a handler that replaced the snapshot has it written afresh.
-        insert(case, json_texts={"snapshot": snapshot_text} if case.snapshot is snapshot else None)
+        write_case()
         handler.on_submit(case, actor)
-        event = _append(case, A.SUBMIT, "", actor, channel, role=role, comment=comment,
-                        payload={"materials": supplied, "conditions": case.conditions})
-        record(actor=acting_user(actor), channel=channel, action=A.SUBMIT.label, obj=case,
-               summary=f"{case.receipt_no} {case.title}", changes={"state": ["", S.SUBMITTED]})
-        if on_open is not None:
-            on_open(case)
+        write_event()
+        entry.object_id, entry.summary = str(case.pk), f"{case.receipt_no} {case.title}"[:500]
+        write_entry()
+        if opened is not None:
+            opened()
         _announce(case, event)
     return case
 

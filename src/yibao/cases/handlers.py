@@ -71,7 +71,9 @@ class Handler:
 
     def check(self, case, action, actor):
         """Domain rules before `action` (an Action value); raise DomainCheckFailed to refuse. Told
-        of every step, including 不予受理 and 撤回, so a handler may release what it reserved."""
+        of every step, including 不予受理 and 撤回, so a handler may release what it reserved.
+        It reads and does not change the case: at 申请 the case's row is prepared before the
+        check (on_submit, after the row is written, may change and save it)."""
 
     def on_submit(self, case, actor):
         """After the case row is written at 申请 and again after a 补正 (inside that transaction):

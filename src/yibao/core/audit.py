@@ -34,13 +34,20 @@ def acting_user(actor):
 
 def record(*, actor, channel, action, obj=None, object_type="", object_id="", summary="", changes=None):
     """Append one audit entry. `actor` is a user or None (the system or a command)."""
+    return insert(entry(actor=actor, channel=channel, action=action, obj=obj, object_type=object_type,
+                        object_id=object_id, summary=summary, changes=changes))
+
+
+def entry(*, actor, channel, action, obj=None, object_type="", object_id="", summary="", changes=None):
+    """The audit entry record() appends, not yet written (e.g. prepared before a transaction:
+    core.compiled.prepare_insert)."""
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or str(obj.pk)
     label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         label = actor.get_username()
-    return insert(AuditEntry(
+    return AuditEntry(
         actor=actor if label else None,
         actor_label=label or ("系统" if channel == Channel.SYSTEM else channel),
         channel=channel,
@@ -49,7 +56,7 @@ def record(*, actor, channel, action, obj=None, object_type="", object_id="", su
         object_id=str(object_id),
         summary=summary[:500],
         changes=_plain(changes or {}),
-    ))
+    )
 
 
 def record_many(entries, *, actor, channel):

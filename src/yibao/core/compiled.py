@@ -135,6 +135,15 @@ def insert(obj, *, using=None, json_texts=None):
     there but the append-only check (a new row passes it). json_texts: {JSON field name: the JSON
     text of obj's value}, written as it is (the caller vouches that it is that value's). Returns
     `obj`."""
+    return prepare_insert(obj, using=using, json_texts=json_texts)()
+
+
+def prepare_insert(obj, *, using=None, json_texts=None, late=()):
+    """insert() in two steps: the row's values prepared now (pre_save sent, defaults and
+    auto_now values taken), the INSERT run by the function returned, which returns `obj`. For a
+    transaction that holds a lock (SQLite's one writer): only the statement runs inside it. `late`:
+    the names of fields whose values are taken when the INSERT runs, e.g. a link to a row written
+    in between (a foreign key to an object saved since takes its primary key then)."""
     model = type(obj)
     meta = model._meta
     if obj.pk is not None or not obj._state.adding:
@@ -146,24 +155,39 @@ def insert(obj, *, using=None, json_texts=None):
     except KeyError:
         sql, fields = _compile_insert(model, alias, obj)
     pre_save.send(sender=model, instance=obj, raw=False, using=alias, update_fields=None)
-    params = []
-    for field, as_is in fields:
+
+    def value_of(field, as_is):
         value = field.pre_save(obj, True)
         if json_texts and field.name in json_texts:
-            params.append(connection.ops.adapt_json_value(_Written(json_texts[field.name]), _AsWritten))
-        elif type(value) in as_is or (as_is is _TEXT and isinstance(value, str)):
-            params.append(value)
-        else:
-            params.append(field.get_db_prep_save(value, connection=connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else \
-            connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    obj.pk = pk
-    obj._state.adding = False
-    obj._state.db = alias
-    post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias)
-    return obj
+            return connection.ops.adapt_json_value(_Written(json_texts[field.name]), _AsWritten)
+        if type(value) in as_is or (as_is is _TEXT and isinstance(value, str)):
+            return value
+        return field.get_db_prep_save(value, connection=connection)
+
+    params = [None if field.name in late else value_of(field, as_is) for field, as_is in fields]
+    late_fields = [(i, field, as_is) for i, (field, as_is) in enumerate(fields) if field.name in late]
+    if len(late_fields) != len(late):
+        raise ValueError(f"{meta.label}：late 中有不是本表字段的名称：{late}")
+
+    def run():
+        if obj.pk is not None:
+            raise ValueError(f"{meta.label}：该行已写入")
+        for i, field, as_is in late_fields:
+            related = field.get_cached_value(obj, None) if field.is_relation else None
+            if related is not None and related.pk is not None and getattr(obj, field.attname) is None:
+                setattr(obj, field.attname, related.pk)  # as save() does for an object saved after assignment
+            params[i] = value_of(field, as_is)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else \
+                connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=alias)
+        return obj
+
+    return run
 
 
 def _compile_insert(model, alias, obj):
