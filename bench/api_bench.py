@@ -253,7 +253,7 @@ def run(args, env, token, items, workers):
         from yibao.cases.models import Case
 
         print(f"  cases in the database: {Case.objects.count()} (each submission: the token and the idempotency key "
-              f"read, then one transaction: receipt number, case, event, audit entry, the key, the call log)")
+              f"read, then one transaction: receipt number, the case with its key, event, audit entry, the call log)")
     finally:
         if process is not None:
             stop_server(process)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api.conftest import assert_error
+from yibao.api import actions as api_actions
 from yibao.api import ratelimit
 from yibao.api.models import ApiCall, RateCounter
 from yibao.cases import queries
@@ -166,15 +167,20 @@ def test_a_submission_pins_its_queries_and_reads_the_catalogue_once_per_edition(
                       and "catalog_catalogversion" not in s]
         assert sum(s.startswith("SELECT") and "cases_itemrule" in s for s in sqls) == 0
         counts.append(len(statements))
-    # token, call log, the idempotency key looked up, receipt number, case, event, audit entry,
-    # the key with its case: 8 (25 before the edition cache, which only reads its version here)
-    assert counts == [8, 8], (counts, [s[:70] for s in statements])
-    # one transaction (a savepoint inside the test's): the key is inserted last, in the case's own
+    # token, the idempotency key looked up, receipt number, case (holding the key), event, audit
+    # entry, call log: 7 (8 with the key in a table of its own; 25 before the edition cache,
+    # which only reads its version here)
+    assert counts == [7, 7], (counts, [s[:70] for s in statements])
+    # the key is looked up on its own (partial, unique) index of the cases
+    plan = _plan(api_actions.KEY, request_scope=f"u{person.user.pk}", request_key="k")
+    assert "case_request_key_unique" in plan, plan
+    # one transaction (a savepoint inside the test's): the key is written with the case, in its own
     assert sum(s.startswith("SAVEPOINT") for s in sqls) == 1, [s[:40] for s in sqls]
     # and the call's log row is written in it, with the case
     where = [i for i, s in enumerate(sqls) if s.startswith(("SAVEPOINT", "RELEASE")) or "api_apicall" in s]
     assert [sqls[i].split()[0] for i in where] == ["SAVEPOINT", "1", "RELEASE"], [sqls[i][:40] for i in where]
     case = Case.objects.get(receipt_no=receipt)
+    assert (case.request_scope, len(case.request_key), len(case.request_hash)) == (f"u{person.user.pk}", 36, 64)
     assert [m["name"] for m in case.snapshot["materials"]] == ["有效身份证件", "《参保凭证申请表》"]
     assert case.materials == {"1": {"by": "document", "round": 1}}
     assert AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk)).count() == 1

@@ -1,10 +1,10 @@
-"""The links most rows lack (a case's office and bundle, an event's office, a call's or a key's
-client) are indexed where present only: lookups by them, and the PROTECT check when their target
-is deleted, still read an index, and a row without them writes none."""
+"""The links most rows lack (a case's office and bundle, an event's office, a call's client) are
+indexed where present only: lookups by them, and the PROTECT check when their target is deleted,
+still read an index, and a row without them writes none."""
 import pytest
 from django.db import connection
 
-from yibao.api.models import ApiCall, IdempotencyKey
+from yibao.api.models import ApiCall
 from yibao.cases.models import Case, CaseEvent
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,6 @@ LOOKUPS = [
     (Case, "bundle", "case_bundle_present"),
     (CaseEvent, "office_ref", "caseevent_office_ref_present"),
     (ApiCall, "client", "apicall_client_at"),
-    (IdempotencyKey, "client", "idempotency_client_present"),
 ]
 
 

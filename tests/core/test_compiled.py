@@ -175,17 +175,15 @@ def test_a_prepared_insert_takes_its_late_fields_when_it_runs_and_runs_once():
 
 
 def test_a_late_foreign_key_takes_the_primary_key_of_the_object_saved_since():
-    from yibao.api.models import IdempotencyKey
     from yibao.core.compiled import prepare_insert
+    from yibao.core.models import AuditEntry, Channel
 
-    user = _user("qian")
-    key = IdempotencyKey(caller=f"u{user.pk}", key="k-1", request_hash="h", user=user)
-    other = get_user_model()(username="sun")  # not yet saved when the key row is prepared
-    key.user = other
-    run = prepare_insert(key, late=("user",))
+    other = get_user_model()(username="sun")  # not yet saved when the entry is prepared
+    entry = AuditEntry(actor=other, actor_label="sun", channel=Channel.API, action="测试")
+    run = prepare_insert(entry, late=("actor",))
     other.save()
     run()
-    assert IdempotencyKey.objects.get(pk=key.pk).user_id == other.pk
+    assert AuditEntry.objects.get(pk=entry.pk).actor_id == other.pk
 
 
 def test_json_texts_are_written_as_given():

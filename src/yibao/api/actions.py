@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from yibao.api import calllog
 from yibao.api.errors import Forbidden, IdempotencyConflict, Invalid
-from yibao.api.models import ApiClient, ApiToken, ClientKind, IdempotencyKey
+from yibao.api.models import ApiClient, ApiToken, ClientKind
 from yibao.cases.actions import submit_case
+from yibao.cases.models import Case
 from yibao.core.audit import record
-from yibao.core.compiled import CompiledQuery, prepare_insert
+from yibao.core.compiled import CompiledQuery
 from yibao.core.models import Channel
 from yibao.people import actions as people
 from yibao.people.models import Role
@@ -120,64 +121,55 @@ def log_call(request, *, client, user, via, read=None):
     return calllog.record(request, client=client, user=user, via=via, read=read)
 
 
-class _KeyTaken(Exception):
-    """The Idempotency-Key was recorded by a concurrent request: this one's transaction is undone."""
-
-
 KEY_TAKEN = "该幂等键已用于另一份不同的申请，请为新的申请使用新的 Idempotency-Key"
 
 
 def _key(alias):
-    sample = {"caller": "\x00caller", "key": "\x00key"}
-    return IdempotencyKey.objects.using(alias).select_related("case__bundle").filter(**sample).order_by()[:1], sample
+    sample = {"request_scope": "\x00caller", "request_key": "\x00key"}
+    return Case.objects.using(alias).select_related("bundle").filter(**sample).order_by()[:1], sample
 
 
-KEY = CompiledQuery(IdempotencyKey, _key)
+KEY = CompiledQuery(Case, _key)
 
 
 def _earlier(caller, key):
-    """The key's row if an earlier request recorded it (with the case it opened), else None."""
-    return next(iter(KEY.objects(caller=caller, key=key)), None)
+    """The case an earlier request with this key opened, else None."""
+    return next(iter(KEY.objects(request_scope=caller, request_key=key)), None)
 
 
-def _key_recorder(*, caller, key, request_hash, client, user):
-    """What a submission runs last inside its transaction, with the (first) case it opened: the
-    key's row, on a unique index (of two concurrent requests with one key, the second waits on the
-    index and its whole transaction is undone), and this call's log row (its account and client
-    were read with its token a moment ago): one write transaction per submission, not two.
-    record_key(case), called before the transaction (the row prepared: prepare_insert), returns
-    the step to run in it."""
-    def record_key(case):
-        write_key = prepare_insert(IdempotencyKey(caller=caller, key=key, request_hash=request_hash, case=case,
-                                                  client=client, user=user), late=("case",))
+def _call_logger(*, client, user):
+    """What a submission runs last in its transaction: this call's log row (its account and client
+    were read with its token a moment ago): one write transaction per submission, not two."""
+    def in_transaction():
+        calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
 
-        def in_transaction():
-            try:
-                write_key()
-            except IntegrityError:
-                raise _KeyTaken from None  # undoes the whole transaction: the case and its rows
-            calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
+    return lambda case: in_transaction
 
-        return in_transaction
 
-    return record_key
+def _retried(caller, key, exc):
+    """After an IntegrityError: returns when it was the key, taken by a concurrent request that
+    committed first (of two requests with one key the second waits on the unique index, then its
+    whole transaction is undone); anything else is raised again."""
+    if _earlier(caller, key) is None:
+        raise exc
 
 
 def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
     """A 合并申请 (`submit()` → (bundle, cases)) at most once per (caller, Idempotency-Key), as
-    submit_once: the key row, holding the bundle's first case, is inserted in the same transaction.
-    Returns (bundle, created)."""
-    row = _earlier(caller, key)
-    if row is not None:
-        if row.request_hash != request_hash or row.case is None or row.case.bundle is None:
+    submit_once: the key is set on the bundle's first case in the same transaction. Returns
+    (bundle, created)."""
+    case = _earlier(caller, key)
+    if case is not None:
+        if case.request_hash != request_hash or case.bundle is None:
             raise IdempotencyConflict(KEY_TAKEN, field="Idempotency-Key")
-        return row.case.bundle, False
-    record_key = _key_recorder(caller=caller, key=key, request_hash=request_hash, client=client, user=user)
+        return case.bundle, False
     try:
         with transaction.atomic():
             bundle, cases = submit()
-            record_key(cases[0])()
-    except _KeyTaken:  # the other request committed: answer with its bundle
+            Case.objects.filter(pk=cases[0].pk).update(request_scope=caller, request_key=key, request_hash=request_hash)
+            _call_logger(client=client, user=user)(cases[0])()
+    except IntegrityError as exc:
+        _retried(caller, key, exc)  # the other request committed: answer with its bundle
         return submit_bundle_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
                                   submit=submit)
     return bundle, True
@@ -185,17 +177,18 @@ def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
 
 def submit_once(*, caller, key, request_hash, client, user, **submission):
     """submit_case, at most once per (caller, Idempotency-Key): a key seen before answers at once
-    with its case, before anything is written; a new one is recorded last in the case's own
-    transaction (_key_recorder). Returns (case, created). The same key with a different request
-    is IdempotencyConflict."""
-    row = _earlier(caller, key)
-    if row is not None:
-        if row.request_hash != request_hash:
-            raise IdempotencyConflict(KEY_TAKEN, field="Idempotency-Key", receipt_no=row.case.receipt_no)
-        return row.case, False
-    record_key = _key_recorder(caller=caller, key=key, request_hash=request_hash, client=client, user=user)
+    with its case, before anything is written; a new one is written with the case it opens (its
+    unique index decides between concurrent requests). Returns (case, created). The same key with
+    a different request is IdempotencyConflict."""
+    case = _earlier(caller, key)
+    if case is not None:
+        if case.request_hash != request_hash:
+            raise IdempotencyConflict(KEY_TAKEN, field="Idempotency-Key", receipt_no=case.receipt_no)
+        return case, False
     try:
-        return submit_case(**submission, on_open=record_key), True
-    except _KeyTaken:  # the other request committed (a rolled-back one would not have held the index)
+        return submit_case(**submission, request_key=(caller, key, request_hash),
+                           on_open=_call_logger(client=client, user=user)), True
+    except IntegrityError as exc:
+        _retried(caller, key, exc)  # the other request committed (a rolled-back one would not have held the index)
         return submit_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
                            **submission)

@@ -52,7 +52,7 @@ class Caller:
 
     @property
     def idempotency_scope(self):
-        """Who may replay an Idempotency-Key (see api.models.IdempotencyKey.caller)."""
+        """Who may replay an Idempotency-Key (cases.Case.request_scope)."""
         if self.via == CLIENT:
             return f"c{self.client.pk}"
         prefix = f"c{self.client.pk}" if self.client is not None else ""

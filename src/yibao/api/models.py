@@ -1,5 +1,5 @@
 """Who calls the API and what it must remember between calls: clients and their tokens (stored
-as hashes only), the access log, idempotency keys of submissions, rate-limit counters."""
+as hashes only), the access log, rate-limit counters (a submission's idempotency key is on its case)."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -99,37 +99,6 @@ class ApiCall(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.method} {self.path}"
-
-
-class IdempotencyKey(models.Model):
-    """The Idempotency-Key of a submission. The unique constraint, checked in the transaction
-    that submits the case, is what makes a retried submission return the same case."""
-
-    # Who may replay the key: "c<client>" for a client token, "c<client>u<user>" for a personal
-    # token issued through an app, "u<user>" without one (a NULL would never collide).
-    caller = models.CharField("调用方", max_length=60)
-    key = models.CharField("幂等键", max_length=100)
-    request_hash = models.CharField("请求摘要", max_length=64)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="办件")
-    client = models.ForeignKey(
-        ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="客户端",
-        db_index=False,  # idempotency_client_present: keys of a personal token without an app write none
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="账号",
-    )
-    created_at = models.DateTimeField("时间", default=timezone.now)
-
-    class Meta:
-        verbose_name = "幂等键"
-        verbose_name_plural = "幂等键"
-        constraints = [models.UniqueConstraint(fields=["caller", "key"], name="idempotency_unique_caller_key")]
-        indexes = [models.Index(fields=["client"], condition=models.Q(client__isnull=False),
-                                name="idempotency_client_present")]
-
-    def __str__(self):
-        return f"{self.caller} {self.key}"
 
 
 class RateCounter(models.Model):

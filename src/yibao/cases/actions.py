@@ -263,12 +263,13 @@ def _reason(reason, what):
 
 def submit_case(
     *, item, applicant, actor, channel, office="", agent=None, conditions=None, data=None, materials=None, comment="",
-    bundle=None, on_open=None,
+    bundle=None, on_open=None, request_key=None,
 ):
     """申请: open a case for `item` (a ServiceItem of the guide in force) and freeze that item
     (`bundle`: the 合并申请 it is part of, see submit_bundle; `on_open(case)`: called with the case
     built, before the transaction that opens it, returns what to run in that transaction after
-    the case's rows, e.g. to record the caller's idempotency key)."""
+    the case's rows, e.g. to log the call; `request_key`: (scope, key, digest of the request), the
+    caller's key for this submission, unique per scope: a second case with it is IntegrityError)."""
     check_in_force(item)
     system = _by_system(actor, channel)
     if channel not in APPLICATION_CHANNELS and not system:
@@ -310,6 +311,8 @@ def submit_case(
         data=data,
         state=S.SUBMITTED,
     )
+    if request_key is not None:
+        case.request_scope, case.request_key, case.request_hash = request_key
     _store_supply(case, supplied, 1)
     case.sub_deadlines = _notice_deadlines(snapshot, item.code, today)
     # The rows' values too are prepared here (the item serialised once per edition): in the
