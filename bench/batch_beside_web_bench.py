@@ -42,6 +42,7 @@ def seed_overdue(count, template_receipt):
         case.pk, case.receipt_no = None, f"BATCH-{n:07d}"
         case.state, case.accepted_on, case.limit_days = "accepted", today - timedelta(days=30), 10
         case.due_date, case.overdue = today - timedelta(days=5), False
+        case.request_scope = case.request_key = case.request_hash = None  # the key is the template's alone
         clones.append(Case(**{f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}))
     Case.objects.bulk_create(clones, batch_size=2000)
 
