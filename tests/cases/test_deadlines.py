@@ -148,3 +148,19 @@ def test_provisional_due_date_is_recomputed_when_the_calendar_changes(city, subm
     assert case.due_date == expected.date and case.due_date > before
     assert case.due_provisional is expected.provisional is False
     assert case.events.last().action == "adjust_due"
+
+
+def test_the_overdue_sweep_reads_ranges_of_a_regions_index(city):
+    """No index of every case by state (each submission would write it): the sweep reads ranges
+    of each region's cases due before the day."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked is SQLite's (PostgreSQL picks by table statistics)")
+    sql, params = actions.overdue_candidates(city.pk, timezone.localdate()).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    assert plan.startswith("SEARCH cases_case USING INDEX") and "region_id=?" in plan and "due_date<?" in plan, plan
+    assert "SCAN" not in plan and "TEMP B-TREE" not in plan, plan

@@ -57,6 +57,7 @@ from yibao.cases.snapshot import check_in_force, flow_refusal, freeze, has_revie
 from yibao.cases.snapshot import material as frozen_material
 from yibao.cases.states import OPEN_STATES, RATABLE_STATES, RUNNING_STATES, Action, CaseState, check_transition
 from yibao.catalog import office_refs
+from yibao.catalog.models import Region
 from yibao.core.audit import acting_user, record, record_many
 from yibao.core.audit import entry as audit_entry
 from yibao.core.bulk import update_rows
@@ -899,16 +900,22 @@ def reassign_case(case, actor, *, office, channel, comment="", expected_version=
 # ---------------------------------------------------------------- deadlines
 
 
+def overdue_candidates(region_id, today):
+    """The region's running cases due before `today` not yet marked: ranges of an index led by
+    the region (its states' by due date, or the open cases' by due date; closed_at IS NULL holds
+    for every running case), not an index of every case by state, which each submission would
+    have to write."""
+    return Case.objects.filter(region_id=region_id, closed_at=None, due_date__lt=today, state__in=RUNNING_STATES,
+                               overdue=False, paused_on=None).order_by()
+
+
 def mark_overdue(today=None):
     """Flag the running cases past their due date (one event each) and tell the region's
     supervisors. Returns how many were marked. Safe to run repeatedly."""
     today = today or timezone.localdate()
     marked = 0
-    pks = list(
-        Case.objects.filter(state__in=RUNNING_STATES, overdue=False, due_date__lt=today, paused_on=None)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    pks = sorted(pk for region_id in Region.objects.order_by("pk").values_list("pk", flat=True)
+                 for pk in overdue_candidates(region_id, today).values_list("pk", flat=True))
     with transaction.atomic():
         for case in Case.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
             if case.overdue or case.state not in RUNNING_STATES:
@@ -933,7 +940,8 @@ def recompute_due_dates(years):
     years = {int(y) for y in years}
     today = timezone.localdate()
     changed = 0
-    candidates = Case.objects.filter(state__in=RUNNING_STATES).exclude(accepted_on=None).exclude(limit_days=None)
+    candidates = Case.objects.filter(closed_at=None, state__in=RUNNING_STATES).exclude(accepted_on=None).exclude(
+        limit_days=None)
     with transaction.atomic():
         for case in candidates.select_for_update().order_by("pk"):
             span = set(range(case.accepted_on.year, (case.due_date or case.accepted_on).year + 1))

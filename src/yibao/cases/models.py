@@ -114,7 +114,6 @@ class Case(models.Model):
         indexes = [
             # The staff queue: a region's cases in given states, by due date.
             models.Index(fields=["region", "state", "due_date"]),
-            models.Index(fields=["state", "due_date"]),
             # The published figures (cases.figures): a region's month by submission and by closing,
             # covering what they group and count, so that a month is read from the index alone
             # (the rows, with their snapshots, are scattered over a large file).
