@@ -170,7 +170,9 @@ class CaseEvent(AppendOnly):
     """One step of a case's history. Every transition appends exactly one; none is ever changed."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="办件")
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    # Not indexed alone: events are read by case (case_id), never across cases by time but in the
+    # admin's list, and every step of every case would write the index.
+    at = models.DateTimeField("时间", default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="操作人",
