@@ -3,6 +3,7 @@ the submission made idempotent by its key (rate limits: api.ratelimit). Each in 
 case changes themselves are the engine's (yibao.cases.actions)."""
 import hashlib
 import secrets
+from functools import partial
 from datetime import timedelta
 
 from django.conf import settings
@@ -137,21 +138,10 @@ def _earlier(caller, key):
     return next(iter(KEY.objects(request_scope=caller, request_key=key)), None)
 
 
-def _call_logger(*, client, user):
-    """What a submission runs last in its transaction: this call's log row (its account and client
+def _log_call(client, user):
+    """This call's log row, written in the submission's own transaction (its account and client
     were read with its token a moment ago): one write transaction per submission, not two."""
-    def in_transaction():
-        calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
-
-    return lambda case: in_transaction
-
-
-def _retried(caller, key, exc):
-    """After an IntegrityError: returns when it was the key, taken by a concurrent request that
-    committed first (of two requests with one key the second waits on the unique index, then its
-    whole transaction is undone); anything else is raised again."""
-    if _earlier(caller, key) is None:
-        raise exc
+    calllog.flush(known_users={getattr(user, "pk", None)}, known_clients={getattr(client, "pk", None)})
 
 
 def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
@@ -167,9 +157,12 @@ def submit_bundle_once(*, caller, key, request_hash, client, user, submit):
         with transaction.atomic():
             bundle, cases = submit()
             Case.objects.filter(pk=cases[0].pk).update(request_scope=caller, request_key=key, request_hash=request_hash)
-            _call_logger(client=client, user=user)(cases[0])()
-    except IntegrityError as exc:
-        _retried(caller, key, exc)  # the other request committed: answer with its bundle
+            _log_call(client, user)
+    except IntegrityError:
+        # Of two requests with one key the second waits on the unique index, then its whole
+        # transaction is undone: the other one committed, answer with its bundle.
+        if _earlier(caller, key) is None:
+            raise  # not the key
         return submit_bundle_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
                                   submit=submit)
     return bundle, True
@@ -187,8 +180,10 @@ def submit_once(*, caller, key, request_hash, client, user, **submission):
         return case, False
     try:
         return submit_case(**submission, request_key=(caller, key, request_hash),
-                           on_open=_call_logger(client=client, user=user)), True
-    except IntegrityError as exc:
-        _retried(caller, key, exc)  # the other request committed (a rolled-back one would not have held the index)
+                           on_open=lambda case: partial(_log_call, client, user)), True
+    except IntegrityError:
+        if _earlier(caller, key) is None:
+            raise  # not the key
+        # the other request committed (a rolled-back one would not have held the index)
         return submit_once(caller=caller, key=key, request_hash=request_hash, client=client, user=user,
                            **submission)

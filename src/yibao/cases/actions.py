@@ -914,8 +914,8 @@ def mark_overdue(today=None):
     supervisors. Returns how many were marked. Safe to run repeatedly."""
     today = today or timezone.localdate()
     marked = 0
-    pks = sorted(pk for region_id in Region.objects.order_by("pk").values_list("pk", flat=True)
-                 for pk in overdue_candidates(region_id, today).values_list("pk", flat=True))
+    pks = [pk for region_id in Region.objects.values_list("pk", flat=True)
+           for pk in overdue_candidates(region_id, today).values_list("pk", flat=True)]  # locked below in pk order
     with transaction.atomic():
         for case in Case.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
             if case.overdue or case.state not in RUNNING_STATES:

@@ -62,19 +62,7 @@ def entry(*, actor, channel, action, obj=None, object_type="", object_id="", sum
 def record_many(entries, *, actor, channel):
     """Append one audit entry per dict of `entries` (keys of record(): action, obj, summary,
     changes) in one INSERT per thousand: for a bank return file that settles many orders."""
-    label = actor.get_username() if actor is not None and getattr(actor, "is_authenticated", False) else ""
-    rows = [
-        AuditEntry(
-            actor=actor if label else None,
-            actor_label=label or ("系统" if channel == Channel.SYSTEM else channel),
-            channel=channel,
-            action=e["action"],
-            object_type=f"{e['obj']._meta.app_label}.{e['obj']._meta.model_name}",
-            object_id=str(e["obj"].pk),
-            summary=e.get("summary", "")[:500],
-            changes=_plain(e.get("changes") or {}),
-        )
-        for e in entries
-    ]
+    rows = [entry(actor=actor, channel=channel, action=e["action"], obj=e["obj"], summary=e.get("summary", ""),
+                  changes=e.get("changes")) for e in entries]
     AuditEntry.objects.bulk_create(rows, batch_size=1000)
     return rows
